@@ -1,0 +1,147 @@
+//! Projections: the requested fields of an object, rendered as `json_build_object` over the
+//! document so PostgreSQL returns exactly the JSON the response needs.
+//!
+//! `json` builders (not `jsonb`) keep keys in selection order, as GraphQL requires.
+
+use crate::error::Result;
+use crate::ident::{Ident, Name};
+use crate::target::JsonPath;
+use crate::writer::{Scope, Writer};
+
+/// PostgreSQL functions take at most 100 arguments, so one `json_build_object` holds 50 pairs.
+const PAIRS_PER_CALL: usize = 50;
+
+/// What one output key holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Projected {
+    /// The JSON value at a path of the current document, as stored.
+    Value(JsonPath),
+    /// A real column of the row (only at the top level of a row).
+    Column(Ident),
+    /// A constant string: the GraphQL `__typename`.
+    Typename(Name),
+    /// An embedded object (null unless the path holds a JSON object), projected in turn.
+    Object(JsonPath, Projection),
+    /// An embedded list of objects, each projected in turn, order preserved (null unless the path
+    /// holds a JSON array; non-object elements become null).
+    List(JsonPath, Projection),
+}
+
+/// The fields of one object, in output order, each under its output name (field or alias).
+///
+/// ```
+/// use fraiseql_sql::{JsonPath, Name, Projection, Projected};
+/// let author = Projection::new()
+///     .field(Name::new("name")?, Projected::Value(JsonPath::parse("name")?));
+/// let post = Projection::new()
+///     .field(Name::new("title")?, Projected::Value(JsonPath::parse("title")?))
+///     .field(Name::new("writer")?, Projected::Object(JsonPath::parse("author")?, author));
+/// # Ok::<(), fraiseql_sql::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Projection {
+    fields: Vec<(Name, Projected)>,
+}
+
+impl Projection {
+    /// An empty projection (renders `{}`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `name: value` after the fields already there.
+    pub fn field(mut self, name: Name, value: Projected) -> Self {
+        self.push(name, value);
+        self
+    }
+
+    /// Adds `name: value` after the fields already there.
+    pub fn push(&mut self, name: Name, value: Projected) {
+        self.fields.push((name, value));
+    }
+
+    /// The fields, in output order.
+    pub fn fields(&self) -> &[(Name, Projected)] {
+        &self.fields
+    }
+
+    pub(crate) fn render(&self, w: &mut Writer, scope: &Scope) -> Result<()> {
+        render_object(w, &self.fields, |w, value| render_value(w, scope, value))
+    }
+}
+
+fn render_value(w: &mut Writer, scope: &Scope, value: &Projected) -> Result<()> {
+    match value {
+        Projected::Value(path) => w.push(&path.json(&scope.doc)),
+        Projected::Column(column) => w.push(&scope.column(column)?),
+        Projected::Typename(name) => w.put(name),
+        Projected::Object(path, inner) => {
+            let json = path.json(&scope.doc);
+            w.push("CASE WHEN jsonb_typeof(");
+            w.push(&json);
+            w.push(") = 'object' THEN ");
+            inner.render(w, &Scope::document(json))?;
+            w.push(" END");
+        }
+        Projected::List(path, inner) => {
+            let json = path.json(&scope.doc);
+            let e = w.alias("e");
+            w.push("CASE WHEN jsonb_typeof(");
+            w.push(&json);
+            w.put(format_args!(
+                ") = 'array' THEN (SELECT COALESCE(json_agg(CASE WHEN jsonb_typeof({e}.v) = 'object' THEN "
+            ));
+            inner.render(w, &Scope::document(format!("{e}.v")))?;
+            w.put(format_args!(
+                " END ORDER BY {e}.i), '[]'::json) FROM jsonb_array_elements("
+            ));
+            w.push(&json);
+            w.put(format_args!(") WITH ORDINALITY AS {e}(v, i)) END"));
+        }
+    }
+    Ok(())
+}
+
+/// Writes a JSON object of `pairs` in order; more than 50 pairs are built in chunks whose texts
+/// are spliced (a `json` object has no order-keeping merge operator).
+pub(crate) fn render_object<T>(
+    w: &mut Writer,
+    pairs: &[(Name, T)],
+    mut value: impl FnMut(&mut Writer, &T) -> Result<()>,
+) -> Result<()> {
+    let mut chunk = |w: &mut Writer, pairs: &[(Name, T)]| -> Result<()> {
+        w.push("json_build_object(");
+        w.join(pairs, ", ", |w, (name, v)| {
+            w.put(name);
+            w.push(", ");
+            value(w, v)
+        })?;
+        w.push(")");
+        Ok(())
+    };
+    if pairs.len() <= PAIRS_PER_CALL {
+        return chunk(w, pairs);
+    }
+    // '{"a" : 1}' + '{"b" : 2}' -> '{"a" : 1, "b" : 2}': drop each chunk's inner braces.
+    let chunks: Vec<_> = pairs.chunks(PAIRS_PER_CALL).collect();
+    let last = chunks.len() - 1;
+    w.push("(");
+    for (i, pairs) in chunks.iter().enumerate() {
+        if i > 0 {
+            w.push(" || ', ' || ");
+        }
+        w.push(match i {
+            0 => "left(",
+            i if i == last => "right(",
+            _ => "left(right(",
+        });
+        chunk(w, pairs)?;
+        w.push(match i {
+            0 => "::text, -1)",
+            i if i == last => "::text, -1)",
+            _ => "::text, -1), -1)",
+        });
+    }
+    w.push(")::json");
+    Ok(())
+}

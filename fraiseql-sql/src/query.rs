@@ -1,0 +1,176 @@
+//! Root queries: one object, a list, a count or a connection over a relation, each rendered as a
+//! scalar subquery whose value is the JSON of that root field.
+
+use crate::connection::Connection;
+use crate::error::{Error, Result};
+use crate::filter::Filter;
+use crate::ident::{Ident, QualifiedName};
+use crate::order::{OrderBy, render_order};
+use crate::projection::Projection;
+use crate::value::Param;
+use crate::writer::{Scope, Writer};
+
+/// Alias of the relation's row in every statement.
+pub(crate) const ROW: &str = "t";
+
+/// A read relation (`tv_user`): its name, its JSON document column and its public key column.
+///
+/// ```
+/// use fraiseql_sql::Relation;
+/// let users = Relation::new("tv_user")?; // document "data", key "id"
+/// let posts = Relation::new("blog.tv_post")?.with_data("doc")?.with_key("uuid")?;
+/// # let _ = (users, posts);
+/// # Ok::<(), fraiseql_sql::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Relation {
+    name: QualifiedName,
+    data: Ident,
+    key: Ident,
+}
+
+impl Relation {
+    /// `name` (optionally `schema.name`) with the conventional `data` document and `id` key.
+    pub fn new(name: &str) -> Result<Self> {
+        Ok(Self {
+            name: QualifiedName::parse(name)?,
+            data: Ident::new("data")?,
+            key: Ident::new("id")?,
+        })
+    }
+
+    /// Uses another document column.
+    pub fn with_data(mut self, column: &str) -> Result<Self> {
+        self.data = Ident::new(column)?;
+        Ok(self)
+    }
+
+    /// Uses another public key column (a unique, non-null column).
+    pub fn with_key(mut self, column: &str) -> Result<Self> {
+        self.key = Ident::new(column)?;
+        Ok(self)
+    }
+
+    /// The relation's (possibly qualified) name.
+    pub fn name(&self) -> &QualifiedName {
+        &self.name
+    }
+
+    /// The document column.
+    pub fn data(&self) -> &Ident {
+        &self.data
+    }
+
+    /// The public key column.
+    pub fn key(&self) -> &Ident {
+        &self.key
+    }
+
+    pub(crate) fn scope(&self) -> Scope {
+        Scope::row(ROW, &self.data)
+    }
+
+    /// ` FROM rel t WHERE <filter>`.
+    pub(crate) fn render_from_where(&self, w: &mut Writer, filter_sql: &str) {
+        w.put(format_args!(
+            " FROM {} AS {ROW} WHERE {filter_sql}",
+            self.name
+        ));
+    }
+}
+
+/// One root field of a query and the JSON value it produces.
+#[derive(Debug, Clone)]
+pub enum Root {
+    /// The one row matching `filter` (usually a key), projected; `null` when none matches. More
+    /// than one match is an error from PostgreSQL (cardinality violation), never a random pick.
+    One {
+        /// Where the row comes from.
+        relation: Relation,
+        /// Which row.
+        filter: Filter,
+        /// Its requested fields.
+        projection: Projection,
+    },
+    /// A JSON array of the matching rows, in order, paged by limit and offset.
+    List {
+        /// Where the rows come from.
+        relation: Relation,
+        /// Which rows.
+        filter: Filter,
+        /// In which order (rows without an order come in the relation's scan order).
+        order: Vec<OrderBy>,
+        /// At most this many rows (`None`: no limit).
+        limit: Option<u32>,
+        /// Skip this many rows first.
+        offset: u64,
+        /// Each row's requested fields.
+        projection: Projection,
+    },
+    /// The number of matching rows.
+    Count {
+        /// Where the rows come from.
+        relation: Relation,
+        /// Which rows.
+        filter: Filter,
+    },
+    /// A Relay connection page.
+    Connection(Connection),
+}
+
+impl Root {
+    pub(crate) fn render(&self, w: &mut Writer) -> Result<()> {
+        match self {
+            Root::One {
+                relation,
+                filter,
+                projection,
+            } => {
+                let scope = relation.scope();
+                let filter_sql = w.capture(|w| filter.render(w, &scope))?;
+                w.push("(SELECT ");
+                projection.render(w, &scope)?;
+                relation.render_from_where(w, &filter_sql);
+                w.push(")");
+            }
+            Root::List {
+                relation,
+                filter,
+                order,
+                limit,
+                offset,
+                projection,
+            } => {
+                let scope = relation.scope();
+                let filter_sql = w.capture(|w| filter.render(w, &scope))?;
+                let order_sql = w.capture(|w| render_order(w, &scope, order))?;
+                // Aggregating by an explicit row number keeps the order guaranteed, not incidental.
+                w.push("(SELECT COALESCE(json_agg(x.n ORDER BY x.rn), '[]'::json) FROM (SELECT ");
+                projection.render(w, &scope)?;
+                w.put(format_args!(
+                    " AS n, row_number() OVER ({}) AS rn",
+                    order_sql.trim()
+                ));
+                relation.render_from_where(w, &filter_sql);
+                w.push(&order_sql);
+                if let Some(limit) = limit {
+                    w.push(" LIMIT ");
+                    w.param(Param::Int8(i64::from(*limit)));
+                }
+                w.push(" OFFSET ");
+                let offset =
+                    i64::try_from(*offset).map_err(|_| Error::InvalidPage("offset too large"))?;
+                w.param(Param::Int8(offset));
+                w.push(") AS x)");
+            }
+            Root::Count { relation, filter } => {
+                let filter_sql = w.capture(|w| filter.render(w, &relation.scope()))?;
+                w.push("(SELECT count(*)");
+                relation.render_from_where(w, &filter_sql);
+                w.push(")");
+            }
+            Root::Connection(connection) => connection.render(w)?,
+        }
+        Ok(())
+    }
+}
