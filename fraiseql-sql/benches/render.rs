@@ -1,2 +1,0 @@
-//! Rendering benchmarks (being written).
-fn main() {}
