@@ -1,6 +1,73 @@
 //! GraphQL straight from PostgreSQL, the FraiseQL way.
 //!
-//! The runtime (schema, repositories, execution) is being built on top of
-//! [`fraiseql_sql`], re-exported here as [`sql`].
+//! Put `#[derive(FraiseType)]` on a struct and it describes a `tv_<entity>` read relation: one row
+//! per entity, the entity as a JSONB document in its `data` column. The derive generates a
+//! `'static` [`TypeDescriptor`] (what the runtime reads), serde deserialization from the document,
+//! and typed filter and order handles:
+//!
+//! ```
+//! use fraiseql::{FraiseEnum, FraiseType};
+//! use uuid::Uuid;
+//!
+//! /// A registered user.
+//! #[derive(FraiseType)]
+//! struct User {
+//!     id: Uuid,
+//!     name: String,
+//!     age: Option<i32>,
+//!     role: Role,
+//!     #[fraiseql(column)]
+//!     tenant_id: Uuid,
+//!     posts: Vec<Post>,
+//! }
+//!
+//! #[derive(FraiseType)]
+//! struct Post {
+//!     id: Uuid,
+//!     title: String,
+//! }
+//!
+//! #[derive(FraiseEnum, Clone, Copy)]
+//! enum Role { Admin, Member }
+//!
+//! let adults_named_a = User::filter().name().starts_with("A")
+//!     .and(User::filter().age().gte(18))
+//!     .and(User::filter().role().eq(Role::Member))
+//!     .and(User::filter().posts().any(|post| post.title().icontains("rust")));
+//! let order = User::order().name().asc().nulls_last();
+//! # let _ = (adults_named_a, order);
+//!
+//! let descriptor = <User as fraiseql::FraiseType>::descriptor();
+//! assert_eq!(descriptor.view, "tv_user");
+//! assert_eq!(descriptor.description, Some("A registered user."));
+//! ```
+//!
+//! Operators a field's type does not have do not compile:
+//!
+//! ```compile_fail
+//! # use fraiseql::FraiseType;
+//! #[derive(FraiseType)]
+//! struct User { id: uuid::Uuid, active: bool }
+//! let wrong = User::filter().active().gt(true); // no `gt` on booleans
+//! ```
+//!
+//! See [`FraiseType`](derive@FraiseType) for every attribute. The SQL vocabulary underneath is
+//! [`fraiseql_sql`], re-exported as [`sql`].
 
+mod descriptor;
+mod field;
+pub mod typed;
+
+pub use descriptor::{
+    Deprecation, EnumDescriptor, EnumValueDescriptor, FieldDescriptor, FieldSource, FieldType,
+    TypeDescriptor,
+};
+pub use field::{FraiseEnum, FraiseField, FraiseType};
+pub use fraiseql_derive::{FraiseEnum, FraiseType};
 pub use fraiseql_sql as sql;
+
+/// What generated code needs; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}

@@ -1,0 +1,81 @@
+//! Reading `#[fraiseql(...)]` and doc-comment attributes.
+
+use syn::meta::ParseNestedMeta;
+use syn::{Attribute, Expr, ExprLit, Lit, LitStr, Meta};
+
+/// Calls `each` for every item inside every `#[fraiseql(...)]` attribute.
+pub fn for_each(
+    attrs: &[Attribute],
+    mut each: impl FnMut(&ParseNestedMeta) -> syn::Result<()>,
+) -> syn::Result<()> {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("fraiseql")) {
+        attr.parse_nested_meta(|meta| each(&meta))?;
+    }
+    Ok(())
+}
+
+/// The name of the attribute item (`view` in `view = "…"`).
+pub fn name(meta: &ParseNestedMeta) -> String {
+    meta.path
+        .get_ident()
+        .map_or_else(|| "?".to_owned(), ToString::to_string)
+}
+
+/// Reads `= "…"`, refusing a second occurrence of the same item.
+pub fn string(meta: &ParseNestedMeta, slot: &mut Option<LitStr>) -> syn::Result<()> {
+    let value: LitStr = meta.value()?.parse()?;
+    set(meta, slot, value)
+}
+
+/// Stores `value`, refusing a second occurrence of the same item.
+pub fn set<T>(meta: &ParseNestedMeta, slot: &mut Option<T>, value: T) -> syn::Result<()> {
+    if slot.is_some() {
+        return Err(meta.error(format!("duplicate `{}` attribute", name(meta))));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// An unknown item, with the list of known ones.
+pub fn unknown(meta: &ParseNestedMeta, known: &str) -> syn::Error {
+    meta.error(format!(
+        "unknown fraiseql attribute `{}`; expected one of: {known}",
+        name(meta)
+    ))
+}
+
+/// The doc comment, one line per `///` line, leading space and outer blank lines removed.
+pub fn doc_comment(attrs: &[Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter_map(|attr| match &attr.meta {
+            Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .map(|line| {
+            line.strip_prefix(' ')
+                .unwrap_or(&line)
+                .trim_end()
+                .to_owned()
+        })
+        .collect();
+    let text = lines.join("\n");
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// `deprecated` or `deprecated = "reason"`.
+pub fn deprecation(meta: &ParseNestedMeta, slot: &mut Option<Option<String>>) -> syn::Result<()> {
+    let reason = if meta.input.peek(syn::Token![=]) {
+        let reason: LitStr = meta.value()?.parse()?;
+        Some(reason.value())
+    } else {
+        None
+    };
+    set(meta, slot, reason)
+}

@@ -1,0 +1,167 @@
+//! `#[derive(FraiseEnum)]`: a fieldless enum served as a GraphQL enum and stored as text.
+
+use fraiseql_sql::Name;
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, LitStr};
+
+use crate::attr;
+use crate::case::Case;
+use crate::expand::{deprecation, opt_str};
+
+const ENUM_ATTRS: &str = "name, description, rename_all, json_case";
+const VARIANT_ATTRS: &str = "rename, json, description, deprecated";
+
+pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let Data::Enum(data) = &input.data else {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            "FraiseEnum is derived on fieldless enums",
+        ));
+    };
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new(
+            input.generics.span(),
+            "FraiseEnum cannot be derived for generic enums",
+        ));
+    }
+    let (mut name, mut description, mut rename_all, mut json_case) = (None, None, None, None);
+    attr::for_each(&input.attrs, |meta| {
+        let slot = match attr::name(meta).as_str() {
+            "name" => &mut name,
+            "description" => &mut description,
+            "rename_all" => &mut rename_all,
+            "json_case" => &mut json_case,
+            _ => return Err(attr::unknown(meta, ENUM_ATTRS)),
+        };
+        attr::string(meta, slot)
+    })?;
+    let case = |lit: &Option<LitStr>, default| match lit {
+        None => Ok(default),
+        Some(lit) => Case::parse(&lit.value()).ok_or_else(|| {
+            syn::Error::new(
+                lit.span(),
+                format!("unknown case; expected {}", Case::NAMES),
+            )
+        }),
+    };
+    let rename_all = case(&rename_all, Case::ScreamingSnake)?;
+    let json_case = case(&json_case, Case::Snake)?;
+    let ident = &input.ident;
+    let name = match &name {
+        Some(lit) => {
+            Name::new(&lit.value()).map_err(|e| {
+                syn::Error::new(lit.span(), format!("invalid GraphQL enum name: {e}"))
+            })?;
+            lit.value()
+        }
+        None => ident.to_string(),
+    };
+    let description = opt_str(
+        &description
+            .as_ref()
+            .map(LitStr::value)
+            .or_else(|| attr::doc_comment(&input.attrs)),
+    );
+
+    let mut values = Vec::new();
+    let mut arms = Vec::new();
+    let mut from_stored = Vec::new();
+    let mut stored_values = Vec::new();
+    for variant in &data.variants {
+        if !matches!(variant.fields, Fields::Unit) {
+            return Err(syn::Error::new(
+                variant.fields.span(),
+                "FraiseEnum variants cannot carry data: a GraphQL enum value is a name",
+            ));
+        }
+        let (mut rename, mut json, mut value_description, mut value_deprecation) =
+            (None, None, None, None);
+        attr::for_each(&variant.attrs, |meta| match attr::name(meta).as_str() {
+            "rename" => attr::string(meta, &mut rename),
+            "json" => attr::string(meta, &mut json),
+            "description" => attr::string(meta, &mut value_description),
+            "deprecated" => attr::deprecation(meta, &mut value_deprecation),
+            _ => Err(attr::unknown(meta, VARIANT_ATTRS)),
+        })?;
+        let variant_ident = &variant.ident;
+        let rust_name = variant_ident.to_string();
+        let value_name = match &rename {
+            Some(lit) => {
+                Name::new(&lit.value()).map_err(|e| {
+                    syn::Error::new(lit.span(), format!("invalid GraphQL enum value: {e}"))
+                })?;
+                lit.value()
+            }
+            None => rename_all.apply(&rust_name),
+        };
+        if matches!(value_name.as_str(), "true" | "false" | "null") {
+            return Err(syn::Error::new(
+                variant_ident.span(),
+                "GraphQL enum values cannot be true, false or null",
+            ));
+        }
+        let stored = json
+            .as_ref()
+            .map_or_else(|| json_case.apply(&rust_name), LitStr::value);
+        let value_description = opt_str(
+            &value_description
+                .as_ref()
+                .map(LitStr::value)
+                .or_else(|| attr::doc_comment(&variant.attrs)),
+        );
+        let value_deprecation = deprecation(&value_deprecation);
+        values.push(quote! {
+            ::fraiseql::EnumValueDescriptor {
+                name: #value_name,
+                stored: #stored,
+                rust_name: #rust_name,
+                description: #value_description,
+                deprecation: #value_deprecation,
+            }
+        });
+        arms.push(quote!(#ident::#variant_ident => #stored,));
+        stored_values.push(stored.clone());
+        from_stored.push(quote!(#stored => ::core::result::Result::Ok(#ident::#variant_ident),));
+    }
+
+    Ok(quote! {
+        impl ::fraiseql::FraiseEnum for #ident {
+            fn descriptor() -> &'static ::fraiseql::EnumDescriptor {
+                static DESCRIPTOR: ::fraiseql::EnumDescriptor = ::fraiseql::EnumDescriptor {
+                    name: #name,
+                    description: #description,
+                    values: &[#(#values),*],
+                };
+                &DESCRIPTOR
+            }
+
+            fn stored(&self) -> &'static str {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+
+        impl ::fraiseql::FraiseField for #ident {
+            const TYPE: ::fraiseql::FieldType =
+                ::fraiseql::FieldType::Enum(<#ident as ::fraiseql::FraiseEnum>::descriptor);
+            type Handle = ::fraiseql::typed::EnumHandle<#ident>;
+            type ListHandle = ::fraiseql::typed::EnumArrayHandle<#ident>;
+        }
+
+        impl<'de> ::fraiseql::__private::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::fraiseql::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                let text = <::std::borrow::Cow<'de, str> as ::fraiseql::__private::serde::Deserialize>::deserialize(deserializer)?;
+                match &*text {
+                    #(#from_stored)*
+                    other => ::core::result::Result::Err(<D::Error as ::fraiseql::__private::serde::de::Error>::unknown_variant(
+                        other,
+                        &[#(#stored_values),*],
+                    )),
+                }
+            }
+        }
+    })
+}

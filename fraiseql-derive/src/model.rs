@@ -1,0 +1,352 @@
+//! The model of a `#[derive(FraiseType)]` struct: parsed, validated, with every default applied.
+
+use fraiseql_sql::{Ident as SqlIdent, JsonKey, Name, QualifiedName};
+use syn::spanned::Spanned;
+use syn::{
+    Data, DeriveInput, Fields, GenericArgument, Ident, LitStr, PathArguments, Type, Visibility,
+};
+
+use crate::attr;
+use crate::case::Case;
+
+const TYPE_ATTRS: &str = "view, data, key, identifier, json_case, rename_all, description, name";
+const FIELD_ATTRS: &str = "rename, json, column, skip, description, deprecated";
+
+pub struct TypeModel {
+    pub ident: Ident,
+    pub vis: Visibility,
+    pub name: String,
+    pub description: Option<String>,
+    pub view: String,
+    pub data: String,
+    /// Column of the public key.
+    pub key: String,
+    /// Column or document key of the human key.
+    pub identifier: Option<String>,
+    pub fields: Vec<FieldModel>,
+}
+
+pub struct FieldModel {
+    pub ident: Ident,
+    pub ty: Type,
+    /// `None` for `#[fraiseql(skip)]`.
+    pub served: Option<ServedField>,
+}
+
+pub struct ServedField {
+    pub name: String,
+    pub source: Source,
+    pub description: Option<String>,
+    pub deprecation: Option<Option<String>>,
+}
+
+pub enum Source {
+    Json(String),
+    Column(String),
+}
+
+impl Source {
+    pub fn key(&self) -> &str {
+        match self {
+            Source::Json(key) | Source::Column(key) => key,
+        }
+    }
+}
+
+/// Validates `lit` with a `fraiseql-sql` rule, reporting at the literal.
+fn checked<T>(
+    lit: &LitStr,
+    what: &str,
+    check: impl FnOnce(&str) -> fraiseql_sql::Result<T>,
+) -> syn::Result<String> {
+    let value = lit.value();
+    check(&value).map_err(|e| syn::Error::new(lit.span(), format!("invalid {what}: {e}")))?;
+    Ok(value)
+}
+
+fn case(lit: &Option<LitStr>, default: Case) -> syn::Result<Case> {
+    match lit {
+        None => Ok(default),
+        Some(lit) => Case::parse(&lit.value()).ok_or_else(|| {
+            syn::Error::new(
+                lit.span(),
+                format!("unknown case; expected {}", Case::NAMES),
+            )
+        }),
+    }
+}
+
+pub fn parse(input: &DeriveInput) -> syn::Result<TypeModel> {
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new(
+            input.generics.span(),
+            "FraiseType cannot be derived for generic structs: a type maps to one read relation",
+        ));
+    }
+    let fields = match &input.data {
+        Data::Struct(s) => match &s.fields {
+            Fields::Named(named) => &named.named,
+            other => {
+                return Err(syn::Error::new(
+                    other.span(),
+                    "FraiseType needs a struct with named fields: each field maps to a key of the document",
+                ));
+            }
+        },
+        Data::Enum(e) => {
+            return Err(syn::Error::new(
+                e.enum_token.span,
+                "FraiseType is derived on structs; for an enum stored as text, derive FraiseEnum",
+            ));
+        }
+        Data::Union(u) => {
+            return Err(syn::Error::new(
+                u.union_token.span,
+                "FraiseType is derived on structs",
+            ));
+        }
+    };
+
+    let (mut view, mut data, mut key, mut identifier) = (None, None, None, None);
+    let (mut json_case, mut rename_all, mut description, mut name) = (None, None, None, None);
+    attr::for_each(&input.attrs, |meta| {
+        let slot = match attr::name(meta).as_str() {
+            "view" => &mut view,
+            "data" => &mut data,
+            "key" => &mut key,
+            "identifier" => &mut identifier,
+            "json_case" => &mut json_case,
+            "rename_all" => &mut rename_all,
+            "description" => &mut description,
+            "name" => &mut name,
+            _ => return Err(attr::unknown(meta, TYPE_ATTRS)),
+        };
+        attr::string(meta, slot)
+    })?;
+
+    let json_case = match &json_case {
+        None => Case::Snake,
+        Some(lit) => match Case::parse(&lit.value()) {
+            Some(case @ (Case::Snake | Case::Camel)) => case,
+            _ => {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    "json_case must be \"snake_case\" or \"camelCase\"",
+                ));
+            }
+        },
+    };
+    let rename_all = case(&rename_all, Case::Camel)?;
+    let ident = input.ident.clone();
+    let name = match &name {
+        Some(lit) => checked(lit, "GraphQL type name", Name::new)?,
+        None => ident.to_string(),
+    };
+    let view = match &view {
+        Some(lit) => checked(lit, "view", QualifiedName::parse)?,
+        None => format!("tv_{}", Case::Snake.apply(&ident.to_string())),
+    };
+    QualifiedName::parse(&view)
+        .map_err(|e| syn::Error::new(ident.span(), format!("invalid default view name: {e}")))?;
+    let data = match &data {
+        Some(lit) => checked(lit, "data column", SqlIdent::new)?,
+        None => "data".to_owned(),
+    };
+
+    let fields = fields
+        .iter()
+        .map(|field| parse_field(field, json_case, rename_all))
+        .collect::<syn::Result<Vec<_>>>()?;
+    check_unique_names(&fields)?;
+
+    let key_name = key.as_ref().map_or_else(|| "id".to_owned(), LitStr::value);
+    let key_span = key.as_ref().map_or_else(|| ident.span(), LitStr::span);
+    let key = match find_served(&fields, &key_name) {
+        Some(served) => served.source.key().to_owned(),
+        None => {
+            let hint = if key.is_some() {
+                format!("`{ident}` has no served field `{key_name}` to be its key")
+            } else {
+                format!(
+                    "`{ident}` has no `id` field: FraiseQL types need their public UUID key; add `id: Uuid`, or name the key field with #[fraiseql(key = \"...\")]"
+                )
+            };
+            return Err(syn::Error::new(key_span, hint));
+        }
+    };
+    SqlIdent::new(&key)
+        .map_err(|e| syn::Error::new(key_span, format!("invalid key column: {e}")))?;
+    let identifier = match &identifier {
+        Some(lit) => match find_served(&fields, &lit.value()) {
+            Some(served) => Some(served.source.key().to_owned()),
+            None => {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    format!("`{ident}` has no served field `{}`", lit.value()),
+                ));
+            }
+        },
+        None => find_served(&fields, "identifier").map(|s| s.source.key().to_owned()),
+    };
+
+    Ok(TypeModel {
+        description: description
+            .as_ref()
+            .map(LitStr::value)
+            .or_else(|| attr::doc_comment(&input.attrs)),
+        vis: input.vis.clone(),
+        ident,
+        name,
+        view,
+        data,
+        key,
+        identifier,
+        fields,
+    })
+}
+
+fn find_served<'a>(fields: &'a [FieldModel], rust_name: &str) -> Option<&'a ServedField> {
+    fields
+        .iter()
+        .find(|f| f.ident == rust_name)
+        .and_then(|f| f.served.as_ref())
+}
+
+fn parse_field(field: &syn::Field, json_case: Case, rename_all: Case) -> syn::Result<FieldModel> {
+    let ident = field.ident.clone().expect("named fields have identifiers");
+    let (mut rename, mut json, mut column, mut description) = (None, None, None, None);
+    let (mut skip, mut deprecation) = (None, None);
+    attr::for_each(&field.attrs, |meta| match attr::name(meta).as_str() {
+        "rename" => attr::string(meta, &mut rename),
+        "json" => attr::string(meta, &mut json),
+        "description" => attr::string(meta, &mut description),
+        "column" => {
+            let name = if meta.input.peek(syn::Token![=]) {
+                Some(meta.value()?.parse::<LitStr>()?)
+            } else {
+                None
+            };
+            attr::set(meta, &mut column, name)
+        }
+        "skip" => attr::set(meta, &mut skip, meta.path.span()),
+        "deprecated" => attr::deprecation(meta, &mut deprecation),
+        _ => Err(attr::unknown(meta, FIELD_ATTRS)),
+    })?;
+    let ty = field.ty.clone();
+    if skip.is_some() {
+        return Ok(FieldModel {
+            ident,
+            ty,
+            served: None,
+        });
+    }
+    check_type(&ty)?;
+    let rust_name = ident.to_string();
+    let name = match &rename {
+        Some(lit) => checked(lit, "GraphQL field name", Name::new)?,
+        None => rename_all.apply(&rust_name),
+    };
+    let source = match (&json, &column) {
+        (Some(lit), Some(_)) => {
+            return Err(syn::Error::new(
+                lit.span(),
+                "a field is either in the document (`json`) or a real column (`column`), not both",
+            ));
+        }
+        (Some(lit), None) => Source::Json(checked(lit, "JSON key", JsonKey::new)?),
+        (None, Some(Some(lit))) => Source::Column(checked(lit, "column name", SqlIdent::new)?),
+        (None, Some(None)) => {
+            let column = rust_name.trim_start_matches("r#").to_owned();
+            SqlIdent::new(&column)
+                .map_err(|e| syn::Error::new(ident.span(), format!("invalid column name: {e}")))?;
+            Source::Column(column)
+        }
+        (None, None) => {
+            let key = json_case.apply(&rust_name);
+            JsonKey::new(&key)
+                .map_err(|e| syn::Error::new(ident.span(), format!("invalid JSON key: {e}")))?;
+            Source::Json(key)
+        }
+    };
+    Name::new(&name).map_err(|e| syn::Error::new(ident.span(), e.to_string()))?;
+    Ok(FieldModel {
+        ident,
+        ty,
+        served: Some(ServedField {
+            name,
+            source,
+            description: description
+                .as_ref()
+                .map(LitStr::value)
+                .or_else(|| attr::doc_comment(&field.attrs)),
+            deprecation,
+        }),
+    })
+}
+
+fn check_unique_names(fields: &[FieldModel]) -> syn::Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for field in fields {
+        if let Some(served) = &field.served
+            && !seen.insert(served.name.as_str())
+        {
+            return Err(syn::Error::new(
+                field.ident.span(),
+                format!(
+                    "two fields are named `{}` in GraphQL; rename one with #[fraiseql(rename = \"...\")]",
+                    served.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses field types that can never be FraiseQL fields, with a hint. Other types are checked
+/// by the `FraiseField` trait, whose error names the supported types.
+fn check_type(ty: &Type) -> syn::Result<()> {
+    let unsupported = |what: &str| {
+        Err(syn::Error::new(
+            ty.span(),
+            format!("unsupported field type: {what}"),
+        ))
+    };
+    match ty {
+        Type::Paren(inner) => check_type(&inner.elem),
+        Type::Group(inner) => check_type(&inner.elem),
+        Type::Path(path) if path.qself.is_none() => {
+            let Some(last) = path.path.segments.last() else {
+                return Ok(());
+            };
+            match last.ident.to_string().as_str() {
+                "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i128" | "isize" => {
+                    unsupported("GraphQL and PostgreSQL integers are signed; use i16, i32 or i64")
+                }
+                "char" => unsupported("use String"),
+                "HashMap" | "BTreeMap" | "IndexMap" => unsupported(
+                    "maps have no GraphQL type; use serde_json::Value for free-form JSON, or a FraiseType struct",
+                ),
+                "HashSet" | "BTreeSet" => unsupported("use Vec<T>"),
+                "Box" | "Rc" | "Arc" | "Cow" => unsupported("use the inner type directly"),
+                "Option" | "Vec" => match &last.arguments {
+                    PathArguments::AngleBracketed(args) => {
+                        args.args.iter().try_for_each(|arg| match arg {
+                            GenericArgument::Type(inner) => check_type(inner),
+                            _ => Ok(()),
+                        })
+                    }
+                    _ => Ok(()),
+                },
+                _ => Ok(()),
+            }
+        }
+        Type::Reference(_) => unsupported(
+            "borrowed fields cannot be deserialized from a document; use an owned type (String, not &str)",
+        ),
+        Type::Tuple(_) => unsupported("tuples have no GraphQL type; use a FraiseType struct"),
+        Type::Array(_) | Type::Slice(_) => unsupported("use Vec<T>"),
+        _ => unsupported(
+            "only plain types such as String, i32, Option<T>, Vec<T> or a FraiseType struct",
+        ),
+    }
+}

@@ -1,0 +1,134 @@
+//! Descriptors: the `'static` data `#[derive(FraiseType)]` and `#[derive(FraiseEnum)]` generate,
+//! which the runtime reads to build schemas and SQL.
+
+use fraiseql_sql::ScalarKind;
+
+/// Everything the runtime knows about a `FraiseType` struct.
+#[derive(Debug)]
+pub struct TypeDescriptor {
+    /// GraphQL type name.
+    pub name: &'static str,
+    /// GraphQL description (the doc comment unless `description = "…"`).
+    pub description: Option<&'static str>,
+    /// The read relation, possibly schema-qualified (`tv_user`, `app.tv_user`).
+    pub view: &'static str,
+    /// The JSONB document column of the relation.
+    pub data: &'static str,
+    /// The field holding the public key (a `uuid` column of the relation).
+    pub key: &'static str,
+    /// The field holding the human key (`identifier`), when the type has one.
+    pub identifier: Option<&'static str>,
+    /// The fields, in declaration order (skipped fields are absent).
+    pub fields: &'static [FieldDescriptor],
+}
+
+impl TypeDescriptor {
+    /// The field whose Rust name is `rust_name`.
+    pub fn field(&self, rust_name: &str) -> Option<&'static FieldDescriptor> {
+        self.fields.iter().find(|f| f.rust_name == rust_name)
+    }
+
+    /// The field whose GraphQL name is `name`.
+    pub fn graphql_field(&self, name: &str) -> Option<&'static FieldDescriptor> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// One field of a `FraiseType`.
+#[derive(Debug)]
+pub struct FieldDescriptor {
+    /// GraphQL field name.
+    pub name: &'static str,
+    /// Rust field name.
+    pub rust_name: &'static str,
+    /// Where the value is stored.
+    pub source: FieldSource,
+    /// Its type.
+    pub ty: FieldType,
+    /// GraphQL description (the doc comment unless `description = "…"`).
+    pub description: Option<&'static str>,
+    /// Deprecation, when the field is deprecated.
+    pub deprecation: Option<Deprecation>,
+}
+
+/// Where a field's value is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldSource {
+    /// Under this key of the JSON document.
+    Json(&'static str),
+    /// In this real column of the relation.
+    Column(&'static str),
+}
+
+impl FieldSource {
+    /// The key in the document, or the column name: also the key the field has in the JSON
+    /// repositories deserialize.
+    pub fn key(&self) -> &'static str {
+        match self {
+            FieldSource::Json(key) | FieldSource::Column(key) => key,
+        }
+    }
+}
+
+/// A field's deprecation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deprecation {
+    /// Why, and what to use instead.
+    pub reason: Option<&'static str>,
+}
+
+/// The type of a field, as GraphQL sees it: non-null unless wrapped in [`FieldType::Nullable`].
+#[derive(Debug, Clone, Copy)]
+pub enum FieldType {
+    /// A scalar of this SQL kind.
+    Scalar(ScalarKind),
+    /// A `FraiseEnum`, stored as text.
+    Enum(fn() -> &'static EnumDescriptor),
+    /// An embedded `FraiseType` object.
+    Object(fn() -> &'static TypeDescriptor),
+    /// `Option<T>`: may be null or absent.
+    Nullable(&'static FieldType),
+    /// `Vec<T>`: a JSON array.
+    List(&'static FieldType),
+}
+
+impl FieldType {
+    /// Whether the value may be null.
+    pub fn is_nullable(&self) -> bool {
+        matches!(self, FieldType::Nullable(_))
+    }
+
+    /// The type without its nullable wrapper.
+    pub fn non_null(&self) -> &FieldType {
+        match self {
+            FieldType::Nullable(inner) => inner,
+            other => other,
+        }
+    }
+}
+
+/// Everything the runtime knows about a `FraiseEnum`.
+#[derive(Debug)]
+pub struct EnumDescriptor {
+    /// GraphQL enum name.
+    pub name: &'static str,
+    /// GraphQL description.
+    pub description: Option<&'static str>,
+    /// The values, in declaration order.
+    pub values: &'static [EnumValueDescriptor],
+}
+
+/// One value of a `FraiseEnum`.
+#[derive(Debug)]
+pub struct EnumValueDescriptor {
+    /// GraphQL value name (`ADMIN`).
+    pub name: &'static str,
+    /// The text stored in the document (`admin`).
+    pub stored: &'static str,
+    /// Rust variant name.
+    pub rust_name: &'static str,
+    /// GraphQL description.
+    pub description: Option<&'static str>,
+    /// Deprecation, when the value is deprecated.
+    pub deprecation: Option<Deprecation>,
+}
