@@ -1,0 +1,9 @@
+use fraiseql::FraiseType;
+
+#[derive(FraiseType)]
+#[fraiseql(view = "tv_user", view = "tv_person")]
+struct User {
+    id: uuid::Uuid,
+}
+
+fn main() {}

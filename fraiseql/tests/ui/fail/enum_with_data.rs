@@ -1,0 +1,9 @@
+use fraiseql::FraiseEnum;
+
+#[derive(FraiseEnum)]
+enum Shape {
+    Circle { radius: f64 },
+    Square,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use fraiseql::FraiseType;
+
+#[derive(FraiseType)]
+struct Page<T> {
+    id: uuid::Uuid,
+    items: Vec<T>,
+}
+
+fn main() {}

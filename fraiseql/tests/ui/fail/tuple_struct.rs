@@ -1,0 +1,6 @@
+use fraiseql::FraiseType;
+
+#[derive(FraiseType)]
+struct User(uuid::Uuid, String);
+
+fn main() {}

@@ -1,0 +1,8 @@
+use fraiseql::FraiseType;
+
+#[derive(FraiseType)]
+enum Role {
+    Admin,
+}
+
+fn main() {}
