@@ -51,9 +51,10 @@
 //! let wrong = User::filter().active().gt(true); // no `gt` on booleans
 //! ```
 //!
-//! See [`FraiseType`](derive@FraiseType) for every attribute. The SQL vocabulary underneath is
+//! The [`attributes`] page lists every attribute, with examples. The SQL vocabulary underneath is
 //! [`fraiseql_sql`], re-exported as [`sql`].
 
+pub mod attributes;
 mod descriptor;
 mod field;
 pub mod typed;

@@ -1,0 +1,128 @@
+//! Every attribute of `#[derive(FraiseType)]` and `#[derive(FraiseEnum)]`, with an example each.
+//!
+//! # Type attributes: `#[fraiseql(...)]` on the struct
+//!
+//! | attribute | default | meaning |
+//! |---|---|---|
+//! | `view = "app.tv_user"` | `tv_<snake_case(type name)>` | the read relation, optionally schema-qualified |
+//! | `data = "doc"` | `data` | the JSONB document column |
+//! | `key = "uuid"` | `id` | the field holding the public UUID key (a column of the relation) |
+//! | `identifier = "slug"` | the `identifier` field, when there is one | the field holding the human key |
+//! | `json_case = "camelCase"` | `snake_case` | how field names become document keys |
+//! | `rename_all = "snake_case"` | `camelCase` | how field names become GraphQL names |
+//! | `description = "…"` | the doc comment | the GraphQL description |
+//! | `name = "Person"` | the struct name | the GraphQL type name |
+//!
+//! ```
+//! use fraiseql::FraiseType;
+//! use uuid::Uuid;
+//!
+//! /// Shown in GraphQL unless `description` says otherwise.
+//! #[derive(FraiseType)]
+//! #[fraiseql(
+//!     view = "blog.tv_author",
+//!     data = "doc",
+//!     key = "uuid",
+//!     identifier = "slug",
+//!     json_case = "camelCase",
+//!     rename_all = "snake_case",
+//!     description = "Somebody who writes.",
+//!     name = "Writer",
+//! )]
+//! struct Author {
+//!     uuid: Uuid,
+//!     slug: String,
+//!     display_name: String,
+//! }
+//!
+//! let author = <Author as FraiseType>::descriptor();
+//! assert_eq!((author.name, author.view, author.data), ("Writer", "blog.tv_author", "doc"));
+//! assert_eq!((author.key, author.identifier), ("uuid", Some("slug")));
+//! assert_eq!(author.description, Some("Somebody who writes."));
+//! let field = author.field("display_name").unwrap();
+//! assert_eq!(field.name, "display_name");                                   // rename_all
+//! assert_eq!(field.source, fraiseql::FieldSource::Json("displayName"));     // json_case
+//! ```
+//!
+//! # Field attributes: `#[fraiseql(...)]` on a field
+//!
+//! | attribute | meaning |
+//! |---|---|
+//! | `rename = "fullName"` | the GraphQL field name |
+//! | `json = "full_name"` | the key inside the document |
+//! | `column` or `column = "tenant"` | a real column of the relation, not a document key (filters and ordering use its indexes) |
+//! | `skip` | not served; deserialized as `Default::default()` |
+//! | `description = "…"` | the GraphQL description (default: the doc comment) |
+//! | `deprecated` or `deprecated = "reason"` | marks the field deprecated |
+//!
+//! ```
+//! use fraiseql::{FieldSource, FraiseType};
+//! use uuid::Uuid;
+//!
+//! #[derive(FraiseType)]
+//! struct User {
+//!     id: Uuid,
+//!     #[fraiseql(rename = "fullName", json = "full_name")]
+//!     name: String,
+//!     #[fraiseql(column = "tenant")]
+//!     tenant_id: Uuid,
+//!     /// Documented fields describe themselves.
+//!     email: String,
+//!     #[fraiseql(description = "Explicit description")]
+//!     bio: Option<String>,
+//!     #[fraiseql(deprecated = "use fullName")]
+//!     nick: Option<String>,
+//!     #[fraiseql(skip)]
+//!     cached_score: Option<f64>,
+//! }
+//!
+//! let user = <User as FraiseType>::descriptor();
+//! let name = user.field("name").unwrap();
+//! assert_eq!((name.name, name.source), ("fullName", FieldSource::Json("full_name")));
+//! assert_eq!(user.field("tenant_id").unwrap().source, FieldSource::Column("tenant"));
+//! assert_eq!(user.field("email").unwrap().description, Some("Documented fields describe themselves."));
+//! assert_eq!(user.field("bio").unwrap().description, Some("Explicit description"));
+//! assert_eq!(user.field("nick").unwrap().deprecation.unwrap().reason, Some("use fullName"));
+//! assert!(user.field("cached_score").is_none());
+//!
+//! // A column is filtered as a column: `t."tenant" = $1`.
+//! let same_tenant = User::filter().tenant_id().eq(Uuid::nil());
+//! # let _ = same_tenant;
+//! ```
+//!
+//! # Field types
+//!
+//! `bool`, `i16`, `i32`, `i64`, `f32`, `f64`, `String`, `uuid::Uuid`, `chrono::NaiveDate`,
+//! `chrono::DateTime<Utc>` (or `<FixedOffset>`), `serde_json::Value` (a JSON scalar), `Option<T>`
+//! (nullable; may be absent from the document), `Vec<T>` (a JSON array), other `FraiseType`
+//! structs (embedded objects and lists) and `FraiseEnum` enums. Anything else is a compile error
+//! naming the supported types.
+//!
+//! # Enum attributes: `#[derive(FraiseEnum)]`
+//!
+//! A fieldless enum is a GraphQL enum whose values are stored as text in the document.
+//!
+//! | on | attribute | default |
+//! |---|---|---|
+//! | enum | `name = "…"` | the enum name |
+//! | enum | `description = "…"` | the doc comment |
+//! | enum | `rename_all = "…"` (GraphQL values) | `SCREAMING_SNAKE_CASE` |
+//! | enum | `json_case = "…"` (stored text) | `snake_case` |
+//! | variant | `rename = "…"`, `json = "…"`, `description = "…"`, `deprecated` | |
+//!
+//! ```
+//! use fraiseql::{FraiseEnum, FraiseType};
+//!
+//! /// Who may do what.
+//! #[derive(FraiseEnum, Debug, Clone, Copy, PartialEq)]
+//! enum Role {
+//!     Admin,
+//!     SuperUser,
+//!     #[fraiseql(rename = "GUEST", json = "anon", deprecated = "sign in instead")]
+//!     Anonymous,
+//! }
+//!
+//! let values: Vec<_> = <Role as FraiseEnum>::descriptor().values.iter().map(|v| (v.name, v.stored)).collect();
+//! assert_eq!(values, [("ADMIN", "admin"), ("SUPER_USER", "super_user"), ("GUEST", "anon")]);
+//! assert_eq!(serde_json::from_str::<Role>(r#""super_user""#).unwrap(), Role::SuperUser);
+//! ```
