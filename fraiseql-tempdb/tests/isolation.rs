@@ -1,0 +1,112 @@
+//! Test databases are real, isolated, C-collated, and dropped afterwards.
+
+use fraiseql_tempdb::{Server, TestDb};
+
+#[tokio::test]
+async fn databases_are_isolated_and_persistent() {
+    let (a, b) = tokio::try_join!(TestDb::new(), TestDb::new()).expect("two databases");
+    assert_ne!(a.name(), b.name());
+    a.execute_script("CREATE TABLE only_in_a (x int); INSERT INTO only_in_a VALUES (7)")
+        .await
+        .expect("fixture");
+    let in_a: i32 = a
+        .connect()
+        .await
+        .unwrap()
+        .query_one("SELECT x FROM only_in_a", &[])
+        .await
+        .expect("data survives across connections")
+        .get(0);
+    assert_eq!(in_a, 7);
+    let in_b = b
+        .connect()
+        .await
+        .unwrap()
+        .query("SELECT x FROM only_in_a", &[])
+        .await;
+    let error = in_b.expect_err("the table must not exist in the other database");
+    assert_eq!(
+        error.code(),
+        Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE)
+    );
+}
+
+#[tokio::test]
+async fn databases_use_c_collation_and_utf8() {
+    let db = TestDb::new().await.unwrap();
+    let row = db
+        .connect()
+        .await
+        .unwrap()
+        .query_one(
+            "SELECT datcollate, datctype, pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()",
+            &[],
+        )
+        .await
+        .unwrap();
+    let (collate, ctype, encoding): (String, String, String) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!(
+        (collate.as_str(), ctype.as_str(), encoding.as_str()),
+        ("C", "C", "UTF8")
+    );
+    // Byte order, not dictionary order: 'B' < 'a'.
+    let ordered: bool = db
+        .connect()
+        .await
+        .unwrap()
+        .query_one("SELECT 'B' < 'a'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(ordered);
+}
+
+#[tokio::test]
+async fn dropping_removes_the_database() {
+    let server = Server::shared().await.unwrap();
+    let db = TestDb::new_on(server).await.unwrap();
+    let name = db.name().to_owned();
+    let admin = server.connect("postgres").await.unwrap();
+    let exists = |n: i64| n == 1;
+    let count: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM pg_database WHERE datname = $1",
+            &[&name],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(exists(count));
+    let _open_connection = db.connect().await.unwrap();
+    drop(db);
+    let count: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM pg_database WHERE datname = $1",
+            &[&name],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(count, 0, "dropped even with a connection still open");
+}
+
+#[tokio::test]
+async fn connection_strings_work_for_other_clients() {
+    let db = TestDb::new().await.unwrap();
+    let text = db.connection_string();
+    assert!(text.contains(&format!("dbname={}", db.name())), "{text}");
+    let server = Server::from_url(&text).expect("parses back");
+    let name: String = server
+        .connect(db.name())
+        .await
+        .unwrap()
+        .query_one("SELECT current_database()", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(name, db.name());
+    assert!(matches!(
+        Server::from_url("postgres://[bad"),
+        Err(fraiseql_tempdb::Error::InvalidUrl(_))
+    ));
+}
