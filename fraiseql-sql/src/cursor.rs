@@ -16,7 +16,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::value::Param;
+use crate::value::{Param, Secret};
 
 const BLOCK: usize = 64;
 const MAC_BYTES: usize = 16;
@@ -85,7 +85,10 @@ impl CursorKey {
         let mut inner = self.inner_pad.to_vec();
         inner.extend_from_slice(domain.as_bytes());
         inner.push(0);
-        (Param::Bytea(inner), Param::Bytea(self.outer_pad.to_vec()))
+        (
+            Param::Secret(Secret(inner)),
+            Param::Secret(Secret(self.outer_pad.to_vec())),
+        )
     }
 
     /// Makes a cursor for `values` that [`CursorKey::decode`] accepts. PostgreSQL makes the
@@ -154,6 +157,16 @@ pub(crate) fn sql_cursor(parts: &[String], inner: &str, outer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pads_never_print() {
+        let (inner, outer) = CursorKey::new(b"secret").sql_pads("d");
+        assert_eq!(
+            format!("{inner:?} {outer:?}"),
+            "Secret(Secret(..)) Secret(Secret(..))"
+        );
+        assert_eq!(format!("{:?}", CursorKey::new(b"secret")), "CursorKey(..)");
+    }
 
     #[test]
     fn round_trip_and_tamper() {

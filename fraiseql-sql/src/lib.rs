@@ -59,4 +59,4 @@ pub use projection::{Projected, Projection};
 pub use query::{Relation, Root};
 pub use statement::Statement;
 pub use target::{JsonPath, Source, Target};
-pub use value::{Param, Value};
+pub use value::{Param, Secret, Value};

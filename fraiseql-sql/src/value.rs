@@ -199,6 +199,8 @@ pub enum Param {
     Jsonb(serde_json::Value),
     /// `bytea`
     Bytea(Vec<u8>),
+    /// `bytea` that must not be shown: key material (its `Debug` prints no bytes).
+    Secret(Secret),
     /// An array whose elements are all of the given kind.
     Array(ScalarKind, Vec<Param>),
 }
@@ -217,7 +219,7 @@ impl Param {
             Param::Date(_) => "date",
             Param::TimestampTz(_) => "timestamptz",
             Param::Jsonb(_) => "jsonb",
-            Param::Bytea(_) => "bytea",
+            Param::Bytea(_) | Param::Secret(_) => "bytea",
             Param::Array(kind, _) => match kind {
                 ScalarKind::Bool => "boolean[]",
                 ScalarKind::Int => "integer[]",
@@ -243,6 +245,16 @@ impl Param {
     }
 }
 
+/// Bytes bound as a parameter but never printed, so statements can be logged safely.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub(crate) Vec<u8>);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
 impl ToSql for Param {
     fn to_sql(
         &self,
@@ -259,7 +271,7 @@ impl ToSql for Param {
             Param::Date(v) => v.to_sql_checked(ty, out),
             Param::TimestampTz(v) => v.to_sql_checked(ty, out),
             Param::Jsonb(v) => v.to_sql_checked(ty, out),
-            Param::Bytea(v) => v.to_sql_checked(ty, out),
+            Param::Bytea(v) | Param::Secret(Secret(v)) => v.to_sql_checked(ty, out),
             Param::Array(_, items) => items.to_sql_checked(ty, out),
         }
     }
