@@ -308,8 +308,8 @@ fn render_cond(w: &mut Writer, scope: &Scope, target: &Target, op: &Op) -> Resul
         Op::IStartsWith(s) => like(w, " ILIKE ", format!("{}%", escape_like(s)))?,
         Op::EndsWith(s) => like(w, " LIKE ", format!("%{}", escape_like(s)))?,
         Op::IEndsWith(s) => like(w, " ILIKE ", format!("%{}", escape_like(s)))?,
-        Op::Like(p) => like(w, " LIKE ", p.clone())?,
-        Op::ILike(p) => like(w, " ILIKE ", p.clone())?,
+        Op::Like(p) => like(w, " LIKE ", checked_pattern(p)?)?,
+        Op::ILike(p) => like(w, " ILIKE ", checked_pattern(p)?)?,
         Op::Matches(p) => like(w, " ~ ", p.clone())?,
         Op::IMatches(p) => like(w, " ~* ", p.clone())?,
         Op::HasKey(k) => binary(w, " ? ", text(k)?)?,
@@ -341,6 +341,18 @@ fn render_cond(w: &mut Writer, scope: &Scope, target: &Target, op: &Op) -> Resul
         }
     }
     Ok(())
+}
+
+/// A `LIKE` pattern PostgreSQL accepts: a trailing lone `\` is an error there, so refuse it here.
+fn checked_pattern(pattern: &str) -> Result<String> {
+    let trailing = pattern.chars().rev().take_while(|&c| c == '\\').count();
+    if trailing % 2 == 1 {
+        return Err(Error::InvalidValue {
+            kind: Kind::Scalar(ScalarKind::Text),
+            reason: "a LIKE pattern cannot end with a lone escape character `\\`".into(),
+        });
+    }
+    Ok(pattern.to_owned())
 }
 
 fn text_array(items: &[String]) -> Result<Param> {

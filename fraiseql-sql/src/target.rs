@@ -136,8 +136,8 @@ impl Target {
             Kind::Scalar(kind) => format!("({})::{}", path.text(&scope.doc), kind.sql_type()),
             Kind::Array(element) => {
                 let json = path.json(&scope.doc);
-                // Only a JSON array has elements; anything else reads as an empty array
-                // instead of raising "cannot extract elements from a scalar".
+                // Anything but a JSON array (absent, null, a scalar) is a NULL array, so it matches
+                // no array operator, like any other null value.
                 let (elements, value) = match element {
                     ScalarKind::Json => ("jsonb_array_elements", "x".to_owned()),
                     ScalarKind::Text => ("jsonb_array_elements_text", "x".to_owned()),
@@ -147,7 +147,7 @@ impl Target {
                     ),
                 };
                 format!(
-                    "ARRAY(SELECT {value} FROM {elements}(CASE WHEN jsonb_typeof({json}) = 'array' THEN {json} END) AS x)"
+                    "CASE WHEN jsonb_typeof({json}) = 'array' THEN ARRAY(SELECT {value} FROM {elements}({json}) AS x) END"
                 )
             }
             Kind::TsVector => unreachable!("Target::new keeps tsvector targets on columns"),

@@ -1,0 +1,744 @@
+//! Every operator, executed on PostgreSQL and compared with the Rust evaluator of the same
+//! fixture (differential), plus the SQL each renders and the errors invalid uses return.
+
+mod support;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use fraiseql_sql::{
+    Error, Filter, Ident, JsonPath, Kind, Op, Relation, Root, ScalarKind, Statement, Target, Value,
+};
+use serde_json::json;
+use support::{db_ids, expected_ids, fixture_db};
+use uuid::Uuid;
+
+fn path(p: &str, kind: ScalarKind) -> Target {
+    Target::path(p, kind).unwrap()
+}
+
+fn array_path(p: &str, kind: ScalarKind) -> Target {
+    path(p, kind).with_kind(Kind::Array(kind)).unwrap()
+}
+
+fn c(target: Target, op: Op) -> Filter {
+    Filter::cond(target, op)
+}
+
+/// Filters covering every operator on every kind that has it.
+fn cases() -> Vec<(&'static str, Filter)> {
+    use ScalarKind::*;
+    let name = || path("name", Text);
+    let n = || path("n", Int);
+    let tags = || {
+        Target::column("tags", Text)
+            .unwrap()
+            .with_kind(Kind::Array(Text))
+            .unwrap()
+    };
+    let day = |y, m, d| Value::Date(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+    vec![
+        ("text eq", c(name(), Op::Eq("alpha".into()))),
+        ("text eq unicode", c(name(), Op::Eq("日本語".into()))),
+        (
+            "text neq (matches null)",
+            c(name(), Op::Neq("alpha".into())),
+        ),
+        (
+            "text in",
+            c(
+                name(),
+                Op::In(vec!["alpha".into(), "zeta".into(), "b%c".into()]),
+            ),
+        ),
+        ("text in empty", c(name(), Op::In(vec![]))),
+        (
+            "text nin",
+            c(name(), Op::Nin(vec!["alpha".into(), "zeta".into()])),
+        ),
+        ("text nin empty", c(name(), Op::Nin(vec![]))),
+        ("text is null", c(name(), Op::IsNull(true))),
+        ("text is not null", c(name(), Op::IsNull(false))),
+        ("text gt (byte order)", c(name(), Op::Gt("Alpha".into()))),
+        ("text gte", c(name(), Op::Gte("b_c".into()))),
+        ("text lt", c(name(), Op::Lt("b".into()))),
+        ("text lte", c(name(), Op::Lte("alpha".into()))),
+        ("contains literal %", c(name(), Op::Contains("%".into()))),
+        ("contains literal _", c(name(), Op::Contains("_".into()))),
+        (
+            "contains literal backslash",
+            c(name(), Op::Contains("\\".into())),
+        ),
+        ("contains quote", c(name(), Op::Contains("'".into()))),
+        ("contains empty", c(name(), Op::Contains("".into()))),
+        ("icontains", c(name(), Op::IContains("ALPHA".into()))),
+        ("starts_with", c(name(), Op::StartsWith("b".into()))),
+        ("istarts_with", c(name(), Op::IStartsWith("AL".into()))),
+        ("ends_with", c(name(), Op::EndsWith("c".into()))),
+        ("iends_with", c(name(), Op::IEndsWith("CASE".into()))),
+        ("like", c(name(), Op::Like("b_c".into()))),
+        ("like escaped", c(name(), Op::Like("b\\_c".into()))),
+        ("ilike", c(name(), Op::ILike("%A%".into()))),
+        ("int eq", c(n(), Op::Eq(5.into()))),
+        ("int neq", c(n(), Op::Neq(5.into()))),
+        (
+            "int in",
+            c(n(), Op::In(vec![(-11).into(), 0.into(), 3.into()])),
+        ),
+        ("int nin", c(n(), Op::Nin(vec![(-11).into(), 0.into()]))),
+        ("int gt (numeric, not text)", c(n(), Op::Gt(2.into()))),
+        ("int gte", c(n(), Op::Gte((-3).into()))),
+        ("int lt", c(n(), Op::Lt(10.into()))),
+        ("int lte", c(n(), Op::Lte(0.into()))),
+        ("int is null", c(n(), Op::IsNull(true))),
+        (
+            "bigint gt",
+            c(path("big", BigInt), Op::Gt(5_000_000_000i64.into())),
+        ),
+        ("float lt", c(path("f", Float), Op::Lt(0.5.into()))),
+        (
+            "float gte int value",
+            c(path("f", Float), Op::Gte(10.into())),
+        ),
+        (
+            "numeric gt decimal text",
+            c(path("price", Numeric), Op::Gt("12.50".into())),
+        ),
+        (
+            "numeric eq",
+            c(path("price", Numeric), Op::Eq("5.5".into())),
+        ),
+        ("bool eq true", c(path("ok", Bool), Op::Eq(true.into()))),
+        (
+            "bool neq true (matches null)",
+            c(path("ok", Bool), Op::Neq(true.into())),
+        ),
+        (
+            "uuid eq",
+            c(
+                path("uid", Uuid),
+                Op::Eq(Value::Uuid(uuid::Uuid::from_u128(2u128 << 64))),
+            ),
+        ),
+        (
+            "uuid in text",
+            c(
+                path("uid", Uuid),
+                Op::In(vec![uuid::Uuid::from_u128(1u128 << 64).to_string().into()]),
+            ),
+        ),
+        ("date gt", c(path("day", Date), Op::Gt(day(2021, 6, 1)))),
+        (
+            "date lte text",
+            c(path("day", Date), Op::Lte("2020-12-31".into())),
+        ),
+        (
+            "timestamp lt",
+            c(
+                path("at", Timestamp),
+                Op::Lt(Value::Timestamp(
+                    Utc.timestamp_opt(1_701_000_000, 0).unwrap(),
+                )),
+            ),
+        ),
+        (
+            "timestamp gte text",
+            c(
+                path("at", Timestamp),
+                Op::Gte("2023-12-01T00:00:00+02:00".into()),
+            ),
+        ),
+        (
+            "id column eq",
+            c(
+                Target::column("id", Uuid).unwrap(),
+                Op::Eq(Value::Uuid(uuid::Uuid::from_u128(7))),
+            ),
+        ),
+        (
+            "json has_key",
+            c(path("meta", Json), Op::HasKey("deep".into())),
+        ),
+        (
+            "json has_any_keys",
+            c(
+                path("meta", Json),
+                Op::HasAnyKeys(vec!["nope".into(), "color".into()]),
+            ),
+        ),
+        (
+            "json has_all_keys",
+            c(
+                path("meta", Json),
+                Op::HasAllKeys(vec!["k".into(), "color".into()]),
+            ),
+        ),
+        (
+            "json contains",
+            c(
+                path("meta", Json),
+                Op::JsonContains(json!({"color": "red", "deep": {"x": 1}})),
+            ),
+        ),
+        (
+            "json contained_in",
+            c(
+                path("meta.deep", Json),
+                Op::ContainedIn(json!({"x": 0, "y": 1})),
+            ),
+        ),
+        (
+            "json eq",
+            c(
+                path("meta.deep", Json),
+                Op::Eq(Value::Json(json!({"x": 1}))),
+            ),
+        ),
+        (
+            "document contains",
+            c(
+                Target::document(),
+                Op::JsonContains(json!({"name": "zeta"})),
+            ),
+        ),
+        (
+            "document contains array element",
+            c(
+                Target::document(),
+                Op::JsonContains(json!({"labels": ["l1"]})),
+            ),
+        ),
+        (
+            "column array contains",
+            c(tags(), Op::ArrayContains(vec!["t1".into(), "t2".into()])),
+        ),
+        (
+            "column array overlaps",
+            c(tags(), Op::Overlaps(vec!["t0".into(), "t4".into()])),
+        ),
+        ("column array any_eq", c(tags(), Op::AnyEq("t3".into()))),
+        (
+            "column array contains nothing",
+            c(tags(), Op::ArrayContains(vec![])),
+        ),
+        (
+            "json array contains",
+            c(
+                array_path("labels", Text),
+                Op::ArrayContains(vec!["l1".into()]),
+            ),
+        ),
+        (
+            "json array contains nothing (null never matches)",
+            c(array_path("labels", Text), Op::ArrayContains(vec![])),
+        ),
+        (
+            "json array overlaps",
+            c(
+                array_path("labels", Text),
+                Op::Overlaps(vec!["l0".into(), "l3".into()]),
+            ),
+        ),
+        (
+            "json array any_eq",
+            c(array_path("labels", Text), Op::AnyEq("l2".into())),
+        ),
+        (
+            "json int array any_eq",
+            c(array_path("nums", Int), Op::AnyEq(3.into())),
+        ),
+        (
+            "json int array contains",
+            c(
+                array_path("nums", Int),
+                Op::ArrayContains(vec![1.into(), 2.into()]),
+            ),
+        ),
+        (
+            "json array is null",
+            c(array_path("labels", Text), Op::IsNull(true)),
+        ),
+        (
+            "and",
+            c(n(), Op::Gt(0.into())).and(c(name(), Op::IsNull(false))),
+        ),
+        (
+            "or",
+            c(n(), Op::Gt(8.into())).or(c(path("ok", Bool), Op::Eq(true.into()))),
+        ),
+        ("not (exact complement)", c(n(), Op::Gt(0.into())).not()),
+        ("not eq equals neq", c(name(), Op::Eq("alpha".into())).not()),
+        (
+            "nested and/or/not",
+            Filter::Or(vec![
+                Filter::And(vec![
+                    c(n(), Op::Gte(0.into())),
+                    c(name(), Op::StartsWith("a".into())).not(),
+                ]),
+                c(path("f", Float), Op::Lt((-15).into())).not().not(),
+            ]),
+        ),
+        ("empty and = all", Filter::all()),
+        ("empty or = none", Filter::Or(vec![])),
+        (
+            "any element",
+            Filter::any(
+                JsonPath::parse("children").unwrap(),
+                c(path("v", Int), Op::Gte(3.into())),
+            ),
+        ),
+        (
+            "any element with text op",
+            Filter::any(
+                JsonPath::parse("children").unwrap(),
+                c(path("k", Text), Op::IContains("ALPHA".into())),
+            ),
+        ),
+        (
+            "not any element",
+            Filter::any(
+                JsonPath::parse("children").unwrap(),
+                c(path("v", Int), Op::Eq(0.into())),
+            )
+            .not(),
+        ),
+        (
+            "any on missing list",
+            Filter::any(JsonPath::parse("nothing").unwrap(), Filter::all()),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn every_operator_matches_the_rust_evaluation() {
+    let (_db, client, items) = fixture_db().await;
+    let (mut checked, mut proper_subsets) = (0, 0);
+    for (label, filter) in cases() {
+        let got = db_ids(&client, &filter, &[])
+            .await
+            .unwrap_or_else(|e| panic!("{label}: {e}"));
+        let want = expected_ids(&items, &filter);
+        assert_eq!(got, want, "{label}: {filter:?}");
+        checked += 1;
+        if !want.is_empty() && want.len() < items.len() {
+            proper_subsets += 1;
+        }
+    }
+    assert!(checked > 70);
+    // The fixture discriminates: almost every case keeps some rows and drops others.
+    assert!(
+        proper_subsets >= checked - 6,
+        "{proper_subsets} of {checked} cases select a proper subset"
+    );
+}
+
+#[tokio::test]
+async fn neq_and_nin_are_the_complements_of_eq_and_in() {
+    let (_db, client, items) = fixture_db().await;
+    let name = path("name", ScalarKind::Text);
+    let pairs = [
+        (Op::Eq("alpha".into()), Op::Neq("alpha".into())),
+        (
+            Op::In(vec!["alpha".into(), "b%c".into()]),
+            Op::Nin(vec!["alpha".into(), "b%c".into()]),
+        ),
+    ];
+    for (positive, negative) in pairs {
+        let yes = db_ids(&client, &c(name.clone(), positive), &[])
+            .await
+            .unwrap();
+        let no = db_ids(&client, &c(name.clone(), negative), &[])
+            .await
+            .unwrap();
+        let mut all = [yes.clone(), no.clone()].concat();
+        all.sort();
+        assert_eq!(all.len(), items.len(), "every row is in exactly one side");
+        all.dedup();
+        assert_eq!(all.len(), items.len(), "no row is on both sides");
+        assert!(!yes.is_empty() && !no.is_empty());
+    }
+}
+
+/// Regular expressions and full text have fixed expectations (the evaluator does not implement them).
+#[tokio::test]
+async fn regex_and_full_text() {
+    let (_db, client, items) = fixture_db().await;
+    let name_of = |id: &Uuid| {
+        items.iter().find(|i| i.id == *id).unwrap().doc["name"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let names = |ids: Vec<Uuid>| {
+        let mut names: Vec<String> = ids.iter().map(name_of).collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    let name = path("name", ScalarKind::Text);
+    let matches = db_ids(
+        &client,
+        &c(name.clone(), Op::Matches("^[a-z]+$".into())),
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(names(matches), ["alpha", "zeta"]);
+    let imatches = db_ids(&client, &c(name, Op::IMatches("^alpha".into())), &[])
+        .await
+        .unwrap();
+    assert_eq!(names(imatches), ["ALPHA beta", "Alpha", "alpha"]);
+
+    let body_of = |id: &Uuid| {
+        items
+            .iter()
+            .find(|i| i.id == *id)
+            .unwrap()
+            .doc
+            .get("body")
+            .cloned()
+    };
+    let search = |query: &str| Op::Search {
+        query: query.into(),
+        config: Ident::new("simple").unwrap(),
+    };
+    let tsvector = Target::column("search", ScalarKind::Text)
+        .unwrap()
+        .with_kind(Kind::TsVector)
+        .unwrap();
+    for target in [tsvector, path("body", ScalarKind::Text)] {
+        let ids = db_ids(&client, &c(target.clone(), search("quick -fox")), &[])
+            .await
+            .unwrap();
+        assert!(!ids.is_empty());
+        for id in &ids {
+            assert_eq!(body_of(id), Some(json!("quick rust")), "{target:?}");
+        }
+        let phrase = db_ids(
+            &client,
+            &c(target.clone(), search("\"rust and postgres\"")),
+            &[],
+        )
+        .await
+        .unwrap();
+        assert!(
+            phrase
+                .iter()
+                .all(|id| body_of(id) == Some(json!("rust and postgres")))
+                && !phrase.is_empty()
+        );
+        // Web-search syntax never fails, whatever the user types.
+        db_ids(&client, &c(target, search("'\\\" & | ! (( :*")), &[])
+            .await
+            .unwrap();
+    }
+}
+
+fn where_clause(filter: Filter) -> String {
+    let statement = Statement::value(&Root::Count {
+        relation: Relation::new("tv_item").unwrap(),
+        filter,
+    })
+    .unwrap();
+    let sql = statement.sql();
+    let start = sql.find(" WHERE ").unwrap() + " WHERE ".len();
+    sql[start..sql.len() - "))::text".len()].to_owned()
+}
+
+#[test]
+fn rendered_sql_per_operator() {
+    use ScalarKind::*;
+    let name = || path("name", Text);
+    let expect = [
+        (
+            c(name(), Op::Eq("x".into())),
+            r#"t."data"->>'name' = $1::text"#,
+        ),
+        (
+            c(name(), Op::Neq("x".into())),
+            r#"t."data"->>'name' IS DISTINCT FROM $1::text"#,
+        ),
+        (
+            c(name(), Op::In(vec!["x".into()])),
+            r#"t."data"->>'name' = ANY($1::text[])"#,
+        ),
+        (
+            c(name(), Op::Nin(vec!["x".into()])),
+            r#"(t."data"->>'name' = ANY($1::text[])) IS NOT TRUE"#,
+        ),
+        (c(name(), Op::IsNull(true)), r#"t."data"->>'name' IS NULL"#),
+        (
+            c(name(), Op::IsNull(false)),
+            r#"t."data"->>'name' IS NOT NULL"#,
+        ),
+        (
+            c(path("n", Int), Op::Gt(1.into())),
+            r#"(t."data"->>'n')::integer > $1::integer"#,
+        ),
+        (
+            c(path("n", BigInt), Op::Gte(1.into())),
+            r#"(t."data"->>'n')::bigint >= $1::bigint"#,
+        ),
+        (
+            c(path("f", Float), Op::Lt(1.into())),
+            r#"(t."data"->>'f')::double precision < $1::double precision"#,
+        ),
+        (
+            c(path("p", Numeric), Op::Lte("1.5".into())),
+            r#"(t."data"->>'p')::numeric <= $1::text::numeric"#,
+        ),
+        (
+            c(path("d", Date), Op::Gt("2020-01-01".into())),
+            r#"(t."data"->>'d')::date > $1::date"#,
+        ),
+        (
+            c(
+                path("a.b", Timestamp),
+                Op::Lt("2020-01-01T00:00:00Z".into()),
+            ),
+            r#"(t."data"->'a'->>'b')::timestamptz < $1::timestamptz"#,
+        ),
+        (
+            c(path("ok", Bool), Op::Eq(true.into())),
+            r#"(t."data"->>'ok')::boolean = $1::boolean"#,
+        ),
+        (
+            c(path("u", Uuid), Op::Eq(Value::Uuid(uuid::Uuid::nil()))),
+            r#"(t."data"->>'u')::uuid = $1::uuid"#,
+        ),
+        (
+            c(name(), Op::Contains("x".into())),
+            r#"t."data"->>'name' LIKE $1::text"#,
+        ),
+        (
+            c(name(), Op::IContains("x".into())),
+            r#"t."data"->>'name' ILIKE $1::text"#,
+        ),
+        (
+            c(name(), Op::StartsWith("x".into())),
+            r#"t."data"->>'name' LIKE $1::text"#,
+        ),
+        (
+            c(name(), Op::IStartsWith("x".into())),
+            r#"t."data"->>'name' ILIKE $1::text"#,
+        ),
+        (
+            c(name(), Op::EndsWith("x".into())),
+            r#"t."data"->>'name' LIKE $1::text"#,
+        ),
+        (
+            c(name(), Op::IEndsWith("x".into())),
+            r#"t."data"->>'name' ILIKE $1::text"#,
+        ),
+        (
+            c(name(), Op::Like("x".into())),
+            r#"t."data"->>'name' LIKE $1::text"#,
+        ),
+        (
+            c(name(), Op::ILike("x".into())),
+            r#"t."data"->>'name' ILIKE $1::text"#,
+        ),
+        (
+            c(name(), Op::Matches("x".into())),
+            r#"t."data"->>'name' ~ $1::text"#,
+        ),
+        (
+            c(name(), Op::IMatches("x".into())),
+            r#"t."data"->>'name' ~* $1::text"#,
+        ),
+        (
+            c(path("m", Json), Op::HasKey("k".into())),
+            r#"t."data"->'m' ? $1::text"#,
+        ),
+        (
+            c(path("m", Json), Op::HasAnyKeys(vec!["k".into()])),
+            r#"t."data"->'m' ?| $1::text[]"#,
+        ),
+        (
+            c(path("m", Json), Op::HasAllKeys(vec!["k".into()])),
+            r#"t."data"->'m' ?& $1::text[]"#,
+        ),
+        (
+            c(path("m", Json), Op::JsonContains(json!({}))),
+            r#"t."data"->'m' @> $1::jsonb"#,
+        ),
+        (
+            c(path("m", Json), Op::ContainedIn(json!({}))),
+            r#"t."data"->'m' <@ $1::jsonb"#,
+        ),
+        (
+            c(Target::document(), Op::JsonContains(json!({}))),
+            r#"t."data" @> $1::jsonb"#,
+        ),
+        (
+            c(
+                Target::column("tags", Text)
+                    .unwrap()
+                    .with_kind(Kind::Array(Text))
+                    .unwrap(),
+                Op::ArrayContains(vec!["a".into()]),
+            ),
+            r#"t."tags" @> $1::text[]"#,
+        ),
+        (
+            c(
+                Target::column("tags", Text)
+                    .unwrap()
+                    .with_kind(Kind::Array(Text))
+                    .unwrap(),
+                Op::Overlaps(vec!["a".into()]),
+            ),
+            r#"t."tags" && $1::text[]"#,
+        ),
+        (
+            c(array_path("nums", Int), Op::AnyEq(1.into())),
+            r#"$1::integer = ANY(CASE WHEN jsonb_typeof(t."data"->'nums') = 'array' THEN ARRAY(SELECT x::integer FROM jsonb_array_elements_text(t."data"->'nums') AS x) END)"#,
+        ),
+        (
+            c(
+                Target::column("search", Text)
+                    .unwrap()
+                    .with_kind(Kind::TsVector)
+                    .unwrap(),
+                Op::Search {
+                    query: "q".into(),
+                    config: Ident::new("english").unwrap(),
+                },
+            ),
+            r#"t."search" @@ websearch_to_tsquery('english'::regconfig, $1::text)"#,
+        ),
+        (
+            c(
+                name(),
+                Op::Search {
+                    query: "q".into(),
+                    config: Ident::new("simple").unwrap(),
+                },
+            ),
+            r#"to_tsvector('simple'::regconfig, t."data"->>'name') @@ websearch_to_tsquery('simple'::regconfig, $1::text)"#,
+        ),
+        (
+            c(name(), Op::Eq("x".into())).not(),
+            r#"(t."data"->>'name' = $1::text) IS NOT TRUE"#,
+        ),
+        (
+            c(name(), Op::Eq("x".into())).or(c(name(), Op::Eq("y".into()))),
+            r#"(t."data"->>'name' = $1::text OR t."data"->>'name' = $2::text)"#,
+        ),
+        (Filter::all(), "TRUE"),
+        (Filter::Or(vec![]), "FALSE"),
+        (
+            Filter::any(
+                JsonPath::parse("kids").unwrap(),
+                c(path("v", Int), Op::Eq(1.into())),
+            ),
+            r#"EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(t."data"->'kids') = 'array' THEN t."data"->'kids' END) AS e1(v) WHERE (e1.v->>'v')::integer = $1::integer)"#,
+        ),
+    ];
+    for (filter, sql) in expect {
+        assert_eq!(where_clause(filter.clone()), sql, "{filter:?}");
+    }
+}
+
+#[test]
+fn like_patterns_escape_user_text() {
+    let statement = |op| {
+        Statement::value(&Root::Count {
+            relation: Relation::new("t").unwrap(),
+            filter: c(path("s", ScalarKind::Text), op),
+        })
+        .unwrap()
+    };
+    let params = |op| statement(op).params().to_vec();
+    use fraiseql_sql::Param::Text;
+    assert_eq!(
+        params(Op::Contains("50%_a\\b".into())),
+        [Text("%50\\%\\_a\\\\b%".into())]
+    );
+    assert_eq!(params(Op::StartsWith("a%".into())), [Text("a\\%%".into())]);
+    assert_eq!(params(Op::EndsWith("_z".into())), [Text("%\\_z".into())]);
+    assert_eq!(
+        params(Op::Like("a%".into())),
+        [Text("a%".into())],
+        "like keeps the caller's pattern"
+    );
+}
+
+#[test]
+fn invalid_uses_are_errors_not_sql() {
+    use ScalarKind::*;
+    let render = |filter: Filter| {
+        Statement::value(&Root::Count {
+            relation: Relation::new("tv_item").unwrap(),
+            filter,
+        })
+    };
+    let unsupported = |target: Target, op: Op| match render(c(target, op)) {
+        Err(Error::UnsupportedOperator { .. }) => {}
+        other => panic!("expected UnsupportedOperator, got {other:?}"),
+    };
+    unsupported(path("ok", Bool), Op::Gt(true.into()));
+    unsupported(path("n", Int), Op::StartsWith("1".into()));
+    unsupported(path("name", Text), Op::HasKey("k".into()));
+    unsupported(path("name", Text), Op::ArrayContains(vec!["x".into()]));
+    unsupported(path("uid", Uuid), Op::Lt(Value::Uuid(uuid::Uuid::nil())));
+    unsupported(array_path("labels", Text), Op::Eq("x".into()));
+    unsupported(path("meta", Json), Op::Gt(1.into()));
+    unsupported(
+        Target::column("search", Text)
+            .unwrap()
+            .with_kind(Kind::TsVector)
+            .unwrap(),
+        Op::Eq("x".into()),
+    );
+    assert!(matches!(
+        Target::path("body", Text)
+            .unwrap()
+            .with_kind(Kind::TsVector),
+        Err(Error::UnsupportedOperator { .. })
+    ));
+
+    let invalid = |target: Target, op: Op| match render(c(target, op)) {
+        Err(Error::InvalidValue { .. }) => {}
+        other => panic!("expected InvalidValue, got {other:?}"),
+    };
+    invalid(path("n", Int), Op::Eq("five".into()));
+    invalid(path("n", Int), Op::Eq(Value::Int(1 << 40)));
+    invalid(path("uid", Uuid), Op::Eq("not-a-uuid".into()));
+    invalid(path("day", Date), Op::Gt("2021-02-30".into()));
+    invalid(path("at", Timestamp), Op::Gt("yesterday".into()));
+    invalid(path("price", Numeric), Op::Gt("1,5".into()));
+    invalid(path("ok", Bool), Op::Eq("true".into()));
+    invalid(path("n", Int), Op::In(vec![1.into(), "x".into()]));
+    invalid(path("name", Text), Op::Like("ends with \\".into()));
+
+    for op in [
+        Op::Eq("a\0b".into()),
+        Op::Contains("\0".into()),
+        Op::Like("\0".into()),
+        Op::In(vec!["ok".into(), "\0".into()]),
+    ] {
+        assert_eq!(
+            render(c(path("name", Text), op)).unwrap_err(),
+            Error::NulCharacter
+        );
+    }
+    assert_eq!(
+        render(c(
+            path("meta", Json),
+            Op::JsonContains(json!({"a": "\u{0}"}))
+        ))
+        .unwrap_err(),
+        Error::NulCharacter
+    );
+    assert_eq!(
+        render(c(path("meta", Json), Op::HasKey("\0".into()))).unwrap_err(),
+        Error::NulCharacter
+    );
+    // Columns are not reachable inside an embedded list element.
+    assert!(matches!(
+        render(Filter::any(
+            JsonPath::parse("children").unwrap(),
+            c(Target::column("id", Uuid).unwrap(), Op::IsNull(true))
+        )),
+        Err(Error::ColumnOutOfScope(_))
+    ));
+}
