@@ -190,7 +190,7 @@ fn walk<'a>(doc: &'a Json, path: &JsonPath) -> Option<&'a Json> {
 
 /// A scalar read from the document or a column, `None` for absent or null.
 #[derive(Debug, Clone, PartialEq, PartialOrd)]
-enum Scalar {
+pub enum Scalar {
     Bool(bool),
     Num(f64),
     Text(String),
@@ -207,7 +207,7 @@ fn json_text(json: &Json) -> Option<String> {
     }
 }
 
-fn scalar(kind: ScalarKind, json: &Json) -> Option<Scalar> {
+pub fn scalar(kind: ScalarKind, json: &Json) -> Option<Scalar> {
     let text = json_text(json)?;
     Some(match kind {
         ScalarKind::Bool => Scalar::Bool(json.as_bool().unwrap()),

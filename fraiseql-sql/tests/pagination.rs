@@ -1,0 +1,555 @@
+//! Pages: Relay connections walked forwards and backwards over several orderings (with duplicate
+//! and null sort values) lose or repeat no row; limit/offset lists; cursors that were tampered
+//! with, or issued for another ordering, relation or key, are refused.
+
+mod support;
+
+use std::cmp::Ordering;
+
+use fraiseql_sql::{
+    Connection, ConnectionField, CursorKey, Direction, EdgeField, Error, Filter, Name, Nulls, Op,
+    OrderBy, Page, PageInfoField, Relation, Root, ScalarKind, Source, Statement, Target,
+};
+use serde_json::Value as Json;
+use support::{Item, Scalar, fixture_db, id_projection, relation, scalar};
+use tokio_postgres::Client;
+use uuid::Uuid;
+
+fn name(n: &str) -> Name {
+    Name::new(n).unwrap()
+}
+
+fn connection(order: &[OrderBy], filter: &Filter, page: Page, key: &CursorKey) -> Root {
+    Root::Connection(Connection {
+        relation: relation(),
+        filter: filter.clone(),
+        order: order.to_vec(),
+        page,
+        cursor_key: key.clone(),
+        fields: vec![
+            (name("totalCount"), ConnectionField::TotalCount),
+            (
+                name("edges"),
+                ConnectionField::Edges(vec![
+                    (name("cursor"), EdgeField::Cursor),
+                    (name("node"), EdgeField::Node(id_projection())),
+                ]),
+            ),
+            (
+                name("pageInfo"),
+                ConnectionField::PageInfo(vec![
+                    (name("hasNextPage"), Ok(PageInfoField::HasNextPage)),
+                    (name("hasPreviousPage"), Ok(PageInfoField::HasPreviousPage)),
+                    (name("startCursor"), Ok(PageInfoField::StartCursor)),
+                    (name("endCursor"), Ok(PageInfoField::EndCursor)),
+                    (name("__typename"), Err(name("PageInfo"))),
+                ]),
+            ),
+        ],
+    })
+}
+
+struct Fetched {
+    ids: Vec<Uuid>,
+    cursors: Vec<String>,
+    has_next: bool,
+    has_previous: bool,
+    start: Option<String>,
+    end: Option<String>,
+    total: i64,
+}
+
+async fn fetch(client: &Client, root: &Root) -> Result<Fetched, Error> {
+    let statement = Statement::value(root)?;
+    let text: String = client
+        .query_one(statement.sql(), &statement.params_ref())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}\n{}", statement.sql()))
+        .get(0);
+    let json: Json = serde_json::from_str(&text).unwrap();
+    let edges = json["edges"].as_array().unwrap();
+    let info = &json["pageInfo"];
+    assert_eq!(info["__typename"], "PageInfo");
+    Ok(Fetched {
+        ids: edges
+            .iter()
+            .map(|e| e["node"]["id"].as_str().unwrap().parse().unwrap())
+            .collect(),
+        cursors: edges
+            .iter()
+            .map(|e| e["cursor"].as_str().unwrap().to_owned())
+            .collect(),
+        has_next: info["hasNextPage"].as_bool().unwrap(),
+        has_previous: info["hasPreviousPage"].as_bool().unwrap(),
+        start: info["startCursor"].as_str().map(str::to_owned),
+        end: info["endCursor"].as_str().map(str::to_owned),
+        total: json["totalCount"].as_i64().unwrap(),
+    })
+}
+
+/// The order the Rust side expects: each key with its direction and null placement, then id.
+fn expected_order(items: &[Item], filter: &Filter, order: &[OrderBy]) -> Vec<Uuid> {
+    let key = |item: &Item, by: &OrderBy| -> Option<Scalar> {
+        let Source::Path(path) = by.target().source() else {
+            panic!("paths only")
+        };
+        let fraiseql_sql::Kind::Scalar(kind) = by.target().kind() else {
+            panic!("scalars only")
+        };
+        let value = path
+            .keys()
+            .iter()
+            .try_fold(&item.doc, |v, k| v.get(k.as_str()))?;
+        scalar(kind, value)
+    };
+    let mut rows: Vec<&Item> = items
+        .iter()
+        .filter(|item| support::eval(filter, item, &item.doc, true))
+        .collect();
+    rows.sort_by(|a, b| {
+        for by in order {
+            let (x, y) = (key(a, by), key(b, by));
+            let ordering = match (&x, &y) {
+                (None, None) => Ordering::Equal,
+                (None, Some(_)) => {
+                    if by.resolved_nulls() == Nulls::First {
+                        Ordering::Less
+                    } else {
+                        Ordering::Greater
+                    }
+                }
+                (Some(_), None) => {
+                    if by.resolved_nulls() == Nulls::First {
+                        Ordering::Greater
+                    } else {
+                        Ordering::Less
+                    }
+                }
+                (Some(x), Some(y)) => {
+                    let o = x.partial_cmp(y).unwrap();
+                    if by.direction() == Direction::Desc {
+                        o.reverse()
+                    } else {
+                        o
+                    }
+                }
+            };
+            if ordering != Ordering::Equal {
+                return ordering;
+            }
+        }
+        a.id.cmp(&b.id)
+    });
+    rows.iter().map(|i| i.id).collect()
+}
+
+fn orderings() -> Vec<(&'static str, Vec<OrderBy>)> {
+    let n = || Target::path("n", ScalarKind::Int).unwrap();
+    let name = || Target::path("name", ScalarKind::Text).unwrap();
+    let f = || Target::path("f", ScalarKind::Float).unwrap();
+    let day = || Target::path("day", ScalarKind::Date).unwrap();
+    vec![
+        ("none (id only)", vec![]),
+        ("int asc", vec![OrderBy::asc(n())]),
+        ("int desc", vec![OrderBy::desc(n())]),
+        ("int asc nulls first", vec![OrderBy::asc(n()).nulls_first()]),
+        ("int desc nulls last", vec![OrderBy::desc(n()).nulls_last()]),
+        (
+            "text asc, int desc",
+            vec![OrderBy::asc(name()), OrderBy::desc(n())],
+        ),
+        (
+            "text desc nulls last, float asc nulls first",
+            vec![
+                OrderBy::desc(name()).nulls_last(),
+                OrderBy::asc(f()).nulls_first(),
+            ],
+        ),
+        (
+            "date desc, text asc",
+            vec![OrderBy::desc(day()), OrderBy::asc(name())],
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn connections_walk_forwards_and_backwards_without_loss() {
+    let (_db, client, items) = fixture_db().await;
+    let key = CursorKey::new(b"test key");
+    let filters = [
+        ("all rows", Filter::all()),
+        (
+            "filtered",
+            Filter::cond(
+                Target::path("n", ScalarKind::Int).unwrap(),
+                Op::Neq(0.into()),
+            ),
+        ),
+    ];
+    for (filter_label, filter) in &filters {
+        for (order_label, order) in orderings() {
+            let label = format!("{filter_label} / {order_label}");
+            let expected = expected_order(&items, filter, &order);
+            assert!(expected.len() > 10, "{label}");
+
+            // Forwards, 5 at a time.
+            let mut seen = Vec::new();
+            let mut after = None;
+            loop {
+                let page = fetch(
+                    &client,
+                    &connection(
+                        &order,
+                        filter,
+                        Page::Forward {
+                            first: 5,
+                            after: after.clone(),
+                        },
+                        &key,
+                    ),
+                )
+                .await
+                .unwrap();
+                assert_eq!(page.total, expected.len() as i64, "{label}: totalCount");
+                assert_eq!(
+                    page.has_previous,
+                    after.is_some(),
+                    "{label}: hasPreviousPage forwards"
+                );
+                assert_eq!(
+                    page.start.as_ref(),
+                    page.cursors.first(),
+                    "{label}: startCursor"
+                );
+                assert_eq!(page.end.as_ref(), page.cursors.last(), "{label}: endCursor");
+                seen.extend(page.ids.iter().copied());
+                assert_eq!(
+                    page.has_next,
+                    seen.len() < expected.len(),
+                    "{label}: hasNextPage after {} rows",
+                    seen.len()
+                );
+                if !page.has_next {
+                    break;
+                }
+                after = page.end;
+            }
+            assert_eq!(seen, expected, "{label}: forwards");
+
+            // Backwards, 5 at a time, from the end.
+            let mut seen_backwards: Vec<Uuid> = Vec::new();
+            let mut before = None;
+            loop {
+                let page = fetch(
+                    &client,
+                    &connection(
+                        &order,
+                        filter,
+                        Page::Backward {
+                            last: 5,
+                            before: before.clone(),
+                        },
+                        &key,
+                    ),
+                )
+                .await
+                .unwrap();
+                assert_eq!(
+                    page.has_next,
+                    before.is_some(),
+                    "{label}: hasNextPage backwards"
+                );
+                seen_backwards.splice(0..0, page.ids.iter().copied());
+                assert_eq!(
+                    page.has_previous,
+                    seen_backwards.len() < expected.len(),
+                    "{label}: hasPreviousPage backwards"
+                );
+                if !page.has_previous {
+                    break;
+                }
+                before = page.start;
+            }
+            assert_eq!(seen_backwards, expected, "{label}: backwards");
+        }
+    }
+}
+
+#[tokio::test]
+async fn cursors_mix_directions_and_edge_cases() {
+    let (_db, client, items) = fixture_db().await;
+    let key = CursorKey::new(b"test key");
+    let order = vec![OrderBy::asc(Target::path("n", ScalarKind::Int).unwrap())];
+    let expected = expected_order(&items, &Filter::all(), &order);
+
+    // A cursor taken forwards serves a backward page: the rows just before it.
+    let first = fetch(
+        &client,
+        &connection(
+            &order,
+            &Filter::all(),
+            Page::Forward {
+                first: 12,
+                after: None,
+            },
+            &key,
+        ),
+    )
+    .await
+    .unwrap();
+    let back = fetch(
+        &client,
+        &connection(
+            &order,
+            &Filter::all(),
+            Page::Backward {
+                last: 4,
+                before: Some(first.cursors[9].clone()),
+            },
+            &key,
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(back.ids, expected[5..9]);
+    assert!(back.has_next && back.has_previous);
+
+    // first: 0 returns no edges but says whether rows exist.
+    let zero = fetch(
+        &client,
+        &connection(
+            &order,
+            &Filter::all(),
+            Page::Forward {
+                first: 0,
+                after: None,
+            },
+            &key,
+        ),
+    )
+    .await
+    .unwrap();
+    assert!(zero.ids.is_empty() && zero.has_next && zero.start.is_none());
+
+    // An empty result.
+    let nothing = Filter::cond(
+        Target::path("n", ScalarKind::Int).unwrap(),
+        Op::Gt(1000.into()),
+    );
+    let empty = fetch(
+        &client,
+        &connection(
+            &order,
+            &nothing,
+            Page::Forward {
+                first: 5,
+                after: None,
+            },
+            &key,
+        ),
+    )
+    .await
+    .unwrap();
+    assert!(
+        empty.ids.is_empty()
+            && !empty.has_next
+            && !empty.has_previous
+            && empty.end.is_none()
+            && empty.total == 0
+    );
+
+    // After the last row: an empty page with a previous page.
+    let last = fetch(
+        &client,
+        &connection(
+            &order,
+            &Filter::all(),
+            Page::Backward {
+                last: 1,
+                before: None,
+            },
+            &key,
+        ),
+    )
+    .await
+    .unwrap();
+    let past = fetch(
+        &client,
+        &connection(
+            &order,
+            &Filter::all(),
+            Page::Forward {
+                first: 5,
+                after: last.end.clone(),
+            },
+            &key,
+        ),
+    )
+    .await
+    .unwrap();
+    assert!(past.ids.is_empty() && !past.has_next && past.has_previous);
+}
+
+#[tokio::test]
+async fn limit_offset_lists() {
+    let (_db, client, items) = fixture_db().await;
+    // Ties on f are broken by the id inside the document, so the expected order is total.
+    let order = vec![
+        OrderBy::desc(Target::path("f", ScalarKind::Float).unwrap()).nulls_last(),
+        OrderBy::asc(Target::path("id", ScalarKind::Uuid).unwrap()),
+    ];
+    let expected = expected_order(&items, &Filter::all(), &order);
+    for (limit, offset) in [
+        (Some(5), 0),
+        (Some(5), 5),
+        (Some(7), 35),
+        (None, 3),
+        (Some(0), 0),
+        (Some(10), 100),
+    ] {
+        let statement = Statement::value(&Root::List {
+            relation: relation(),
+            filter: Filter::all(),
+            order: order.clone(),
+            limit,
+            offset,
+            projection: id_projection(),
+        })
+        .unwrap();
+        let text: String = client
+            .query_one(statement.sql(), &statement.params_ref())
+            .await
+            .unwrap()
+            .get(0);
+        let rows: Vec<Json> = serde_json::from_str(&text).unwrap();
+        let ids: Vec<Uuid> = rows
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().parse().unwrap())
+            .collect();
+        let start = (offset as usize).min(expected.len());
+        let end = limit.map_or(expected.len(), |l| (start + l as usize).min(expected.len()));
+        assert_eq!(ids, expected[start..end], "limit {limit:?} offset {offset}");
+    }
+}
+
+#[tokio::test]
+async fn foreign_or_tampered_cursors_are_refused() {
+    let (_db, client, _items) = fixture_db().await;
+    let key = CursorKey::new(b"test key");
+    let by_n = vec![OrderBy::asc(Target::path("n", ScalarKind::Int).unwrap())];
+    let by_name = vec![OrderBy::asc(
+        Target::path("name", ScalarKind::Text).unwrap(),
+    )];
+    let page = fetch(
+        &client,
+        &connection(
+            &by_n,
+            &Filter::all(),
+            Page::Forward {
+                first: 3,
+                after: None,
+            },
+            &key,
+        ),
+    )
+    .await
+    .unwrap();
+    let cursor = page.end.unwrap();
+
+    let render = |order: &[OrderBy], cursor: String, key: &CursorKey| {
+        Statement::value(&connection(
+            order,
+            &Filter::all(),
+            Page::Forward {
+                first: 3,
+                after: Some(cursor),
+            },
+            key,
+        ))
+    };
+    assert!(
+        render(&by_n, cursor.clone(), &key).is_ok(),
+        "the genuine cursor works"
+    );
+
+    let mut flipped = 0;
+    for i in 0..cursor.len() {
+        let mut bytes = cursor.clone().into_bytes();
+        bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
+        let altered = String::from_utf8(bytes).unwrap();
+        if altered == cursor {
+            continue;
+        }
+        assert!(
+            matches!(render(&by_n, altered, &key), Err(Error::InvalidCursor(_))),
+            "byte {i} altered"
+        );
+        flipped += 1;
+    }
+    assert!(flipped > 20);
+    assert!(
+        matches!(
+            render(&by_name, cursor.clone(), &key),
+            Err(Error::InvalidCursor(_))
+        ),
+        "another ordering"
+    );
+    assert!(
+        matches!(
+            render(&by_n, cursor.clone(), &CursorKey::new(b"other key")),
+            Err(Error::InvalidCursor(_))
+        ),
+        "another key"
+    );
+    let other_relation = Root::Connection(Connection {
+        relation: Relation::new("tv_other").unwrap(),
+        filter: Filter::all(),
+        order: by_n.clone(),
+        page: Page::Forward {
+            first: 3,
+            after: Some(cursor.clone()),
+        },
+        cursor_key: key.clone(),
+        fields: vec![(name("totalCount"), ConnectionField::TotalCount)],
+    });
+    assert!(
+        matches!(
+            Statement::value(&other_relation),
+            Err(Error::InvalidCursor(_))
+        ),
+        "another relation"
+    );
+    for garbage in [
+        "",
+        ".",
+        "abc",
+        "a.b",
+        "eyJ4Ijo0Mn0.AAAAAAAAAAAAAAAAAAAAAA",
+        "💥.💥",
+    ] {
+        assert!(
+            matches!(
+                render(&by_n, garbage.into(), &key),
+                Err(Error::InvalidCursor(_))
+            ),
+            "{garbage:?}"
+        );
+    }
+    // A well-formed cursor with the right MAC but the wrong number of values is refused too.
+    let conn = Connection {
+        relation: relation(),
+        filter: Filter::all(),
+        order: by_n.clone(),
+        page: Page::Forward {
+            first: 3,
+            after: None,
+        },
+        cursor_key: key.clone(),
+        fields: vec![],
+    };
+    let short = key.encode(&conn.cursor_domain().unwrap(), &[Some("1".into())]);
+    assert!(matches!(
+        render(&by_n, short, &key),
+        Err(Error::InvalidCursor(_))
+    ));
+}
