@@ -49,9 +49,10 @@ impl Statement {
     /// A statement returning the JSON of a single root (`[...]`, `{...}`, a number or `null`).
     pub fn value(root: &Root) -> Result<Self> {
         let mut w = Writer::default();
-        w.push("SELECT (");
+        // A root that finds no row is SQL NULL; the JSON for it is `null`.
+        w.push("SELECT COALESCE((");
         root.render(&mut w)?;
-        w.push(")::text");
+        w.push(")::text, 'null')");
         Ok(Self::from(w))
     }
 

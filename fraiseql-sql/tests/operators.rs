@@ -440,7 +440,7 @@ fn where_clause(filter: Filter) -> String {
     .unwrap();
     let sql = statement.sql();
     let start = sql.find(" WHERE ").unwrap() + " WHERE ".len();
-    sql[start..sql.len() - "))::text".len()].to_owned()
+    sql[start..sql.len() - "))::text, 'null')".len()].to_owned()
 }
 
 #[test]

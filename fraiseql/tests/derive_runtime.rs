@@ -157,7 +157,7 @@ fn where_sql(filter: Filter) -> String {
     .expect("renders");
     let sql = statement.sql();
     let start = sql.find(" WHERE ").expect("a WHERE clause") + 7;
-    sql[start..sql.len() - "))::text".len()].to_owned()
+    sql[start..sql.len() - "))::text, 'null')".len()].to_owned()
 }
 
 #[test]
@@ -188,7 +188,7 @@ fn handles_render_typed_sql() {
     );
     assert_eq!(
         where_sql(User::filter().tags().any_eq("rust")),
-        r#"$1::text = ANY(ARRAY(SELECT x FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(t."data"->'tags') = 'array' THEN t."data"->'tags' END) AS x))"#
+        r#"$1::text = ANY(CASE WHEN jsonb_typeof(t."data"->'tags') = 'array' THEN ARRAY(SELECT x FROM jsonb_array_elements_text(t."data"->'tags') AS x) END)"#
     );
     assert_eq!(
         where_sql(User::filter().settings().has_key("theme")),
