@@ -24,16 +24,9 @@ CREATE INDEX tv_user_email_idx ON tv_user ((data->>'email'));
 ANALYZE tv_user;
 ";
 
-async fn plan(client: &tokio_postgres::Client, filter: Filter) -> String {
-    let statement = Statement::value(&Root::One {
-        relation: Relation::new("tv_user").unwrap(),
-        filter,
-        projection: Projection::new().field(
-            Name::new("name").unwrap(),
-            Projected::Value(JsonPath::parse("name").unwrap()),
-        ),
-    })
-    .unwrap();
+/// The JSON plan of the statement answering `root`.
+async fn explain(client: &tokio_postgres::Client, root: Root) -> String {
+    let statement = Statement::value(&root).unwrap();
     let explain = format!("EXPLAIN (FORMAT JSON) {}", statement.sql());
     let plan: serde_json::Value = client
         .query_one(&explain, &statement.params_ref())
@@ -43,19 +36,33 @@ async fn plan(client: &tokio_postgres::Client, filter: Filter) -> String {
     plan.to_string()
 }
 
+/// The plan of fetching one user's name by `filter`.
+async fn plan(client: &tokio_postgres::Client, filter: Filter) -> String {
+    let projection = Projection::new().field(
+        Name::new("name").unwrap(),
+        Projected::Value(JsonPath::parse("name").unwrap()),
+    );
+    explain(
+        client,
+        Root::One {
+            relation: Relation::new("tv_user").unwrap(),
+            filter,
+            projection,
+        },
+    )
+    .await
+}
+
+/// The plan of counting the users `filter` selects.
 async fn list_plan(client: &tokio_postgres::Client, filter: Filter) -> String {
-    let statement = Statement::value(&Root::Count {
-        relation: Relation::new("tv_user").unwrap(),
-        filter,
-    })
-    .unwrap();
-    let explain = format!("EXPLAIN (FORMAT JSON) {}", statement.sql());
-    let plan: serde_json::Value = client
-        .query_one(&explain, &statement.params_ref())
-        .await
-        .unwrap()
-        .get(0);
-    plan.to_string()
+    explain(
+        client,
+        Root::Count {
+            relation: Relation::new("tv_user").unwrap(),
+            filter,
+        },
+    )
+    .await
 }
 
 #[tokio::test]

@@ -19,6 +19,14 @@ fn name(n: &str) -> Name {
     Name::new(n).unwrap()
 }
 
+fn forward(first: u32, after: Option<String>) -> Page {
+    Page::Forward { first, after }
+}
+
+fn backward(last: u32, before: Option<String>) -> Page {
+    Page::Backward { last, before }
+}
+
 fn connection(order: &[OrderBy], filter: &Filter, page: Page, key: &CursorKey) -> Root {
     Root::Connection(Connection {
         relation: relation(),
@@ -198,15 +206,7 @@ async fn connections_walk_forwards_and_backwards_without_loss() {
             loop {
                 let page = fetch(
                     &client,
-                    &connection(
-                        &order,
-                        filter,
-                        Page::Forward {
-                            first: 5,
-                            after: after.clone(),
-                        },
-                        &key,
-                    ),
+                    &connection(&order, filter, forward(5, after.clone()), &key),
                 )
                 .await
                 .unwrap();
@@ -242,15 +242,7 @@ async fn connections_walk_forwards_and_backwards_without_loss() {
             loop {
                 let page = fetch(
                     &client,
-                    &connection(
-                        &order,
-                        filter,
-                        Page::Backward {
-                            last: 5,
-                            before: before.clone(),
-                        },
-                        &key,
-                    ),
+                    &connection(&order, filter, backward(5, before.clone()), &key),
                 )
                 .await
                 .unwrap();
@@ -285,15 +277,7 @@ async fn cursors_mix_directions_and_edge_cases() {
     // A cursor taken forwards serves a backward page: the rows just before it.
     let first = fetch(
         &client,
-        &connection(
-            &order,
-            &Filter::all(),
-            Page::Forward {
-                first: 12,
-                after: None,
-            },
-            &key,
-        ),
+        &connection(&order, &Filter::all(), forward(12, None), &key),
     )
     .await
     .unwrap();
@@ -302,10 +286,7 @@ async fn cursors_mix_directions_and_edge_cases() {
         &connection(
             &order,
             &Filter::all(),
-            Page::Backward {
-                last: 4,
-                before: Some(first.cursors[9].clone()),
-            },
+            backward(4, Some(first.cursors[9].clone())),
             &key,
         ),
     )
@@ -317,15 +298,7 @@ async fn cursors_mix_directions_and_edge_cases() {
     // first: 0 returns no edges but says whether rows exist.
     let zero = fetch(
         &client,
-        &connection(
-            &order,
-            &Filter::all(),
-            Page::Forward {
-                first: 0,
-                after: None,
-            },
-            &key,
-        ),
+        &connection(&order, &Filter::all(), forward(0, None), &key),
     )
     .await
     .unwrap();
@@ -338,15 +311,7 @@ async fn cursors_mix_directions_and_edge_cases() {
     );
     let empty = fetch(
         &client,
-        &connection(
-            &order,
-            &nothing,
-            Page::Forward {
-                first: 5,
-                after: None,
-            },
-            &key,
-        ),
+        &connection(&order, &nothing, forward(5, None), &key),
     )
     .await
     .unwrap();
@@ -361,29 +326,13 @@ async fn cursors_mix_directions_and_edge_cases() {
     // After the last row: an empty page with a previous page.
     let last = fetch(
         &client,
-        &connection(
-            &order,
-            &Filter::all(),
-            Page::Backward {
-                last: 1,
-                before: None,
-            },
-            &key,
-        ),
+        &connection(&order, &Filter::all(), backward(1, None), &key),
     )
     .await
     .unwrap();
     let past = fetch(
         &client,
-        &connection(
-            &order,
-            &Filter::all(),
-            Page::Forward {
-                first: 5,
-                after: last.end.clone(),
-            },
-            &key,
-        ),
+        &connection(&order, &Filter::all(), forward(5, last.end.clone()), &key),
     )
     .await
     .unwrap();
@@ -442,15 +391,7 @@ async fn foreign_or_tampered_cursors_are_refused() {
     )];
     let page = fetch(
         &client,
-        &connection(
-            &by_n,
-            &Filter::all(),
-            Page::Forward {
-                first: 3,
-                after: None,
-            },
-            &key,
-        ),
+        &connection(&by_n, &Filter::all(), forward(3, None), &key),
     )
     .await
     .unwrap();
@@ -460,10 +401,7 @@ async fn foreign_or_tampered_cursors_are_refused() {
         Statement::value(&connection(
             order,
             &Filter::all(),
-            Page::Forward {
-                first: 3,
-                after: Some(cursor),
-            },
+            forward(3, Some(cursor)),
             key,
         ))
     };
@@ -505,10 +443,7 @@ async fn foreign_or_tampered_cursors_are_refused() {
         relation: Relation::new("tv_other").unwrap(),
         filter: Filter::all(),
         order: by_n.clone(),
-        page: Page::Forward {
-            first: 3,
-            after: Some(cursor.clone()),
-        },
+        page: forward(3, Some(cursor.clone())),
         cursor_key: key.clone(),
         fields: vec![(name("totalCount"), ConnectionField::TotalCount)],
     });
@@ -540,10 +475,7 @@ async fn foreign_or_tampered_cursors_are_refused() {
         relation: relation(),
         filter: Filter::all(),
         order: by_n.clone(),
-        page: Page::Forward {
-            first: 3,
-            after: None,
-        },
+        page: forward(3, None),
         cursor_key: key.clone(),
         fields: vec![],
     };

@@ -66,28 +66,27 @@ async fn dropping_removes_the_database() {
     let server = Server::shared().await.unwrap();
     let db = TestDb::new_on(server).await.unwrap();
     let name = db.name().to_owned();
-    let admin = server.connect("postgres").await.unwrap();
-    let exists = |n: i64| n == 1;
-    let count: i64 = admin
-        .query_one(
-            "SELECT count(*) FROM pg_database WHERE datname = $1",
-            &[&name],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    assert!(exists(count));
+    // pg_database is shared by the whole cluster: watch it from another test database.
+    let observer = TestDb::new_on(server).await.unwrap();
+    let watch = observer.connect().await.unwrap();
+    let count = || async {
+        let row = watch
+            .query_one(
+                "SELECT count(*) FROM pg_database WHERE datname = $1",
+                &[&name],
+            )
+            .await
+            .unwrap();
+        row.get::<_, i64>(0)
+    };
+    assert_eq!(count().await, 1);
     let _open_connection = db.connect().await.unwrap();
     drop(db);
-    let count: i64 = admin
-        .query_one(
-            "SELECT count(*) FROM pg_database WHERE datname = $1",
-            &[&name],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(count, 0, "dropped even with a connection still open");
+    assert_eq!(
+        count().await,
+        0,
+        "dropped even with a connection still open"
+    );
 }
 
 #[tokio::test]
