@@ -175,7 +175,9 @@ impl fmt::Display for JsonKey {
     }
 }
 
-/// A GraphQL name (`/[_A-Za-z][_0-9A-Za-z]*/`): a response key, alias or type name.
+/// An output key written as a SQL string literal: a GraphQL name (`/[_A-Za-z][_0-9A-Za-z]*/` —
+/// a response key, alias or type name) or, through `From<JsonKey>`, a document key (so
+/// repositories can rebuild a document under its own keys).
 ///
 /// ```
 /// use fraiseql_sql::Name;
@@ -205,6 +207,13 @@ impl Name {
     /// The name as written.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+impl From<JsonKey> for Name {
+    /// A document key is safe as an output key: it never contains a quote.
+    fn from(key: JsonKey) -> Self {
+        Self(key.0)
     }
 }
 

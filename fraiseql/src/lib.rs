@@ -55,9 +55,18 @@
 //! [`fraiseql_sql`], re-exported as [`sql`].
 
 pub mod attributes;
+mod context;
+mod database;
 mod descriptor;
+mod error;
 mod field;
+mod repository;
 pub mod typed;
+
+pub use context::RequestContext;
+pub use database::{DEFAULT_STATEMENT_TIMEOUT, Database};
+pub use error::{Error, Result};
+pub use repository::{ConnectionPage, Edge, FindMany, PageInfo, Repository};
 
 pub use descriptor::{
     Deprecation, EnumDescriptor, EnumValueDescriptor, FieldDescriptor, FieldSource, FieldType,

@@ -1,0 +1,164 @@
+//! The one way statements reach PostgreSQL: a pooled connection, a read-only transaction, the
+//! request context applied inside it, the statement prepared once per connection, and one JSON
+//! text back. Every read path — repositories and the GraphQL executor — goes through here, so
+//! none can skip the context.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use fraiseql_sql::{CursorKey, Statement};
+
+use crate::context::RequestContext;
+use crate::error::{Error, Result};
+
+/// Default per-statement time limit.
+pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Applies every setting of a request in one statement.
+const APPLY_SETTINGS: &str = "SELECT count(set_config(name, value, true)) FROM unnest($1::text[], $2::text[]) AS s(name, value)";
+
+/// A pool of connections plus the settings every statement runs under.
+///
+/// ```no_run
+/// # async fn demo(config: tokio_postgres::Config) -> Result<(), fraiseql::Error> {
+/// let db = fraiseql::Database::connect(config, 16)?
+///     .with_statement_timeout(std::time::Duration::from_secs(5));
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Database {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: Pool,
+    statement_timeout: Duration,
+    cursor_key: CursorKey,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("statement_timeout", &self.inner.statement_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Database {
+    /// Uses an existing `deadpool-postgres` pool. Cursors are signed with a random key (valid for
+    /// this process); see [`Database::with_cursor_key`] for several servers.
+    pub fn new(pool: Pool) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                pool,
+                statement_timeout: DEFAULT_STATEMENT_TIMEOUT,
+                cursor_key: CursorKey::random(),
+            }),
+        }
+    }
+
+    /// A pool of at most `max_size` connections to the server `config` names.
+    pub fn connect(config: tokio_postgres::Config, max_size: usize) -> Result<Self> {
+        let manager = Manager::from_config(
+            config,
+            tokio_postgres::NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(max_size)
+            .build()
+            .map_err(|error| {
+                tracing::error!(%error, "cannot build the connection pool");
+                Error::Unavailable
+            })?;
+        Ok(Self::new(pool))
+    }
+
+    /// Sets the per-statement time limit (default 10 s).
+    pub fn with_statement_timeout(self, timeout: Duration) -> Self {
+        self.map(|inner| Inner {
+            statement_timeout: timeout,
+            ..inner
+        })
+    }
+
+    /// Signs cursors with `key`: every server accepting each other's cursors needs the same key.
+    pub fn with_cursor_key(self, key: CursorKey) -> Self {
+        self.map(|inner| Inner {
+            cursor_key: key,
+            ..inner
+        })
+    }
+
+    fn map(self, change: impl FnOnce(Inner) -> Inner) -> Self {
+        let inner = Arc::try_unwrap(self.inner).unwrap_or_else(|shared| Inner {
+            pool: shared.pool.clone(),
+            statement_timeout: shared.statement_timeout,
+            cursor_key: shared.cursor_key.clone(),
+        });
+        Self {
+            inner: Arc::new(change(inner)),
+        }
+    }
+
+    /// The key signing cursors.
+    pub fn cursor_key(&self) -> &CursorKey {
+        &self.inner.cursor_key
+    }
+
+    /// The pool (for the application's own statements).
+    pub fn pool(&self) -> &Pool {
+        &self.inner.pool
+    }
+
+    /// Runs `statement` under `context` and returns the JSON text it built.
+    ///
+    /// One read-only transaction: the context's settings and the statement timeout are applied
+    /// with `set_config(…, true)`, then the statement (prepared once per connection) runs.
+    pub async fn fetch_json(
+        &self,
+        context: &RequestContext,
+        statement: &Statement,
+    ) -> Result<String> {
+        let (mut names, mut values) = context.arrays()?;
+        let timeout = self.inner.statement_timeout.as_millis().to_string();
+        names.push("statement_timeout");
+        values.push(&timeout);
+
+        let mut client = self.inner.pool.get().await.map_err(|error| {
+            tracing::warn!(%error, "no database connection");
+            Error::Unavailable
+        })?;
+        let transaction = client
+            .build_transaction()
+            .read_only(true)
+            .start()
+            .await
+            .map_err(Error::from_database)?;
+        let apply = transaction
+            .prepare_cached(APPLY_SETTINGS)
+            .await
+            .map_err(Error::from_database)?;
+        transaction
+            .query_one(&apply, &[&names, &values])
+            .await
+            .map_err(Error::from_database)?;
+        let prepared = transaction
+            .prepare_cached(statement.sql())
+            .await
+            .map_err(Error::from_database)?;
+        let row = transaction
+            .query_one(&prepared, &statement.params_ref())
+            .await
+            .map_err(Error::from_database)?;
+        let json: String = row.try_get(0).map_err(|error| {
+            tracing::error!(%error, "a statement did not return JSON text");
+            Error::Internal
+        })?;
+        transaction.commit().await.map_err(Error::from_database)?;
+        Ok(json)
+    }
+}

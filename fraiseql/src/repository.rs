@@ -1,0 +1,279 @@
+//! Repositories: typed reads of a `FraiseType` for application code, no GraphQL involved.
+
+use std::marker::PhantomData;
+
+use fraiseql_sql::{
+    Connection, ConnectionField, EdgeField, Filter, Ident, JsonKey, JsonPath, Name, Op, OrderBy,
+    Page, PageInfoField, Projected, Projection, Relation, Root, ScalarKind, Statement, Target,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::context::RequestContext;
+use crate::database::Database;
+use crate::descriptor::{FieldSource, TypeDescriptor};
+use crate::error::{Error, Result};
+use crate::field::FraiseType;
+
+/// Typed reads of `T` from its `tv_*` relation, each one statement under a [`RequestContext`].
+///
+/// ```no_run
+/// # use fraiseql::{Database, FraiseType, Repository, RequestContext, FindMany};
+/// # #[derive(FraiseType)] struct User { id: uuid::Uuid, name: String, age: Option<i32> }
+/// # async fn demo(db: Database) -> Result<(), fraiseql::Error> {
+/// let users = Repository::<User>::new(db);
+/// let context = RequestContext::new().tenant_id("acme");
+/// let adults = users
+///     .find_many(&context, FindMany::new().filter(User::filter().age().gte(18)).order(User::order().name().asc()).limit(20))
+///     .await?;
+/// # Ok(()) }
+/// ```
+pub struct Repository<T> {
+    db: Database,
+    relation: Relation,
+    projection: Projection,
+    descriptor: &'static TypeDescriptor,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<T> std::fmt::Debug for Repository<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Repository")
+            .field("type", &self.descriptor.name)
+            .finish()
+    }
+}
+
+/// What [`Repository::find_many`] reads: a filter, an order and a limit/offset page.
+#[derive(Debug, Clone)]
+pub struct FindMany {
+    filter: Filter,
+    order: Vec<OrderBy>,
+    limit: Option<u32>,
+    offset: u64,
+}
+
+impl Default for FindMany {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FindMany {
+    /// Every row, in the relation's order, no limit.
+    pub fn new() -> Self {
+        Self {
+            filter: Filter::all(),
+            order: Vec::new(),
+            limit: None,
+            offset: 0,
+        }
+    }
+
+    /// Only rows matching `filter` (combined with `and` when called again).
+    pub fn filter(mut self, filter: Filter) -> Self {
+        self.filter = std::mem::replace(&mut self.filter, Filter::all()).and(filter);
+        self
+    }
+
+    /// Then sort by `order`.
+    pub fn order(mut self, order: OrderBy) -> Self {
+        self.order.push(order);
+        self
+    }
+
+    /// At most `limit` rows.
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Skip `offset` rows first.
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.offset = offset;
+        self
+    }
+}
+
+/// One page of a connection, as [`Repository::connection`] returns it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(bound = "T: serde::de::DeserializeOwned")]
+pub struct ConnectionPage<T> {
+    /// The rows with their cursors, in order.
+    pub edges: Vec<Edge<T>>,
+    /// Where this page stands.
+    #[serde(rename = "pageInfo")]
+    pub page_info: PageInfo,
+    /// Rows matching the filter, ignoring paging.
+    #[serde(rename = "totalCount")]
+    pub total_count: i64,
+}
+
+/// A row and its cursor.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(bound = "T: serde::de::DeserializeOwned")]
+pub struct Edge<T> {
+    /// Pass as `after`/`before` to continue from this row.
+    pub cursor: String,
+    /// The row.
+    pub node: T,
+}
+
+/// Relay page information.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageInfo {
+    /// Rows follow this page.
+    pub has_next_page: bool,
+    /// Rows precede this page.
+    pub has_previous_page: bool,
+    /// Cursor of the first edge.
+    pub start_cursor: Option<String>,
+    /// Cursor of the last edge.
+    pub end_cursor: Option<String>,
+}
+
+/// Names in descriptors come from the derive, which validates them at compile time.
+fn valid<V>(result: fraiseql_sql::Result<V>) -> V {
+    result.expect("names validated by #[derive(FraiseType)]")
+}
+
+impl<T: FraiseType> Repository<T> {
+    /// A repository reading `T` through `db`.
+    pub fn new(db: Database) -> Self {
+        let descriptor = T::descriptor();
+        let relation = valid(
+            Relation::new(descriptor.view)
+                .and_then(|r| r.with_data(descriptor.data))
+                .and_then(|r| r.with_key(descriptor.key)),
+        );
+        Self {
+            db,
+            relation,
+            projection: document_projection(descriptor),
+            descriptor,
+            item: PhantomData,
+        }
+    }
+
+    /// The row whose public key is `id`.
+    pub async fn find_by_id(&self, context: &RequestContext, id: Uuid) -> Result<Option<T>> {
+        let key = valid(Target::column(self.descriptor.key, ScalarKind::Uuid));
+        self.find_one(context, Filter::cond(key, Op::Eq(id.into())))
+            .await
+    }
+
+    /// The row whose `identifier` column is `identifier`; an error for types without one.
+    pub async fn find_by_identifier(
+        &self,
+        context: &RequestContext,
+        identifier: &str,
+    ) -> Result<Option<T>> {
+        let column = self.descriptor.identifier.ok_or_else(|| {
+            Error::BadInput(format!("{} has no identifier", self.descriptor.name))
+        })?;
+        let target = valid(Target::column(column, ScalarKind::Text));
+        self.find_one(context, Filter::cond(target, Op::Eq(identifier.into())))
+            .await
+    }
+
+    async fn find_one(&self, context: &RequestContext, filter: Filter) -> Result<Option<T>> {
+        let root = Root::One {
+            relation: self.relation.clone(),
+            filter,
+            projection: self.projection.clone(),
+        };
+        self.fetch(context, &root).await
+    }
+
+    /// The rows `query` selects, in its order.
+    pub async fn find_many(&self, context: &RequestContext, query: FindMany) -> Result<Vec<T>> {
+        let root = Root::List {
+            relation: self.relation.clone(),
+            filter: query.filter,
+            order: query.order,
+            limit: query.limit,
+            offset: query.offset,
+            projection: self.projection.clone(),
+        };
+        self.fetch(context, &root).await
+    }
+
+    /// How many rows `filter` selects.
+    pub async fn count(&self, context: &RequestContext, filter: Filter) -> Result<i64> {
+        let root = Root::Count {
+            relation: self.relation.clone(),
+            filter,
+        };
+        self.fetch(context, &root).await
+    }
+
+    /// A Relay connection page over the rows `filter` selects, in `order` (then by key).
+    pub async fn connection(
+        &self,
+        context: &RequestContext,
+        filter: Filter,
+        order: Vec<OrderBy>,
+        page: Page,
+    ) -> Result<ConnectionPage<T>> {
+        let name = |n: &str| valid(Name::new(n));
+        let root = Root::Connection(Connection {
+            relation: self.relation.clone(),
+            filter,
+            order,
+            page,
+            cursor_key: self.db.cursor_key().clone(),
+            fields: vec![
+                (
+                    name("edges"),
+                    ConnectionField::Edges(vec![
+                        (name("cursor"), EdgeField::Cursor),
+                        (name("node"), EdgeField::Node(self.projection.clone())),
+                    ]),
+                ),
+                (
+                    name("pageInfo"),
+                    ConnectionField::PageInfo(vec![
+                        (name("hasNextPage"), Ok(PageInfoField::HasNextPage)),
+                        (name("hasPreviousPage"), Ok(PageInfoField::HasPreviousPage)),
+                        (name("startCursor"), Ok(PageInfoField::StartCursor)),
+                        (name("endCursor"), Ok(PageInfoField::EndCursor)),
+                    ]),
+                ),
+                (name("totalCount"), ConnectionField::TotalCount),
+            ],
+        });
+        self.fetch(context, &root).await
+    }
+
+    async fn fetch<V: serde::de::DeserializeOwned>(
+        &self,
+        context: &RequestContext,
+        root: &Root,
+    ) -> Result<V> {
+        let statement = Statement::value(root)?;
+        let json = self.db.fetch_json(context, &statement).await?;
+        serde_json::from_str(&json).map_err(|error| {
+            tracing::error!(%error, r#type = self.descriptor.name, "a document does not match its type");
+            Error::Internal
+        })
+    }
+}
+
+/// Every served field under its document key (columns under their column name): exactly the
+/// JSON the derived `Deserialize` reads.
+fn document_projection(descriptor: &TypeDescriptor) -> Projection {
+    descriptor
+        .fields
+        .iter()
+        .fold(Projection::new(), |projection, field| {
+            let key = field.source.key();
+            let value = match field.source {
+                FieldSource::Json(key) => {
+                    Projected::Value(JsonPath::new(vec![valid(JsonKey::new(key))]))
+                }
+                FieldSource::Column(column) => Projected::Column(valid(Ident::new(column))),
+            };
+            projection.field(Name::from(valid(JsonKey::new(key))), value)
+        })
+}

@@ -1,0 +1,480 @@
+//! Repositories on the blog fixture, each answer compared with plain SQL over the normalized
+//! `tb_*` tables; the request context reaches row-level security; timeouts and an unreachable
+//! database become coded errors.
+
+use chrono::{DateTime, Utc};
+use fraiseql::sql::Page;
+use fraiseql::{Database, Error, FindMany, FraiseType, Repository, RequestContext};
+use fraiseql_tempdb::TestDb;
+use tokio_postgres::Client;
+
+use uuid::Uuid;
+
+const BLOG: &str = include_str!("fixtures/blog.sql");
+
+#[derive(FraiseType, Debug, Clone, PartialEq)]
+struct User {
+    id: Uuid,
+    identifier: String,
+    name: String,
+    email: String,
+    age: Option<i32>,
+    created_at: DateTime<Utc>,
+    #[fraiseql(column)]
+    tenant_id: Uuid,
+}
+
+#[derive(FraiseType, Debug, Clone, PartialEq)]
+struct Post {
+    id: Uuid,
+    identifier: String,
+    title: String,
+    tags: Vec<String>,
+    published: bool,
+    created_at: DateTime<Utc>,
+    author: Author,
+    comments: Vec<Comment>,
+}
+
+#[derive(FraiseType, Debug, Clone, PartialEq)]
+#[fraiseql(view = "tv_user")]
+struct Author {
+    id: Uuid,
+    name: String,
+}
+
+#[derive(FraiseType, Debug, Clone, PartialEq)]
+#[fraiseql(view = "tv_comment")]
+struct Comment {
+    id: Uuid,
+    content: String,
+    author: Author,
+}
+
+async fn blog() -> (TestDb, Client, Database) {
+    let db = TestDb::new().await.expect("database");
+    db.execute_script(BLOG).await.expect("blog fixture");
+    let client = db.connect().await.unwrap();
+    let database = Database::connect(db.config(), 4).unwrap();
+    (db, client, database)
+}
+
+/// Users straight from tb_user, in the given SQL order.
+async fn plain_users(client: &Client, where_order: &str) -> Vec<User> {
+    let sql = format!(
+        "SELECT id, identifier, name, email, age, created_at, tenant_id FROM tb_user {where_order}"
+    );
+    client
+        .query(&sql, &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| User {
+            id: r.get(0),
+            identifier: r.get(1),
+            name: r.get(2),
+            email: r.get(3),
+            age: r.get(4),
+            created_at: r.get(5),
+            tenant_id: r.get(6),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn find_by_keys_matches_the_normalized_tables() {
+    let (_db, client, database) = blog().await;
+    let users = Repository::<User>::new(database.clone());
+    let context = RequestContext::new();
+    for expected in plain_users(&client, "ORDER BY pk_user").await {
+        assert_eq!(
+            users
+                .find_by_id(&context, expected.id)
+                .await
+                .unwrap()
+                .as_ref(),
+            Some(&expected)
+        );
+        assert_eq!(
+            users
+                .find_by_identifier(&context, &expected.identifier)
+                .await
+                .unwrap()
+                .as_ref(),
+            Some(&expected)
+        );
+    }
+    assert_eq!(users.find_by_id(&context, Uuid::nil()).await.unwrap(), None);
+    assert_eq!(
+        users.find_by_identifier(&context, "nobody").await.unwrap(),
+        None
+    );
+    let error = Repository::<Author>::new(database)
+        .find_by_identifier(&context, "x")
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "BAD_USER_INPUT", "{error}");
+}
+
+#[tokio::test]
+async fn find_many_and_count_match_the_normalized_tables() {
+    let (_db, client, database) = blog().await;
+    let users = Repository::<User>::new(database);
+    let context = RequestContext::new();
+
+    let got = users
+        .find_many(
+            &context,
+            FindMany::new()
+                .filter(User::filter().age().gte(30))
+                .order(User::order().name().desc())
+                .limit(3)
+                .offset(1),
+        )
+        .await
+        .unwrap();
+    let want = plain_users(
+        &client,
+        "WHERE age >= 30 ORDER BY name COLLATE \"C\" DESC LIMIT 3 OFFSET 1",
+    )
+    .await;
+    assert_eq!(got, want);
+    assert!(!got.is_empty());
+
+    let nulls_first = users
+        .find_many(
+            &context,
+            FindMany::new()
+                .order(User::order().age().asc().nulls_first())
+                .order(User::order().identifier().asc()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        nulls_first,
+        plain_users(
+            &client,
+            "ORDER BY age ASC NULLS FIRST, identifier COLLATE \"C\""
+        )
+        .await
+    );
+
+    let count = users
+        .count(
+            &context,
+            User::filter()
+                .name()
+                .icontains("a")
+                .and(User::filter().age().is_null(false)),
+        )
+        .await
+        .unwrap();
+    let plain: i64 = client
+        .query_one(
+            "SELECT count(*) FROM tb_user WHERE name ILIKE '%a%' AND age IS NOT NULL",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(count, plain);
+    assert!(count > 0);
+}
+
+#[tokio::test]
+async fn embedded_documents_match_the_joins() {
+    let (_db, client, database) = blog().await;
+    let posts = Repository::<Post>::new(database);
+    let all = posts
+        .find_many(
+            &RequestContext::new(),
+            FindMany::new().order(Post::order().identifier().asc()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 24);
+    for post in &all {
+        let row = client
+            .query_one(
+                "SELECT p.title, p.tags, p.published, a.id, a.name FROM tb_post p JOIN tb_user a ON a.pk_user = p.fk_author WHERE p.id = $1",
+                &[&post.id],
+            )
+            .await
+            .unwrap();
+        assert_eq!(post.title, row.get::<_, String>(0));
+        assert_eq!(post.tags, row.get::<_, Vec<String>>(1));
+        assert_eq!(post.published, row.get::<_, bool>(2));
+        assert_eq!(
+            post.author,
+            Author {
+                id: row.get(3),
+                name: row.get(4)
+            }
+        );
+        let comments: Vec<(Uuid, String, String)> = client
+            .query(
+                "SELECT c.id, c.content, u.name FROM tb_comment c JOIN tb_post p ON p.pk_post = c.fk_post
+                 JOIN tb_user u ON u.pk_user = c.fk_author WHERE p.id = $1 ORDER BY c.created_at, c.pk_comment",
+                &[&post.id],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        let got: Vec<(Uuid, String, String)> = post
+            .comments
+            .iter()
+            .map(|c| (c.id, c.content.clone(), c.author.name.clone()))
+            .collect();
+        assert_eq!(got, comments, "comments of {}", post.identifier);
+    }
+    // Filters reach into embedded objects and lists.
+    let by_ada = posts
+        .count(
+            &RequestContext::new(),
+            Post::filter().author().name().eq("Ada Lovelace"),
+        )
+        .await
+        .unwrap();
+    let plain: i64 = client
+        .query_one("SELECT count(*) FROM tb_post p JOIN tb_user a ON a.pk_user = p.fk_author WHERE a.name = 'Ada Lovelace'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(by_ada, plain);
+    let with_unicode_comment = posts
+        .count(
+            &RequestContext::new(),
+            Post::filter()
+                .comments()
+                .any(|c| c.content().contains("ünïcödé")),
+        )
+        .await
+        .unwrap();
+    let plain: i64 = client
+        .query_one(
+            "SELECT count(DISTINCT fk_post) FROM tb_comment WHERE content LIKE '%ünïcödé%'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(with_unicode_comment, plain);
+}
+
+#[tokio::test]
+async fn connections_walk_both_ways_without_loss() {
+    let (_db, client, database) = blog().await;
+    let posts = Repository::<Post>::new(database);
+    let context = RequestContext::new();
+    let expected: Vec<Uuid> = client
+        .query(
+            "SELECT id FROM tb_post WHERE published ORDER BY created_at DESC, id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let filter = || Post::filter().published().eq(true);
+    let order = || vec![Post::order().created_at().desc()];
+
+    let mut forwards = Vec::new();
+    let mut after = None;
+    loop {
+        let page = posts
+            .connection(
+                &context,
+                filter(),
+                order(),
+                Page::Forward { first: 4, after },
+            )
+            .await
+            .unwrap();
+        assert_eq!(page.total_count, expected.len() as i64);
+        forwards.extend(page.edges.iter().map(|e| e.node.id));
+        if !page.page_info.has_next_page {
+            break;
+        }
+        after = page.page_info.end_cursor;
+    }
+    assert_eq!(forwards, expected);
+
+    let mut backwards = Vec::new();
+    let mut before = None;
+    loop {
+        let page = posts
+            .connection(
+                &context,
+                filter(),
+                order(),
+                Page::Backward { last: 4, before },
+            )
+            .await
+            .unwrap();
+        backwards.splice(0..0, page.edges.iter().map(|e| e.node.id));
+        if !page.page_info.has_previous_page {
+            break;
+        }
+        before = page.page_info.start_cursor;
+    }
+    assert_eq!(backwards, expected);
+
+    let tampered = posts
+        .connection(
+            &context,
+            filter(),
+            order(),
+            Page::Forward {
+                first: 4,
+                after: Some("x.y".into()),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(tampered.code(), "BAD_USER_INPUT");
+}
+
+/// Row-level security on tv_user by `app.tenant_id`, read through a role without BYPASSRLS.
+async fn secured(db: &TestDb, client: &Client) -> Database {
+    let role = format!("{}_reader", db.name());
+    client
+        .batch_execute(&format!(
+            "ALTER TABLE tv_user ENABLE ROW LEVEL SECURITY;
+             CREATE POLICY tenant_isolation ON tv_user
+                 USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
+             CREATE ROLE \"{role}\" LOGIN NOSUPERUSER NOBYPASSRLS;
+             GRANT SELECT ON tv_user TO \"{role}\";"
+        ))
+        .await
+        .unwrap();
+    let mut config = db.config();
+    config.user(&role);
+    // One connection, so consecutive requests share it.
+    Database::connect(config, 1).unwrap()
+}
+
+#[tokio::test]
+async fn the_request_context_reaches_row_level_security_and_never_leaks() {
+    let (db, client, _) = blog().await;
+    let database = secured(&db, &client).await;
+    let users = Repository::<User>::new(database);
+    let tenant_a: Uuid = "aaaaaaaa-0000-0000-0000-000000000000".parse().unwrap();
+    let tenant_b: Uuid = "bbbbbbbb-0000-0000-0000-000000000000".parse().unwrap();
+    for tenant in [tenant_a, tenant_b, tenant_a] {
+        let context = RequestContext::new().tenant_id(tenant);
+        let seen = users.find_many(&context, FindMany::new()).await.unwrap();
+        let plain: i64 = client
+            .query_one(
+                "SELECT count(*) FROM tb_user WHERE tenant_id = $1",
+                &[&tenant],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(seen.len() as i64, plain);
+        assert!(
+            seen.iter().all(|u| u.tenant_id == tenant),
+            "only the tenant's rows"
+        );
+        assert_eq!(
+            users
+                .count(&context, fraiseql::sql::Filter::all())
+                .await
+                .unwrap(),
+            plain
+        );
+        // The next request on the same connection without a tenant sees nothing.
+        let none = users
+            .find_many(&RequestContext::new(), FindMany::new())
+            .await
+            .unwrap();
+        assert!(none.is_empty(), "settings survived into the next request");
+    }
+    // Another tenant's row is invisible even by its key.
+    let b_user: Uuid = client
+        .query_one(
+            "SELECT id FROM tb_user WHERE tenant_id = $1 LIMIT 1",
+            &[&tenant_b],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let as_a = RequestContext::new().tenant_id(tenant_a);
+    assert_eq!(users.find_by_id(&as_a, b_user).await.unwrap(), None);
+    db.execute_script(&format!(
+        "DROP OWNED BY \"{0}_reader\"; DROP ROLE \"{0}_reader\";",
+        db.name()
+    ))
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn timeouts_bad_settings_and_unavailable_databases_are_coded_errors() {
+    let (db, client, database) = blog().await;
+    client
+        .batch_execute("CREATE VIEW tv_slow AS SELECT u.id, u.identifier, u.tenant_id, u.data FROM tv_user u, LATERAL pg_sleep(0.2)")
+        .await
+        .unwrap();
+    #[derive(FraiseType, Debug)]
+    #[fraiseql(view = "tv_slow")]
+    struct Slow {
+        id: Uuid,
+    }
+    let slow = Repository::<Slow>::new(
+        database
+            .clone()
+            .with_statement_timeout(std::time::Duration::from_millis(50)),
+    );
+    let error = slow
+        .find_many(&RequestContext::new(), FindMany::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Timeout), "{error:?}");
+    assert_eq!(error.code(), "TIMEOUT");
+    // The same connection serves the next request normally.
+    let users = Repository::<User>::new(database.clone());
+    assert_eq!(
+        users
+            .count(&RequestContext::new(), fraiseql::sql::Filter::all())
+            .await
+            .unwrap(),
+        8
+    );
+
+    let nul = RequestContext::new().tenant_id("a\0b");
+    assert_eq!(
+        users
+            .count(&nul, fraiseql::sql::Filter::all())
+            .await
+            .unwrap_err()
+            .code(),
+        "BAD_USER_INPUT"
+    );
+
+    let regex = users
+        .count(
+            &RequestContext::new(),
+            User::filter().name().matches("(unclosed"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(regex.code(), "BAD_USER_INPUT", "{regex:?}");
+    assert!(!regex.to_string().contains("SELECT"));
+
+    let mut nowhere = tokio_postgres::Config::new();
+    nowhere
+        .host_path("/nonexistent/socket/dir")
+        .user("postgres")
+        .dbname(db.name());
+    let unreachable = Repository::<User>::new(Database::connect(nowhere, 1).unwrap());
+    let error = unreachable
+        .count(&RequestContext::new(), fraiseql::sql::Filter::all())
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "DATABASE_UNAVAILABLE", "{error:?}");
+    assert_eq!(error.to_string(), "the database is unavailable");
+}
