@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 
 use fraiseql_sql::{Filter, Kind, Op, ScalarKind, Value};
 
-use super::kind::Scalar;
+use super::kind::{Operand, Scalar};
 use super::{Base, Handle};
 use crate::field::FraiseEnum;
 
@@ -29,23 +29,23 @@ impl<K: Scalar> ArrayHandle<K> {
         Filter::cond(self.base.target(Kind::Array(K::KIND)), op)
     }
 
-    fn values(values: impl IntoIterator<Item = impl Into<K::Input>>) -> Vec<Value> {
-        values.into_iter().map(|v| v.into().into()).collect()
+    fn values(values: impl IntoIterator<Item = impl Operand<K>>) -> Vec<Value> {
+        values.into_iter().map(Operand::into_value).collect()
     }
 
     /// Contains every one of `values`.
-    pub fn contains(&self, values: impl IntoIterator<Item = impl Into<K::Input>>) -> Filter {
+    pub fn contains(&self, values: impl IntoIterator<Item = impl Operand<K>>) -> Filter {
         self.cond(Op::ArrayContains(Self::values(values)))
     }
 
     /// Shares at least one element with `values`.
-    pub fn overlaps(&self, values: impl IntoIterator<Item = impl Into<K::Input>>) -> Filter {
+    pub fn overlaps(&self, values: impl IntoIterator<Item = impl Operand<K>>) -> Filter {
         self.cond(Op::Overlaps(Self::values(values)))
     }
 
     /// Some element equals `value`.
-    pub fn any_eq(&self, value: impl Into<K::Input>) -> Filter {
-        self.cond(Op::AnyEq(value.into().into()))
+    pub fn any_eq(&self, value: impl Operand<K>) -> Filter {
+        self.cond(Op::AnyEq(value.into_value()))
     }
 
     /// The list is null or absent (`true`), or present (`false`).

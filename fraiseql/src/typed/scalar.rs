@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 
 use fraiseql_sql::{Filter, Ident, Kind, Op, OrderBy, ScalarKind, Value};
 
-use super::kind::{Ordered, Scalar, Sortable, Text};
+use super::kind::{Operand, Ordered, Scalar, Sortable, Text};
 use super::{Base, Handle};
 use crate::field::FraiseEnum;
 
@@ -33,27 +33,27 @@ impl<K: Scalar> ScalarHandle<K> {
         Filter::cond(self.base.target(Kind::Scalar(K::KIND)), op)
     }
 
-    fn values(values: impl IntoIterator<Item = impl Into<K::Input>>) -> Vec<Value> {
-        values.into_iter().map(|v| v.into().into()).collect()
+    fn values(values: impl IntoIterator<Item = impl Operand<K>>) -> Vec<Value> {
+        values.into_iter().map(Operand::into_value).collect()
     }
 
     /// Equal to `value` (never matches null).
-    pub fn eq(&self, value: impl Into<K::Input>) -> Filter {
-        self.cond(Op::Eq(value.into().into()))
+    pub fn eq(&self, value: impl Operand<K>) -> Filter {
+        self.cond(Op::Eq(value.into_value()))
     }
 
     /// Not equal to `value` (matches null).
-    pub fn neq(&self, value: impl Into<K::Input>) -> Filter {
-        self.cond(Op::Neq(value.into().into()))
+    pub fn neq(&self, value: impl Operand<K>) -> Filter {
+        self.cond(Op::Neq(value.into_value()))
     }
 
     /// Equal to one of `values`.
-    pub fn in_(&self, values: impl IntoIterator<Item = impl Into<K::Input>>) -> Filter {
+    pub fn in_(&self, values: impl IntoIterator<Item = impl Operand<K>>) -> Filter {
         self.cond(Op::In(Self::values(values)))
     }
 
     /// Equal to none of `values` (matches null).
-    pub fn nin(&self, values: impl IntoIterator<Item = impl Into<K::Input>>) -> Filter {
+    pub fn nin(&self, values: impl IntoIterator<Item = impl Operand<K>>) -> Filter {
         self.cond(Op::Nin(Self::values(values)))
     }
 
@@ -65,23 +65,23 @@ impl<K: Scalar> ScalarHandle<K> {
 
 impl<K: Ordered> ScalarHandle<K> {
     /// Greater than `value`.
-    pub fn gt(&self, value: impl Into<K::Input>) -> Filter {
-        self.cond(Op::Gt(value.into().into()))
+    pub fn gt(&self, value: impl Operand<K>) -> Filter {
+        self.cond(Op::Gt(value.into_value()))
     }
 
     /// Greater than or equal to `value`.
-    pub fn gte(&self, value: impl Into<K::Input>) -> Filter {
-        self.cond(Op::Gte(value.into().into()))
+    pub fn gte(&self, value: impl Operand<K>) -> Filter {
+        self.cond(Op::Gte(value.into_value()))
     }
 
     /// Less than `value`.
-    pub fn lt(&self, value: impl Into<K::Input>) -> Filter {
-        self.cond(Op::Lt(value.into().into()))
+    pub fn lt(&self, value: impl Operand<K>) -> Filter {
+        self.cond(Op::Lt(value.into_value()))
     }
 
     /// Less than or equal to `value`.
-    pub fn lte(&self, value: impl Into<K::Input>) -> Filter {
-        self.cond(Op::Lte(value.into().into()))
+    pub fn lte(&self, value: impl Operand<K>) -> Filter {
+        self.cond(Op::Lte(value.into_value()))
     }
 }
 
