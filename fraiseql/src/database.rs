@@ -117,7 +117,8 @@ impl Database {
     /// Runs `statement` under `context` and returns the JSON text it built.
     ///
     /// One read-only transaction: the context's settings and the statement timeout are applied
-    /// with `set_config(…, true)`, then the statement (prepared once per connection) runs.
+    /// with `set_config(…, true)`, then the statement (prepared once per connection) runs; all of
+    /// it in one pipelined round trip.
     pub async fn fetch_json(
         &self,
         context: &RequestContext,
@@ -128,37 +129,39 @@ impl Database {
         names.push("statement_timeout");
         values.push(&timeout);
 
-        let mut client = self.inner.pool.get().await.map_err(|error| {
+        let client = self.inner.pool.get().await.map_err(|error| {
             tracing::warn!(%error, "no database connection");
             Error::Unavailable
         })?;
-        let transaction = client
-            .build_transaction()
-            .read_only(true)
-            .start()
-            .await
-            .map_err(Error::from_database)?;
-        let apply = transaction
+        // Prepared once per connection (a round trip only the first time).
+        let apply = client
             .prepare_cached(APPLY_SETTINGS)
             .await
             .map_err(Error::from_database)?;
-        transaction
-            .query_one(&apply, &[&names, &values])
-            .await
-            .map_err(Error::from_database)?;
-        let prepared = transaction
+        let prepared = client
             .prepare_cached(statement.sql())
             .await
             .map_err(Error::from_database)?;
-        let row = transaction
-            .query_one(&prepared, &statement.params_ref())
-            .await
-            .map_err(Error::from_database)?;
+        // BEGIN, settings, statement and COMMIT are pipelined: one round trip. All four are queued
+        // on the connection at the first poll, so even if this future is dropped the transaction
+        // still ends, and nothing outlives it into the next request on this connection.
+        let params = statement.params_ref();
+        let settings: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&names, &values];
+        let (begin, applied, row, commit) = tokio::join!(
+            client.batch_execute("BEGIN READ ONLY"),
+            client.query_one(&apply, &settings),
+            client.query_one(&prepared, &params),
+            client.batch_execute("COMMIT"),
+        );
+        // The first failure is the cause; later ones are "transaction aborted" echoes.
+        begin.map_err(Error::from_database)?;
+        applied.map_err(Error::from_database)?;
+        let row = row.map_err(Error::from_database)?;
+        commit.map_err(Error::from_database)?;
         let json: String = row.try_get(0).map_err(|error| {
             tracing::error!(%error, "a statement did not return JSON text");
             Error::Internal
         })?;
-        transaction.commit().await.map_err(Error::from_database)?;
         Ok(json)
     }
 }
