@@ -4,7 +4,7 @@
 use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::filter::Filter;
-use crate::ident::{Ident, QualifiedName};
+use crate::ident::{Ident, Name, QualifiedName};
 use crate::order::{OrderBy, render_order};
 use crate::projection::Projection;
 use crate::value::Param;
@@ -116,6 +116,8 @@ pub enum Root {
     },
     /// A Relay connection page.
     Connection(Connection),
+    /// A constant string: the root's `__typename`.
+    Typename(Name),
 }
 
 impl Root {
@@ -170,6 +172,7 @@ impl Root {
                 w.push(")");
             }
             Root::Connection(connection) => connection.render(w)?,
+            Root::Typename(name) => w.put(name),
         }
         Ok(())
     }

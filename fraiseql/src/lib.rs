@@ -60,6 +60,7 @@ mod database;
 mod descriptor;
 mod error;
 mod field;
+pub mod graphql;
 mod repository;
 pub mod typed;
 

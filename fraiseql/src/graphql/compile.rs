@@ -1,0 +1,737 @@
+//! Compiles an operation's selection (the exact AST: aliases, repeated keys merged, fragments
+//! inlined, `@skip`/`@include` and variables applied) and its arguments into `fraiseql-sql`
+//! roots, so the whole operation becomes one statement.
+
+use fraiseql_sql::CursorKey;
+use fraiseql_sql::{
+    Connection, ConnectionField, Direction, EdgeField, Filter, Kind, Name, Nulls, Op, OrderBy,
+    Page, PageInfoField, Projected, Projection, Relation, Root, ScalarKind, Target, Value,
+};
+use juniper::{
+    Arguments, DefaultScalarValue as S, FieldError, InputValue, Selection, Spanning, Variables,
+    graphql_value,
+};
+
+use super::info::SchemaInfo;
+use super::types::order_fields;
+use crate::descriptor::{FieldDescriptor, FieldSource, FieldType, TypeDescriptor};
+use crate::error::Error;
+use crate::typed::Base;
+
+/// A compile error, already in GraphQL form.
+pub(crate) type Failure = FieldError<S>;
+
+pub(crate) fn bad_input(message: impl std::fmt::Display) -> Failure {
+    FieldError::new(message, graphql_value!({"code": "BAD_USER_INPUT"}))
+}
+
+pub(crate) fn failure(error: &Error) -> Failure {
+    FieldError::new(error.to_string(), graphql_value!({"code": (error.code())}))
+}
+
+/// The arguments of a field as written in the query.
+type ArgumentList<'s> = [(Spanning<&'s str>, Spanning<InputValue<S>>)];
+
+/// One field of the query's AST (juniper does not export its AST field type).
+#[derive(Clone, Copy)]
+pub(crate) struct FieldNode<'s> {
+    pub name: &'s str,
+    pub arguments: FieldArguments<'s>,
+    pub selection_set: Option<&'s [Selection<'s, S>]>,
+}
+
+/// A field's arguments: as written in the query, or as juniper's executor resolved them.
+#[derive(Clone, Copy)]
+pub(crate) enum FieldArguments<'s> {
+    Written(&'s ArgumentList<'s>),
+    Resolved(&'s Arguments<'s, S>),
+}
+
+/// Fields of one selection set grouped by response key, in order of first appearance.
+type Grouped<'s> = Vec<(&'s str, Vec<FieldNode<'s>>)>;
+
+/// Looks up a fragment's selection set by name.
+pub(crate) type Fragments<'e> = dyn Fn(&str) -> Option<&'e [Selection<'e, S>]> + Sync + 'e;
+
+pub(crate) struct Compiler<'e> {
+    pub schema: &'e SchemaInfo,
+    /// The operation's variables, defaults applied.
+    pub variables: &'e Variables<S>,
+    pub fragments: &'e Fragments<'e>,
+    pub cursor_key: &'e CursorKey,
+}
+
+impl<'e> Compiler<'e> {
+    /// Groups `selections` by response key, inlining fragments and applying directives.
+    pub fn group(&self, selections: &[&'e [Selection<'e, S>]]) -> Result<Grouped<'e>, Failure> {
+        let mut grouped: Grouped<'e> = Vec::new();
+        for set in selections {
+            self.collect(set, &mut grouped)?;
+        }
+        Ok(grouped)
+    }
+
+    fn collect(&self, set: &'e [Selection<'e, S>], out: &mut Grouped<'e>) -> Result<(), Failure> {
+        for selection in set {
+            match selection {
+                Selection::Field(field) => {
+                    let field = &field.item;
+                    let directives = field.directives.iter().flatten().map(|d| {
+                        (
+                            d.item.name.item,
+                            d.item.arguments.as_ref().map(|a| &a.item.items[..]),
+                        )
+                    });
+                    if !self.included(directives)? {
+                        continue;
+                    }
+                    let key = field.alias.as_ref().unwrap_or(&field.name).item;
+                    let field = FieldNode {
+                        name: field.name.item,
+                        arguments: FieldArguments::Written(
+                            field
+                                .arguments
+                                .as_ref()
+                                .map_or(&[][..], |a| &a.item.items[..]),
+                        ),
+                        selection_set: field.selection_set.as_deref(),
+                    };
+                    match out.iter_mut().find(|(k, _)| *k == key) {
+                        Some((_, fields)) => fields.push(field),
+                        None => out.push((key, vec![field])),
+                    }
+                }
+                Selection::FragmentSpread(spread) => {
+                    let directives = spread.item.directives.iter().flatten().map(|d| {
+                        (
+                            d.item.name.item,
+                            d.item.arguments.as_ref().map(|a| &a.item.items[..]),
+                        )
+                    });
+                    if !self.included(directives)? {
+                        continue;
+                    }
+                    let fragment = (self.fragments)(spread.item.name.item).ok_or_else(|| {
+                        bad_input(format!("unknown fragment {}", spread.item.name.item))
+                    })?;
+                    self.collect(fragment, out)?;
+                }
+                Selection::InlineFragment(inline) => {
+                    let directives = inline.item.directives.iter().flatten().map(|d| {
+                        (
+                            d.item.name.item,
+                            d.item.arguments.as_ref().map(|a| &a.item.items[..]),
+                        )
+                    });
+                    if self.included(directives)? {
+                        self.collect(&inline.item.selection_set, out)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies `@skip(if:)` and `@include(if:)`.
+    fn included<'d>(
+        &self,
+        directives: impl Iterator<Item = (&'d str, Option<&'d ArgumentList<'d>>)>,
+    ) -> Result<bool, Failure> {
+        for (name, arguments) in directives {
+            let condition = arguments
+                .and_then(|args| args.iter().find(|(arg, _)| arg.item == "if"))
+                .map(|(_, value)| self.resolve(&value.item));
+            let Some(InputValue::Scalar(S::Boolean(condition))) = condition else {
+                continue;
+            };
+            match name {
+                "skip" if condition => return Ok(false),
+                "include" if !condition => return Ok(false),
+                _ => {}
+            }
+        }
+        Ok(true)
+    }
+
+    /// `value` with variables substituted (an absent variable is null).
+    pub fn resolve(&self, value: &InputValue<S>) -> InputValue<S> {
+        match value {
+            InputValue::Variable(name) => self
+                .variables
+                .get(name)
+                .cloned()
+                .unwrap_or(InputValue::Null),
+            InputValue::List(items) => InputValue::List(
+                items
+                    .iter()
+                    .map(|i| juniper::Spanning::unlocated(self.resolve(&i.item)))
+                    .collect(),
+            ),
+            InputValue::Object(fields) => InputValue::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            juniper::Spanning::unlocated(self.resolve(&v.item)),
+                        )
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    /// The argument `name` of `field`, resolved; `None` when absent or null.
+    pub fn argument(&self, field: &FieldNode<'e>, name: &str) -> Option<InputValue<S>> {
+        let value = match field.arguments {
+            FieldArguments::Written(arguments) => {
+                self.resolve(&arguments.iter().find(|(n, _)| n.item == name)?.1.item)
+            }
+            FieldArguments::Resolved(arguments) => arguments.get_input_value(name)?.item.clone(),
+        };
+        match value {
+            InputValue::Null => None,
+            value => Some(value),
+        }
+    }
+
+    /// Every sub-selection of the merged fields.
+    fn sub_selections(fields: &[FieldNode<'e>]) -> Vec<&'e [Selection<'e, S>]> {
+        fields.iter().filter_map(|f| f.selection_set).collect()
+    }
+
+    /// The root for one root field, or `None` for a field this compiler does not answer.
+    pub fn root(&self, fields: &[FieldNode<'e>]) -> Result<Option<Root>, Failure> {
+        let field = &fields[0];
+        let name = field.name;
+        if name == "__typename" {
+            return Ok(Some(Root::Typename(name_of("Query")?)));
+        }
+        for (index, entity) in self.schema.entities.iter().enumerate() {
+            let Some(roots) = &entity.roots else { continue };
+            let descriptor = entity.descriptor;
+            let relation = relation(descriptor)?;
+            let subs = Self::sub_selections(fields);
+            if name == roots.one {
+                let filter = match (
+                    self.argument(field, "id"),
+                    self.argument(field, "identifier"),
+                ) {
+                    (Some(id), None) => Filter::cond(
+                        column(descriptor.key, ScalarKind::Uuid)?,
+                        Op::Eq(scalar_value(&id)?),
+                    ),
+                    (None, Some(identifier)) => {
+                        let column_name = descriptor
+                            .identifier
+                            .ok_or_else(|| bad_input("this type has no identifier"))?;
+                        Filter::cond(
+                            column(column_name, ScalarKind::Text)?,
+                            Op::Eq(scalar_value(&identifier)?),
+                        )
+                    }
+                    _ => {
+                        return Err(bad_input(format!(
+                            "{name} needs exactly one of `id` and `identifier`"
+                        )));
+                    }
+                };
+                let projection = self.projection(index, &subs, false)?;
+                return Ok(Some(Root::One {
+                    relation,
+                    filter,
+                    projection,
+                }));
+            }
+            if name == roots.list {
+                let limit = self
+                    .page_size(field, "limit")?
+                    .unwrap_or(self.schema.limits.default_page_size);
+                let offset = match self.argument(field, "offset") {
+                    None => 0,
+                    Some(InputValue::Scalar(S::Int(n))) if n >= 0 => n as u64,
+                    Some(_) => return Err(bad_input("offset must be a non-negative integer")),
+                };
+                return Ok(Some(Root::List {
+                    relation,
+                    filter: self.where_filter(index, field)?,
+                    order: self.order(index, field)?,
+                    limit: Some(limit),
+                    offset,
+                    projection: self.projection(index, &subs, false)?,
+                }));
+            }
+            if name == roots.connection {
+                return self.connection(index, relation, field, &subs).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    fn page_size(&self, field: &FieldNode<'e>, name: &str) -> Result<Option<u32>, Failure> {
+        let max = self.schema.limits.max_page_size;
+        match self.argument(field, name) {
+            None => Ok(None),
+            Some(InputValue::Scalar(S::Int(n))) if n < 0 => {
+                Err(bad_input(format!("{name} cannot be negative")))
+            }
+            Some(InputValue::Scalar(S::Int(n))) if n as u32 > max => Err(bad_input(format!(
+                "{name} exceeds the maximum page size of {max}"
+            ))),
+            Some(InputValue::Scalar(S::Int(n))) => Ok(Some(n as u32)),
+            Some(_) => Err(bad_input(format!("{name} must be an integer"))),
+        }
+    }
+
+    fn connection(
+        &self,
+        index: usize,
+        relation: Relation,
+        field: &FieldNode<'e>,
+        subs: &[&'e [Selection<'e, S>]],
+    ) -> Result<Root, Failure> {
+        let cursor = |name| match self.argument(field, name) {
+            None => Ok(None),
+            Some(InputValue::Scalar(S::String(s))) => Ok(Some(s)),
+            Some(_) => Err(bad_input(format!("{name} must be a cursor string"))),
+        };
+        let (after, before) = (cursor("after")?, cursor("before")?);
+        let page = match (
+            self.page_size(field, "first")?,
+            self.page_size(field, "last")?,
+        ) {
+            (Some(_), Some(_)) => return Err(bad_input("use either first or last, not both")),
+            (_, Some(last)) if after.is_none() => Page::Backward { last, before },
+            (None, None) if before.is_some() && after.is_none() => Page::Backward {
+                last: self.schema.limits.default_page_size,
+                before,
+            },
+            (first, None) if before.is_none() => Page::Forward {
+                first: first.unwrap_or(self.schema.limits.default_page_size),
+                after,
+            },
+            _ => {
+                return Err(bad_input(
+                    "page forwards with first/after or backwards with last/before",
+                ));
+            }
+        };
+        let entity_name = self.schema.entities[index].descriptor.name;
+        let mut fields = Vec::new();
+        for (key, group) in self.group(subs)? {
+            let inner = Self::sub_selections(&group);
+            let value = match group[0].name {
+                "__typename" => {
+                    ConnectionField::Typename(name_of(&format!("{entity_name}Connection"))?)
+                }
+                "totalCount" => ConnectionField::TotalCount,
+                "edges" => {
+                    let mut edge = Vec::new();
+                    for (edge_key, edge_group) in self.group(&inner)? {
+                        let field = match edge_group[0].name {
+                            "cursor" => EdgeField::Cursor,
+                            "__typename" => {
+                                EdgeField::Typename(name_of(&format!("{entity_name}Edge"))?)
+                            }
+                            "node" => EdgeField::Node(self.projection(
+                                index,
+                                &Self::sub_selections(&edge_group),
+                                false,
+                            )?),
+                            other => return Err(bad_input(format!("unknown edge field {other}"))),
+                        };
+                        edge.push((name_of(edge_key)?, field));
+                    }
+                    ConnectionField::Edges(edge)
+                }
+                "pageInfo" => {
+                    let mut info = Vec::new();
+                    for (info_key, info_group) in self.group(&inner)? {
+                        let field = match info_group[0].name {
+                            "hasNextPage" => Ok(PageInfoField::HasNextPage),
+                            "hasPreviousPage" => Ok(PageInfoField::HasPreviousPage),
+                            "startCursor" => Ok(PageInfoField::StartCursor),
+                            "endCursor" => Ok(PageInfoField::EndCursor),
+                            "__typename" => Err(name_of("PageInfo")?),
+                            other => {
+                                return Err(bad_input(format!("unknown pageInfo field {other}")));
+                            }
+                        };
+                        info.push((name_of(info_key)?, field));
+                    }
+                    ConnectionField::PageInfo(info)
+                }
+                other => return Err(bad_input(format!("unknown connection field {other}"))),
+            };
+            fields.push((name_of(key)?, value));
+        }
+        Ok(Root::Connection(Connection {
+            relation,
+            filter: self.where_filter(index, field)?,
+            order: self.order(index, field)?,
+            page,
+            cursor_key: self.cursor_key.clone(),
+            fields,
+        }))
+    }
+
+    /// The projection of an entity for the merged sub-selections.
+    fn projection(
+        &self,
+        index: usize,
+        subs: &[&'e [Selection<'e, S>]],
+        embedded: bool,
+    ) -> Result<Projection, Failure> {
+        let descriptor = self.schema.entities[index].descriptor;
+        let mut projection = Projection::new();
+        for (key, group) in self.group(subs)? {
+            let name = group[0].name;
+            let value = if name == "__typename" {
+                Projected::Typename(name_of(descriptor.name)?)
+            } else {
+                let field = descriptor
+                    .graphql_field(name)
+                    .ok_or_else(|| bad_input(format!("{} has no field {name}", descriptor.name)))?;
+                let path = || fraiseql_sql::JsonPath::parse(field.source.key()).map_err(bad_input);
+                let nested = |ty: &FieldType| match ty {
+                    FieldType::Object(o) => Some(o()),
+                    _ => None,
+                };
+                match (field.ty.non_null(), nested(field.ty.non_null())) {
+                    (_, Some(object)) => Projected::Object(
+                        path()?,
+                        self.projection(
+                            self.index_of(object)?,
+                            &Self::sub_selections(&group),
+                            true,
+                        )?,
+                    ),
+                    (FieldType::List(item), _) if nested(item.non_null()).is_some() => {
+                        let object = nested(item.non_null()).expect("checked");
+                        Projected::List(
+                            path()?,
+                            self.projection(
+                                self.index_of(object)?,
+                                &Self::sub_selections(&group),
+                                true,
+                            )?,
+                        )
+                    }
+                    _ => match field.source {
+                        FieldSource::Column(c) if !embedded => {
+                            Projected::Column(fraiseql_sql::Ident::new(c).map_err(bad_input)?)
+                        }
+                        _ => Projected::Value(path()?),
+                    },
+                }
+            };
+            projection.push(name_of(key)?, value);
+        }
+        Ok(projection)
+    }
+
+    fn index_of(&self, descriptor: &TypeDescriptor) -> Result<usize, Failure> {
+        self.schema
+            .entity_index(descriptor.name)
+            .ok_or_else(|| bad_input(format!("type {} is not served", descriptor.name)))
+    }
+
+    fn where_filter(&self, index: usize, field: &FieldNode<'e>) -> Result<Filter, Failure> {
+        match self.argument(field, "where") {
+            None => Ok(Filter::all()),
+            Some(value) => self.filter(index, &value, Base::row()),
+        }
+    }
+
+    /// A `<Type>WhereInput` value as a filter on the rows (or elements) `base` points at.
+    fn filter(&self, index: usize, value: &InputValue<S>, base: Base) -> Result<Filter, Failure> {
+        let descriptor = self.schema.entities[index].descriptor;
+        let InputValue::Object(entries) = value else {
+            return Err(bad_input(format!(
+                "{}WhereInput must be an object",
+                descriptor.name
+            )));
+        };
+        let mut all = Vec::new();
+        for (key, value) in entries {
+            let value = &value.item;
+            if matches!(value, InputValue::Null) {
+                return Err(bad_input(format!(
+                    "filter `{}` is null; omit it or use isNull",
+                    key.item
+                )));
+            }
+            let list = |value: &InputValue<S>| -> Vec<InputValue<S>> {
+                match value {
+                    InputValue::List(items) => items.iter().map(|i| i.item.clone()).collect(),
+                    other => vec![other.clone()],
+                }
+            };
+            all.push(match key.item.as_str() {
+                "_and" => Filter::And(
+                    list(value)
+                        .iter()
+                        .map(|v| self.filter(index, v, base.clone()))
+                        .collect::<Result<_, _>>()?,
+                ),
+                "_or" => Filter::Or(
+                    list(value)
+                        .iter()
+                        .map(|v| self.filter(index, v, base.clone()))
+                        .collect::<Result<_, _>>()?,
+                ),
+                "_not" => self.filter(index, value, base.clone())?.not(),
+                name => {
+                    let field = descriptor
+                        .graphql_field(name)
+                        .ok_or_else(|| bad_input(format!("unknown filter field {name}")))?;
+                    self.field_filter(field, value, &base)?
+                }
+            });
+        }
+        Ok(Filter::And(all))
+    }
+
+    fn field_filter(
+        &self,
+        field: &'static FieldDescriptor,
+        value: &InputValue<S>,
+        base: &Base,
+    ) -> Result<Filter, Failure> {
+        let at = match field.source {
+            FieldSource::Json(key) => base.child(key),
+            FieldSource::Column(column) => base.column(column),
+        };
+        let ty = field.ty.non_null();
+        match ty {
+            FieldType::Object(object) => {
+                let nested = self.index_of(object())?;
+                return self.filter(nested, value, at);
+            }
+            FieldType::List(item) => {
+                if let FieldType::Object(object) = item.non_null() {
+                    let nested = self.index_of(object())?;
+                    let inner = self.filter(nested, value, Base::element())?;
+                    return Ok(Filter::any(at.json_path(), inner));
+                }
+            }
+            _ => {}
+        }
+        let (kind, enum_values) = match ty {
+            FieldType::Scalar(kind) => (Kind::Scalar(*kind), None),
+            FieldType::Enum(e) => (Kind::Scalar(ScalarKind::Text), Some(e())),
+            FieldType::List(item) => match item.non_null() {
+                FieldType::Scalar(kind) => (Kind::Array(*kind), None),
+                FieldType::Enum(e) => (Kind::Array(ScalarKind::Text), Some(e())),
+                _ => {
+                    return Err(bad_input(format!(
+                        "field {} cannot be filtered",
+                        field.name
+                    )));
+                }
+            },
+            _ => {
+                return Err(bad_input(format!(
+                    "field {} cannot be filtered",
+                    field.name
+                )));
+            }
+        };
+        let target = at.target(kind);
+        let InputValue::Object(ops) = value else {
+            return Err(bad_input(format!(
+                "the filter of {} must be an object",
+                field.name
+            )));
+        };
+        let convert = |v: &InputValue<S>| -> Result<Value, Failure> {
+            match (enum_values, v) {
+                (Some(e), InputValue::Enum(name) | InputValue::Scalar(S::String(name))) => e
+                    .values
+                    .iter()
+                    .find(|value| value.name == name)
+                    .map(|value| Value::from(value.stored))
+                    .ok_or_else(|| bad_input(format!("{name} is not a value of {}", e.name))),
+                (_, v) if kind == Kind::Scalar(ScalarKind::Json) => Ok(Value::Json(to_json(v))),
+                (_, v) => scalar_value(v),
+            }
+        };
+        let values = |v: &InputValue<S>| -> Result<Vec<Value>, Failure> {
+            match v {
+                InputValue::List(items) => items.iter().map(|i| convert(&i.item)).collect(),
+                other => Ok(vec![convert(other)?]),
+            }
+        };
+        let text = |v: &InputValue<S>| match v {
+            InputValue::Scalar(S::String(s)) => Ok(s.clone()),
+            _ => Err(bad_input("expected a string")),
+        };
+        let texts = |v: &InputValue<S>| match v {
+            InputValue::List(items) => items
+                .iter()
+                .map(|i| text(&i.item))
+                .collect::<Result<Vec<_>, _>>(),
+            other => Ok(vec![text(other)?]),
+        };
+        let is_array = matches!(kind, Kind::Array(_));
+        let mut conditions = Vec::new();
+        for (op, v) in ops {
+            let v = &v.item;
+            if matches!(v, InputValue::Null) {
+                return Err(bad_input(format!(
+                    "operator `{}` is null; omit it or use isNull",
+                    op.item
+                )));
+            }
+            let op = match op.item.as_str() {
+                "eq" => Op::Eq(convert(v)?),
+                "neq" => Op::Neq(convert(v)?),
+                "in" => Op::In(values(v)?),
+                "nin" => Op::Nin(values(v)?),
+                "gt" => Op::Gt(convert(v)?),
+                "gte" => Op::Gte(convert(v)?),
+                "lt" => Op::Lt(convert(v)?),
+                "lte" => Op::Lte(convert(v)?),
+                "isNull" => match v {
+                    InputValue::Scalar(S::Boolean(b)) => Op::IsNull(*b),
+                    _ => return Err(bad_input("isNull takes a boolean")),
+                },
+                "contains" if is_array => Op::ArrayContains(values(v)?),
+                "overlaps" => Op::Overlaps(values(v)?),
+                "anyEq" => Op::AnyEq(convert(v)?),
+                "contains" if kind == Kind::Scalar(ScalarKind::Json) => {
+                    Op::JsonContains(to_json(v))
+                }
+                "containedIn" => Op::ContainedIn(to_json(v)),
+                "hasKey" => Op::HasKey(text(v)?),
+                "hasAnyKeys" => Op::HasAnyKeys(texts(v)?),
+                "hasAllKeys" => Op::HasAllKeys(texts(v)?),
+                "contains" => Op::Contains(text(v)?),
+                "icontains" => Op::IContains(text(v)?),
+                "startsWith" => Op::StartsWith(text(v)?),
+                "istartsWith" => Op::IStartsWith(text(v)?),
+                "endsWith" => Op::EndsWith(text(v)?),
+                "iendsWith" => Op::IEndsWith(text(v)?),
+                "like" => Op::Like(text(v)?),
+                "ilike" => Op::ILike(text(v)?),
+                "matches" => Op::Matches(text(v)?),
+                "imatches" => Op::IMatches(text(v)?),
+                other => return Err(bad_input(format!("unknown filter operator {other}"))),
+            };
+            conditions.push(Filter::cond(target.clone(), op));
+        }
+        Ok(Filter::And(conditions))
+    }
+
+    fn order(&self, index: usize, field: &FieldNode<'e>) -> Result<Vec<OrderBy>, Failure> {
+        let Some(value) = self.argument(field, "orderBy") else {
+            return Ok(Vec::new());
+        };
+        let items = match value {
+            InputValue::List(items) => items.into_iter().map(|i| i.item).collect(),
+            single => vec![single],
+        };
+        let descriptor = self.schema.entities[index].descriptor;
+        let sortable = order_fields(self.schema, index);
+        items
+            .iter()
+            .map(|item| {
+                let InputValue::Object(entries) = item else {
+                    return Err(bad_input("orderBy items are objects"));
+                };
+                let get = |name: &str| {
+                    entries
+                        .iter()
+                        .find(|(k, _)| k.item == name)
+                        .map(|(_, v)| match &v.item {
+                            InputValue::Enum(s) | InputValue::Scalar(S::String(s)) => {
+                                Some(s.as_str())
+                            }
+                            _ => None,
+                        })
+                };
+                let field_name = get("field")
+                    .flatten()
+                    .ok_or_else(|| bad_input("orderBy needs a field"))?;
+                let field_index = sortable
+                    .iter()
+                    .find(|(value, _)| value == field_name)
+                    .map(|(_, i)| *i)
+                    .ok_or_else(|| {
+                        bad_input(format!(
+                            "{field_name} is not a sortable field of {}",
+                            descriptor.name
+                        ))
+                    })?;
+                let field = &descriptor.fields[field_index];
+                let kind = match field.ty.non_null() {
+                    FieldType::Scalar(kind) => *kind,
+                    _ => ScalarKind::Text,
+                };
+                let target: Target = match field.source {
+                    FieldSource::Json(key) => Base::row().child(key),
+                    FieldSource::Column(column) => Base::row().column(column),
+                }
+                .target(Kind::Scalar(kind));
+                let direction = match get("direction").flatten() {
+                    None | Some("ASC") => Direction::Asc,
+                    Some("DESC") => Direction::Desc,
+                    Some(other) => {
+                        return Err(bad_input(format!("{other} is not a SortDirection")));
+                    }
+                };
+                let order = OrderBy::new(target, direction);
+                Ok(match get("nulls").flatten() {
+                    None => order,
+                    Some("FIRST") => order.nulls(Nulls::First),
+                    Some("LAST") => order.nulls(Nulls::Last),
+                    Some(other) => return Err(bad_input(format!("{other} is not a NullsOrder"))),
+                })
+            })
+            .collect()
+    }
+}
+
+fn name_of(text: &str) -> Result<Name, Failure> {
+    Name::new(text).map_err(bad_input)
+}
+
+fn relation(descriptor: &TypeDescriptor) -> Result<Relation, Failure> {
+    Relation::new(descriptor.view)
+        .and_then(|r| r.with_data(descriptor.data))
+        .and_then(|r| r.with_key(descriptor.key))
+        .map_err(bad_input)
+}
+
+fn column(name: &str, kind: ScalarKind) -> Result<Target, Failure> {
+    Target::column(name, kind).map_err(bad_input)
+}
+
+/// A GraphQL scalar as a SQL-layer value (the target's kind coerces it further).
+fn scalar_value(value: &InputValue<S>) -> Result<Value, Failure> {
+    match value {
+        InputValue::Scalar(S::Int(i)) => Ok(Value::Int(i64::from(*i))),
+        InputValue::Scalar(S::Float(f)) => Ok(Value::Float(*f)),
+        InputValue::Scalar(S::String(s)) => Ok(Value::Text(s.clone())),
+        InputValue::Scalar(S::Boolean(b)) => Ok(Value::Bool(*b)),
+        InputValue::Enum(e) => Ok(Value::Text(e.clone())),
+        _ => Err(bad_input("expected a scalar value")),
+    }
+}
+
+fn to_json(value: &InputValue<S>) -> serde_json::Value {
+    match value {
+        InputValue::Null | InputValue::Variable(_) => serde_json::Value::Null,
+        InputValue::Scalar(S::Int(i)) => (*i).into(),
+        InputValue::Scalar(S::Float(f)) => (*f).into(),
+        InputValue::Scalar(S::String(s)) => s.clone().into(),
+        InputValue::Scalar(S::Boolean(b)) => (*b).into(),
+        InputValue::Enum(e) => e.clone().into(),
+        InputValue::List(items) => items.iter().map(|i| to_json(&i.item)).collect(),
+        InputValue::Object(fields) => fields
+            .iter()
+            .map(|(k, v)| (k.item.clone(), to_json(&v.item)))
+            .collect(),
+    }
+}

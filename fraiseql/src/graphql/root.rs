@@ -1,0 +1,195 @@
+//! The `Query` root: registers the root fields, and answers every data field of an operation
+//! with one SQL statement built from the exact selection.
+
+use juniper::meta::MetaType;
+use juniper::{
+    ArcStr, Arguments, BoxFuture, DefaultScalarValue as S, ExecutionResult, Executor, GraphQLType,
+    GraphQLValue, GraphQLValueAsync, ID, InputValue, Registry, Selection, Value,
+};
+
+use super::Context;
+use super::compile::{Compiler, FieldArguments, FieldNode, bad_input, failure};
+use super::info::Shared;
+use super::types::{Input, InputInfo, Object, ObjectInfo, ObjectKind};
+
+/// The root query type of a FraiseQL schema.
+#[derive(Debug)]
+pub struct Query;
+
+impl GraphQLType<S> for Query {
+    fn name(_: &Shared) -> Option<ArcStr> {
+        Some(ArcStr::from("Query"))
+    }
+
+    fn meta(info: &Shared, registry: &mut Registry<S>) -> MetaType<S> {
+        let mut fields = Vec::new();
+        for (index, entity) in info.entities.iter().enumerate() {
+            let Some(names) = &entity.roots else { continue };
+            let descriptor = entity.descriptor;
+            let object = |kind| ObjectInfo {
+                schema: info.clone(),
+                kind,
+            };
+            let filter = InputInfo::Where(info.clone(), index);
+            let order = InputInfo::OrderBy(info.clone(), index);
+
+            let mut one_args = vec![registry.arg::<Option<ID>>("id", &())];
+            if descriptor.identifier.is_some() {
+                one_args.push(registry.arg::<Option<String>>("identifier", &()));
+            }
+            let mut one = registry
+                .field::<Option<Object>>(names.one.as_str(), &object(ObjectKind::Entity(index)))
+                .description(format!("One {} by `id` or `identifier`.", descriptor.name));
+            for arg in one_args {
+                one = one.argument(arg);
+            }
+
+            let list_args = [
+                registry.arg::<Option<Input>>("where", &filter),
+                registry.arg::<Option<Vec<Input>>>("orderBy", &order),
+                registry.arg::<Option<i32>>("limit", &()),
+                registry.arg::<Option<i32>>("offset", &()),
+            ];
+            let mut list = registry
+                .field::<Vec<Object>>(names.list.as_str(), &object(ObjectKind::Entity(index)))
+                .description(format!(
+                    "{} rows matching `where`, in `orderBy` order.",
+                    descriptor.name
+                ));
+            for arg in list_args {
+                list = list.argument(arg);
+            }
+
+            let connection_args = [
+                registry.arg::<Option<Input>>("where", &filter),
+                registry.arg::<Option<Vec<Input>>>("orderBy", &order),
+                registry.arg::<Option<i32>>("first", &()),
+                registry.arg::<Option<String>>("after", &()),
+                registry.arg::<Option<i32>>("last", &()),
+                registry.arg::<Option<String>>("before", &()),
+            ];
+            let mut connection = registry
+                .field::<Object>(
+                    names.connection.as_str(),
+                    &object(ObjectKind::Connection(index)),
+                )
+                .description(format!("A Relay connection over {} rows.", descriptor.name));
+            for arg in connection_args {
+                connection = connection.argument(arg);
+            }
+            fields.extend([one, list, connection]);
+        }
+        registry
+            .build_object_type::<Self>(info, &fields)
+            .into_meta()
+    }
+}
+
+impl GraphQLValue<S> for Query {
+    type Context = Context;
+    type TypeInfo = Shared;
+
+    fn type_name(&self, info: &Shared) -> Option<ArcStr> {
+        <Self as GraphQLType<S>>::name(info)
+    }
+
+    fn concrete_type_name(&self, _: &Context, _: &Shared) -> String {
+        "Query".to_owned()
+    }
+}
+
+impl GraphQLValueAsync<S> for Query {
+    /// juniper's executor calls this once per root field; the field's exact sub-selection reaches
+    /// [`RootField::resolve_async`] through the field's executor. One statement per root field:
+    /// [`super::execute`] answers a whole operation with one.
+    fn resolve_field_async<'a>(
+        &'a self,
+        info: &'a Shared,
+        field_name: &'a str,
+        arguments: &'a Arguments<S>,
+        executor: &'a Executor<Context, S>,
+    ) -> BoxFuture<'a, ExecutionResult<S>> {
+        Box::pin(async move {
+            let field = RootField {
+                name: field_name,
+                arguments,
+            };
+            executor.resolve_async(info, &field).await
+        })
+    }
+}
+
+/// One root field being resolved by juniper's executor.
+struct RootField<'a> {
+    name: &'a str,
+    arguments: &'a Arguments<'a, S>,
+}
+
+impl GraphQLValue<S> for RootField<'_> {
+    type Context = Context;
+    type TypeInfo = Shared;
+
+    fn type_name(&self, _: &Shared) -> Option<ArcStr> {
+        None
+    }
+}
+
+impl GraphQLValueAsync<S> for RootField<'_> {
+    fn resolve_async<'a>(
+        &'a self,
+        info: &'a Shared,
+        selection_set: Option<&'a [Selection<S>]>,
+        executor: &'a Executor<Context, S>,
+    ) -> BoxFuture<'a, ExecutionResult<S>> {
+        Box::pin(async move {
+            let fragments = |name: &str| {
+                executor
+                    .fragment_by_name(name)
+                    .map(|f| &f.selection_set[..])
+            };
+            let context = executor.context();
+            let compiler = Compiler {
+                schema: info,
+                variables: executor.variables(),
+                fragments: &fragments,
+                cursor_key: context.db.cursor_key(),
+            };
+            let field = FieldNode {
+                name: self.name,
+                arguments: FieldArguments::Resolved(self.arguments),
+                selection_set,
+            };
+            let root = compiler
+                .root(&[field])?
+                .ok_or_else(|| bad_input(format!("unknown root field {}", self.name)))?;
+            let statement = fraiseql_sql::Statement::value(&root).map_err(bad_input)?;
+            let json = context
+                .db
+                .fetch_json(&context.request, &statement)
+                .await
+                .map_err(|e| failure(&e))?;
+            let value: InputValue<S> = serde_json::from_str(&json).map_err(|error| {
+                tracing::error!(%error, "PostgreSQL returned invalid JSON");
+                failure(&crate::Error::Internal)
+            })?;
+            Ok(output(value))
+        })
+    }
+}
+
+/// The JSON PostgreSQL built, as a juniper value (object keys keep their order).
+fn output(value: InputValue<S>) -> Value<S> {
+    match value {
+        InputValue::Null | InputValue::Variable(_) => Value::Null,
+        InputValue::Scalar(s) => Value::Scalar(s),
+        InputValue::Enum(e) => Value::Scalar(S::String(e)),
+        InputValue::List(items) => Value::List(items.into_iter().map(|i| output(i.item)).collect()),
+        InputValue::Object(fields) => {
+            let mut object = juniper::Object::with_capacity(fields.len());
+            for (key, value) in fields {
+                object.add_field(key.item, output(value.item));
+            }
+            Value::Object(object)
+        }
+    }
+}

@@ -1,0 +1,578 @@
+//! juniper types described at run time: one Rust type per GraphQL category (root, object, input
+//! object, enum, custom scalar), each with a `TypeInfo` pointing into the [`SchemaInfo`].
+//!
+//! Objects never resolve their fields here: the root compiles the whole operation into one SQL
+//! statement (see `execute`). These impls exist for validation and introspection.
+
+use fraiseql_sql::ScalarKind;
+use juniper::meta::{Argument, EnumValue, Field, MetaType};
+use juniper::{
+    ArcStr, DefaultScalarValue as S, FromInputValue, GraphQLType, GraphQLValue, ID, InputValue,
+    ParseScalarResult, ParseScalarValue, Registry, ScalarToken,
+};
+
+use super::info::{Shared, filter_name, scalar_name};
+use crate::descriptor::{Deprecation, FieldType};
+
+/// The schema description every `TypeInfo` shares.
+pub(crate) type Info = Shared;
+
+// ---------- custom scalars ----------
+
+/// `UUID`, `BigInt`, `Decimal`, `Date`, `DateTime` and `JSON`: accepted as literals or
+/// variables of any scalar form, checked when compiled to SQL.
+#[derive(Debug)]
+pub(crate) struct CustomScalar;
+
+impl GraphQLType<S> for CustomScalar {
+    fn name(info: &&'static str) -> Option<ArcStr> {
+        Some(ArcStr::from(*info))
+    }
+
+    fn meta(info: &&'static str, registry: &mut Registry<S>) -> MetaType<S> {
+        let description = match *info {
+            "UUID" => "A UUID in its canonical text form.",
+            "BigInt" => "A 64-bit integer.",
+            "Decimal" => "An exact decimal number, as a string or a number.",
+            "Date" => "A calendar date, YYYY-MM-DD.",
+            "DateTime" => "An instant, RFC 3339 with a time zone offset.",
+            _ => "Any JSON value.",
+        };
+        registry
+            .build_scalar_type::<Self>(info)
+            .description(description)
+            .into_meta()
+    }
+}
+
+impl GraphQLValue<S> for CustomScalar {
+    type Context = super::Context;
+    type TypeInfo = &'static str;
+
+    fn type_name(&self, info: &&'static str) -> Option<ArcStr> {
+        Some(ArcStr::from(*info))
+    }
+}
+
+impl FromInputValue<S> for CustomScalar {
+    type Error = String;
+
+    fn from_input_value(_: &InputValue<S>) -> Result<Self, String> {
+        Ok(CustomScalar)
+    }
+}
+
+impl ParseScalarValue<S> for CustomScalar {
+    fn from_str(token: ScalarToken<'_>) -> ParseScalarResult<S> {
+        match token {
+            ScalarToken::String(_) => <String as ParseScalarValue<S>>::from_str(token),
+            ScalarToken::Int(text) => match text.parse::<i32>() {
+                Ok(i) => Ok(S::Int(i)),
+                // Larger integers keep their digits as text (f64 would round them).
+                Err(_) => Ok(S::String(text.to_owned())),
+            },
+            ScalarToken::Float(_) => <f64 as ParseScalarValue<S>>::from_str(token),
+        }
+    }
+}
+
+/// Registers a field (or argument) whose type is `base` wrapped as `ty` says.
+macro_rules! wrapped {
+    ($registry:ident . $method:ident :: < $base:ty > ($name:expr, $shape:expr, $info:expr)) => {
+        match $shape {
+            Shape::NonNull => $registry.$method::<$base>($name, $info),
+            Shape::Nullable => $registry.$method::<Option<$base>>($name, $info),
+            Shape::List => $registry.$method::<Vec<$base>>($name, $info),
+            Shape::NullableList => $registry.$method::<Option<Vec<$base>>>($name, $info),
+            Shape::ListOfNullable => $registry.$method::<Vec<Option<$base>>>($name, $info),
+            Shape::NullableListOfNullable => {
+                $registry.$method::<Option<Vec<Option<$base>>>>($name, $info)
+            }
+        }
+    };
+}
+
+/// The wrappers GraphQL allows around a named type, as far as FraiseQL fields use them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Shape {
+    NonNull,
+    Nullable,
+    List,
+    NullableList,
+    ListOfNullable,
+    NullableListOfNullable,
+}
+
+/// The named type at the bottom of a field type.
+enum Base<'t> {
+    Scalar(ScalarKind),
+    Enum(&'static crate::descriptor::EnumDescriptor),
+    Object(&'static crate::descriptor::TypeDescriptor),
+    Unsupported(std::marker::PhantomData<&'t FieldType>),
+}
+
+fn shape_of(ty: &FieldType) -> (Shape, Base<'_>) {
+    use FieldType::{List, Nullable};
+    fn base(t: &FieldType) -> Base<'_> {
+        match t {
+            FieldType::Scalar(kind) => Base::Scalar(*kind),
+            FieldType::Enum(e) => Base::Enum(e()),
+            FieldType::Object(o) => Base::Object(o()),
+            _ => Base::Unsupported(std::marker::PhantomData),
+        }
+    }
+    match ty {
+        Nullable(List(Nullable(inner))) => (Shape::NullableListOfNullable, base(inner)),
+        Nullable(List(inner)) => (Shape::NullableList, base(inner)),
+        List(Nullable(inner)) => (Shape::ListOfNullable, base(inner)),
+        List(inner) => (Shape::List, base(inner)),
+        Nullable(inner) => (Shape::Nullable, base(inner)),
+        inner => (Shape::NonNull, base(inner)),
+    }
+}
+
+fn deprecate(field: Field<S>, deprecation: Option<Deprecation>) -> Field<S> {
+    match deprecation {
+        Some(d) => field.deprecated(d.reason),
+        None => field,
+    }
+}
+
+fn described<T>(item: T, description: Option<&str>, set: impl FnOnce(T, &str) -> T) -> T {
+    match description {
+        Some(text) => set(item, text),
+        None => item,
+    }
+}
+
+// ---------- output objects ----------
+
+/// Which object type an [`Object`] stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ObjectKind {
+    Entity(usize),
+    Connection(usize),
+    Edge(usize),
+    PageInfo,
+}
+
+/// Type info of every output object: the schema and which object.
+#[derive(Debug, Clone)]
+pub(crate) struct ObjectInfo {
+    pub schema: Info,
+    pub kind: ObjectKind,
+}
+
+/// Every output object type; never resolved field by field (see the module docs).
+#[derive(Debug)]
+pub(crate) struct Object;
+
+impl GraphQLType<S> for Object {
+    fn name(info: &ObjectInfo) -> Option<ArcStr> {
+        let entity = |i: usize| info.schema.entities[i].descriptor.name;
+        Some(ArcStr::from(match info.kind {
+            ObjectKind::Entity(i) => entity(i).to_owned(),
+            ObjectKind::Connection(i) => format!("{}Connection", entity(i)),
+            ObjectKind::Edge(i) => format!("{}Edge", entity(i)),
+            ObjectKind::PageInfo => "PageInfo".to_owned(),
+        }))
+    }
+
+    fn meta(info: &ObjectInfo, registry: &mut Registry<S>) -> MetaType<S> {
+        let schema = &info.schema;
+        let object = |kind| ObjectInfo {
+            schema: schema.clone(),
+            kind,
+        };
+        let fields: Vec<Field<S>> = match info.kind {
+            ObjectKind::Entity(index) => {
+                let descriptor = schema.entities[index].descriptor;
+                descriptor
+                    .fields
+                    .iter()
+                    .filter_map(|field| {
+                        let is_key = field.source.key() == descriptor.key;
+                        let built = output_field(registry, schema, field.name, &field.ty, is_key)?;
+                        let built = described(built, field.description, |f, d| f.description(d));
+                        Some(deprecate(built, field.deprecation))
+                    })
+                    .collect()
+            }
+            ObjectKind::Connection(index) => vec![
+                registry.field::<Vec<Object>>("edges", &object(ObjectKind::Edge(index))),
+                registry.field::<Object>("pageInfo", &object(ObjectKind::PageInfo)),
+                registry.field::<i32>("totalCount", &()).description(
+                    "Rows matching the filter, ignoring paging (counted only when asked).",
+                ),
+            ],
+            ObjectKind::Edge(index) => vec![
+                registry.field::<String>("cursor", &()),
+                registry.field::<Object>("node", &object(ObjectKind::Entity(index))),
+            ],
+            ObjectKind::PageInfo => vec![
+                registry.field::<bool>("hasNextPage", &()),
+                registry.field::<bool>("hasPreviousPage", &()),
+                registry.field::<Option<String>>("startCursor", &()),
+                registry.field::<Option<String>>("endCursor", &()),
+            ],
+        };
+        let built = registry.build_object_type::<Self>(info, &fields);
+        let description = match info.kind {
+            ObjectKind::Entity(index) => schema.entities[index].descriptor.description,
+            _ => None,
+        };
+        described(built, description, |b, d| b.description(d)).into_meta()
+    }
+}
+
+impl GraphQLValue<S> for Object {
+    type Context = super::Context;
+    type TypeInfo = ObjectInfo;
+
+    fn type_name(&self, info: &ObjectInfo) -> Option<ArcStr> {
+        <Self as GraphQLType<S>>::name(info)
+    }
+
+    fn concrete_type_name(&self, _: &super::Context, info: &ObjectInfo) -> String {
+        <Self as GraphQLType<S>>::name(info)
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// An entity field's output type; `None` for shapes GraphQL types here cannot express.
+fn output_field(
+    registry: &mut Registry<S>,
+    schema: &Info,
+    name: &str,
+    ty: &FieldType,
+    is_key: bool,
+) -> Option<Field<S>> {
+    let (shape, base) = shape_of(ty);
+    let name = name.to_owned();
+    Some(match base {
+        Base::Scalar(ScalarKind::Uuid) if is_key => {
+            wrapped!(registry.field::<ID>(name, shape, &()))
+        }
+        Base::Scalar(ScalarKind::Bool) => wrapped!(registry.field::<bool>(name, shape, &())),
+        Base::Scalar(ScalarKind::Int) => wrapped!(registry.field::<i32>(name, shape, &())),
+        Base::Scalar(ScalarKind::Float) => wrapped!(registry.field::<f64>(name, shape, &())),
+        Base::Scalar(ScalarKind::Text) => wrapped!(registry.field::<String>(name, shape, &())),
+        Base::Scalar(kind) => {
+            wrapped!(registry.field::<CustomScalar>(name, shape, &scalar_name(kind)))
+        }
+        Base::Enum(descriptor) => {
+            let info = EnumInfo::Fraise(descriptor);
+            wrapped!(registry.field::<Enum>(name, shape, &info))
+        }
+        Base::Object(descriptor) => {
+            let index = schema.entity_index(descriptor.name)?;
+            let info = ObjectInfo {
+                schema: schema.clone(),
+                kind: ObjectKind::Entity(index),
+            };
+            wrapped!(registry.field::<Object>(name, shape, &info))
+        }
+        Base::Unsupported(_) => return None,
+    })
+}
+
+// ---------- enums ----------
+
+/// Which enum an [`Enum`] stands for.
+#[derive(Debug, Clone)]
+pub(crate) enum EnumInfo {
+    Fraise(&'static crate::descriptor::EnumDescriptor),
+    OrderField(Info, usize),
+    SortDirection,
+    NullsOrder,
+}
+
+/// Every enum type.
+#[derive(Debug)]
+pub(crate) struct Enum;
+
+impl GraphQLType<S> for Enum {
+    fn name(info: &EnumInfo) -> Option<ArcStr> {
+        Some(ArcStr::from(match info {
+            EnumInfo::Fraise(descriptor) => descriptor.name.to_owned(),
+            EnumInfo::OrderField(schema, index) => {
+                format!("{}OrderField", schema.entities[*index].descriptor.name)
+            }
+            EnumInfo::SortDirection => "SortDirection".to_owned(),
+            EnumInfo::NullsOrder => "NullsOrder".to_owned(),
+        }))
+    }
+
+    fn meta(info: &EnumInfo, registry: &mut Registry<S>) -> MetaType<S> {
+        let values: Vec<EnumValue> = match info {
+            EnumInfo::Fraise(descriptor) => descriptor
+                .values
+                .iter()
+                .map(|v| {
+                    let value = described(EnumValue::new(v.name), v.description, |e, d| {
+                        e.description(d)
+                    });
+                    match v.deprecation {
+                        Some(d) => value.deprecated(d.reason),
+                        None => value,
+                    }
+                })
+                .collect(),
+            EnumInfo::OrderField(schema, index) => order_fields(schema, *index)
+                .into_iter()
+                .map(|(value, _)| EnumValue::new(value))
+                .collect(),
+            EnumInfo::SortDirection => vec![EnumValue::new("ASC"), EnumValue::new("DESC")],
+            EnumInfo::NullsOrder => vec![EnumValue::new("FIRST"), EnumValue::new("LAST")],
+        };
+        registry.build_enum_type::<Self>(info, &values).into_meta()
+    }
+}
+
+impl GraphQLValue<S> for Enum {
+    type Context = super::Context;
+    type TypeInfo = EnumInfo;
+
+    fn type_name(&self, info: &EnumInfo) -> Option<ArcStr> {
+        <Self as GraphQLType<S>>::name(info)
+    }
+}
+
+impl FromInputValue<S> for Enum {
+    type Error = String;
+
+    fn from_input_value(_: &InputValue<S>) -> Result<Self, String> {
+        Ok(Enum)
+    }
+}
+
+/// The sortable fields of an entity, as `(ENUM_VALUE, field index)`.
+pub(crate) fn order_fields(schema: &super::info::SchemaInfo, index: usize) -> Vec<(String, usize)> {
+    let descriptor = schema.entities[index].descriptor;
+    descriptor
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, field)| match field.ty.non_null() {
+            FieldType::Scalar(kind) => kind.is_sortable(),
+            FieldType::Enum(_) => true,
+            _ => false,
+        })
+        .map(|(i, field)| (crate::graphql::screaming(field.name), i))
+        .collect()
+}
+
+// ---------- input objects ----------
+
+/// Which input object an [`Input`] stands for.
+#[derive(Debug, Clone)]
+pub(crate) enum InputInfo {
+    Where(Info, usize),
+    OrderBy(Info, usize),
+    Filter(ScalarKind),
+    ListFilter(ScalarKind),
+    EnumFilter(&'static crate::descriptor::EnumDescriptor),
+    EnumListFilter(&'static crate::descriptor::EnumDescriptor),
+}
+
+/// Every input object type; its value is read from the query's AST when compiling.
+#[derive(Debug)]
+pub(crate) struct Input;
+
+impl GraphQLType<S> for Input {
+    fn name(info: &InputInfo) -> Option<ArcStr> {
+        Some(ArcStr::from(match info {
+            InputInfo::Where(schema, i) => {
+                format!("{}WhereInput", schema.entities[*i].descriptor.name)
+            }
+            InputInfo::OrderBy(schema, i) => {
+                format!("{}OrderBy", schema.entities[*i].descriptor.name)
+            }
+            InputInfo::Filter(kind) => filter_name(*kind),
+            InputInfo::ListFilter(kind) => format!("{}ListFilter", scalar_name(*kind)),
+            InputInfo::EnumFilter(e) => format!("{}Filter", e.name),
+            InputInfo::EnumListFilter(e) => format!("{}ListFilter", e.name),
+        }))
+    }
+
+    fn meta(info: &InputInfo, registry: &mut Registry<S>) -> MetaType<S> {
+        let args: Vec<Argument<S>> = match info {
+            InputInfo::Where(schema, index) => where_fields(registry, schema, *index, info),
+            InputInfo::OrderBy(schema, index) => vec![
+                registry.arg::<Enum>("field", &EnumInfo::OrderField(schema.clone(), *index)),
+                registry
+                    .arg::<Option<Enum>>("direction", &EnumInfo::SortDirection)
+                    .default_value(InputValue::Enum("ASC".into())),
+                registry
+                    .arg::<Option<Enum>>("nulls", &EnumInfo::NullsOrder)
+                    .description("Where nulls sort; by default last ascending, first descending."),
+            ],
+            InputInfo::Filter(kind) => filter_fields(registry, *kind),
+            InputInfo::ListFilter(kind) => {
+                let mut args = scalar_args(
+                    registry,
+                    *kind,
+                    &[
+                        ("contains", Shape::NullableList),
+                        ("overlaps", Shape::NullableList),
+                        ("anyEq", Shape::Nullable),
+                    ],
+                );
+                args.push(registry.arg::<Option<bool>>("isNull", &()));
+                args
+            }
+            InputInfo::EnumFilter(descriptor) => {
+                let e = EnumInfo::Fraise(descriptor);
+                vec![
+                    registry.arg::<Option<Enum>>("eq", &e),
+                    registry.arg::<Option<Enum>>("neq", &e),
+                    registry.arg::<Option<Vec<Enum>>>("in", &e),
+                    registry.arg::<Option<Vec<Enum>>>("nin", &e),
+                    registry.arg::<Option<bool>>("isNull", &()),
+                ]
+            }
+            InputInfo::EnumListFilter(descriptor) => {
+                let e = EnumInfo::Fraise(descriptor);
+                vec![
+                    registry.arg::<Option<Vec<Enum>>>("contains", &e),
+                    registry.arg::<Option<Vec<Enum>>>("overlaps", &e),
+                    registry.arg::<Option<Enum>>("anyEq", &e),
+                    registry.arg::<Option<bool>>("isNull", &()),
+                ]
+            }
+        };
+        registry
+            .build_input_object_type::<Self>(info, &args)
+            .into_meta()
+    }
+}
+
+impl GraphQLValue<S> for Input {
+    type Context = super::Context;
+    type TypeInfo = InputInfo;
+
+    fn type_name(&self, info: &InputInfo) -> Option<ArcStr> {
+        <Self as GraphQLType<S>>::name(info)
+    }
+}
+
+impl FromInputValue<S> for Input {
+    type Error = String;
+
+    fn from_input_value(_: &InputValue<S>) -> Result<Self, String> {
+        Ok(Input)
+    }
+}
+
+/// Arguments named `names` of the scalar type serving `kind`, each wrapped as given.
+fn scalar_args(
+    registry: &mut Registry<S>,
+    kind: ScalarKind,
+    names: &[(&str, Shape)],
+) -> Vec<Argument<S>> {
+    names
+        .iter()
+        .map(|&(name, shape)| match kind {
+            ScalarKind::Bool => wrapped!(registry.arg::<bool>(name, shape, &())),
+            ScalarKind::Int => wrapped!(registry.arg::<i32>(name, shape, &())),
+            ScalarKind::Float => wrapped!(registry.arg::<f64>(name, shape, &())),
+            ScalarKind::Text => wrapped!(registry.arg::<String>(name, shape, &())),
+            other => wrapped!(registry.arg::<CustomScalar>(name, shape, &scalar_name(other))),
+        })
+        .collect()
+}
+
+fn filter_fields(registry: &mut Registry<S>, kind: ScalarKind) -> Vec<Argument<S>> {
+    let mut names: Vec<(&str, Shape)> = vec![
+        ("eq", Shape::Nullable),
+        ("neq", Shape::Nullable),
+        ("in", Shape::NullableList),
+        ("nin", Shape::NullableList),
+    ];
+    if kind.is_ordered() {
+        names.extend([
+            ("gt", Shape::Nullable),
+            ("gte", Shape::Nullable),
+            ("lt", Shape::Nullable),
+            ("lte", Shape::Nullable),
+        ]);
+    }
+    let mut args = scalar_args(registry, kind, &names);
+    args.push(registry.arg::<Option<bool>>("isNull", &()));
+    let text_ops = [
+        "contains",
+        "icontains",
+        "startsWith",
+        "istartsWith",
+        "endsWith",
+        "iendsWith",
+        "like",
+        "ilike",
+        "matches",
+        "imatches",
+    ];
+    match kind {
+        ScalarKind::Text => args.extend(
+            text_ops
+                .iter()
+                .map(|name| registry.arg::<Option<String>>(*name, &())),
+        ),
+        ScalarKind::Json => {
+            args.push(registry.arg::<Option<String>>("hasKey", &()));
+            args.push(registry.arg::<Option<Vec<String>>>("hasAnyKeys", &()));
+            args.push(registry.arg::<Option<Vec<String>>>("hasAllKeys", &()));
+            args.push(registry.arg::<Option<CustomScalar>>("contains", &"JSON"));
+            args.push(registry.arg::<Option<CustomScalar>>("containedIn", &"JSON"));
+        }
+        _ => {}
+    }
+    args
+}
+
+fn where_fields(
+    registry: &mut Registry<S>,
+    schema: &Info,
+    index: usize,
+    this: &InputInfo,
+) -> Vec<Argument<S>> {
+    let descriptor = schema.entities[index].descriptor;
+    let mut args: Vec<Argument<S>> = descriptor
+        .fields
+        .iter()
+        .filter_map(|field| {
+            let name = field.name;
+            let (_, base) = shape_of(&field.ty);
+            let is_list = matches!(field.ty.non_null(), FieldType::List(_));
+            Some(match (base, is_list) {
+                (Base::Scalar(kind), false) => {
+                    registry.arg::<Option<Input>>(name, &InputInfo::Filter(kind))
+                }
+                (Base::Scalar(kind), true) => {
+                    registry.arg::<Option<Input>>(name, &InputInfo::ListFilter(kind))
+                }
+                (Base::Enum(e), false) => {
+                    registry.arg::<Option<Input>>(name, &InputInfo::EnumFilter(e))
+                }
+                (Base::Enum(e), true) => {
+                    registry.arg::<Option<Input>>(name, &InputInfo::EnumListFilter(e))
+                }
+                (Base::Object(o), _) => {
+                    let nested = schema.entity_index(o.name)?;
+                    let arg = registry
+                        .arg::<Option<Input>>(name, &InputInfo::Where(schema.clone(), nested));
+                    if is_list {
+                        arg.description("Matches when any element matches.")
+                    } else {
+                        arg
+                    }
+                }
+                (Base::Unsupported(_), _) => return None,
+            })
+        })
+        .collect();
+    args.push(registry.arg::<Option<Vec<Input>>>("_and", this));
+    args.push(registry.arg::<Option<Vec<Input>>>("_or", this));
+    args.push(registry.arg::<Option<Input>>("_not", this));
+    args
+}
