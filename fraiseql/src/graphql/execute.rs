@@ -127,29 +127,41 @@ async fn fast_path(
 /// pass, leaving strings untouched: the body then equals what serializing the same value
 /// compactly would produce.
 pub(crate) fn compact_into(json: &str, out: &mut String) {
+    // Copies runs of bytes between insignificant whitespace; multi-byte UTF-8 never contains
+    // ASCII bytes, so byte positions of ASCII are character boundaries.
+    let bytes = json.as_bytes();
     let mut in_string = false;
     let mut escaped = false;
-    for c in json.chars() {
+    let mut run_start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
         if in_string {
-            out.push(c);
             if escaped {
                 escaped = false;
-            } else if c == '\\' {
+            } else if b == b'\\' {
                 escaped = true;
-            } else if c == '"' {
+            } else if b == b'"' {
                 in_string = false;
             }
-        } else if c == '"' {
+        } else if b == b'"' {
             in_string = true;
-            out.push(c);
-        } else if !c.is_ascii_whitespace() {
-            out.push(c);
+        } else if b.is_ascii_whitespace() {
+            out.push_str(&json[run_start..i]);
+            run_start = i + 1;
         }
+    }
+    out.push_str(&json[run_start..]);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn compaction_keeps_strings() {
+        let mut out = String::new();
+        super::compact_into(r#"{"a b" : [1, "x , y", {"c\" :" : null}], "ü" : "\\"}"#, &mut out);
+        assert_eq!(out, r#"{"a b":[1,"x , y",{"c\" :":null}],"ü":"\\"}"#);
     }
 }
 
-/// juniper's result as a response body; serialized straight from juniper's values, which keep
-/// their keys in selection order.
 fn juniper_body(data: &juniper::Value<S>, errors: &[juniper::ExecutionError<S>]) -> String {
     #[derive(serde::Serialize)]
     struct Body<'a> {
