@@ -152,16 +152,6 @@ pub(crate) fn compact_into(json: &str, out: &mut String) {
     out.push_str(&json[run_start..]);
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn compaction_keeps_strings() {
-        let mut out = String::new();
-        super::compact_into(r#"{"a b" : [1, "x , y", {"c\" :" : null}], "ü" : "\\"}"#, &mut out);
-        assert_eq!(out, r#"{"a b":[1,"x , y",{"c\" :":null}],"ü":"\\"}"#);
-    }
-}
-
 fn juniper_body(data: &juniper::Value<S>, errors: &[juniper::ExecutionError<S>]) -> String {
     #[derive(serde::Serialize)]
     struct Body<'a> {
@@ -192,4 +182,17 @@ fn failure_body(failure: &Failure, key: Option<&str>) -> String {
         error["path"] = serde_json::json!([key]);
     }
     serde_json::json!({ "data": null, "errors": [error] }).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn compaction_keeps_strings() {
+        let mut out = String::new();
+        super::compact_into(
+            r#"{"a b" : [1, "x , y", {"c\" :" : null}], "ü" : "\\"}"#,
+            &mut out,
+        );
+        assert_eq!(out, r#"{"a b":[1,"x , y",{"c\" :":null}],"ü":"\\"}"#);
+    }
 }
