@@ -465,3 +465,48 @@ async fn corpus_matches_plain_sql_over_the_normalized_tables() {
         assert_eq!(response, json!({"data": expected}), "{query}");
     }
 }
+
+#[tokio::test]
+async fn root_fields_can_be_renamed_or_left_out() {
+    let blog = blog().await;
+    let schema = SchemaBuilder::new()
+        .query_with::<User>(
+            fraiseql::graphql::RootFields::new()
+                .list("people")
+                .without_connection(),
+        )
+        .build()
+        .unwrap();
+    let sdl = schema.as_sdl();
+    assert!(
+        sdl.contains("people(")
+            && sdl.contains("user(")
+            && !sdl.contains("usersConnection")
+            && !sdl.contains("users("),
+        "{sdl}"
+    );
+    let variables = Variables::new();
+    let body = fraiseql::graphql::execute(
+        &schema,
+        "{ people(limit: 1, orderBy: [{field: IDENTIFIER}]) { identifier } }",
+        None,
+        &variables,
+        &blog.context,
+    )
+    .await;
+    assert_eq!(body, r#"{"data":{"people":[{"identifier":"user-1"}]}}"#);
+    let body = fraiseql::graphql::execute(
+        &schema,
+        "{ users { identifier } }",
+        None,
+        &variables,
+        &blog.context,
+    )
+    .await;
+    assert!(body.contains("errors") && body.contains("users"), "{body}");
+    let clash = SchemaBuilder::new()
+        .query::<User>()
+        .query_with::<Post>(fraiseql::graphql::RootFields::new().one("user"))
+        .build();
+    assert!(clash.is_err(), "two root fields named user");
+}

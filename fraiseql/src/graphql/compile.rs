@@ -213,7 +213,7 @@ impl<'e> Compiler<'e> {
             let descriptor = entity.descriptor;
             let relation = relation(descriptor)?;
             let subs = Self::sub_selections(fields);
-            if name == roots.one {
+            if roots.one.as_deref() == Some(name) {
                 let filter = match (
                     self.argument(field, "id"),
                     self.argument(field, "identifier"),
@@ -244,7 +244,7 @@ impl<'e> Compiler<'e> {
                     projection,
                 }));
             }
-            if name == roots.list {
+            if roots.list.as_deref() == Some(name) {
                 let limit = self
                     .page_size(field, "limit")?
                     .unwrap_or(self.schema.limits.default_page_size);
@@ -262,7 +262,7 @@ impl<'e> Compiler<'e> {
                     projection: self.projection(index, &subs, false)?,
                 }));
             }
-            if name == roots.connection {
+            if roots.connection.as_deref() == Some(name) {
                 return self.connection(index, relation, field, &subs).map(Some);
             }
         }

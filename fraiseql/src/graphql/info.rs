@@ -34,12 +34,78 @@ pub(crate) struct Entity {
     pub roots: Option<RootNames>,
 }
 
-/// Names of an entity's root fields.
+/// Names of an entity's root fields (`None`: not served).
 #[derive(Debug, Clone)]
 pub(crate) struct RootNames {
-    pub one: String,
-    pub list: String,
-    pub connection: String,
+    pub one: Option<String>,
+    pub list: Option<String>,
+    pub connection: Option<String>,
+}
+
+/// Which root fields a type gets, and their names.
+///
+/// ```
+/// use fraiseql::graphql::RootFields;
+/// // `people(...)` instead of `users(...)`, no `usersConnection`.
+/// let fields = RootFields::new().list("people").without_connection();
+/// # let _ = fields;
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct RootFields {
+    one: Naming,
+    list: Naming,
+    connection: Naming,
+}
+
+#[derive(Debug, Clone, Default)]
+enum Naming {
+    #[default]
+    Conventional,
+    Renamed(String),
+    Disabled,
+}
+
+impl RootFields {
+    /// All three, conventionally named (`user`, `users`, `usersConnection`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Renames the single-object field.
+    pub fn one(mut self, name: &str) -> Self {
+        self.one = Naming::Renamed(name.to_owned());
+        self
+    }
+
+    /// Renames the list field.
+    pub fn list(mut self, name: &str) -> Self {
+        self.list = Naming::Renamed(name.to_owned());
+        self
+    }
+
+    /// Renames the connection field.
+    pub fn connection(mut self, name: &str) -> Self {
+        self.connection = Naming::Renamed(name.to_owned());
+        self
+    }
+
+    /// No single-object field.
+    pub fn without_one(mut self) -> Self {
+        self.one = Naming::Disabled;
+        self
+    }
+
+    /// No list field.
+    pub fn without_list(mut self) -> Self {
+        self.list = Naming::Disabled;
+        self
+    }
+
+    /// No connection field.
+    pub fn without_connection(mut self) -> Self {
+        self.connection = Naming::Disabled;
+        self
+    }
 }
 
 /// Everything a schema serves: the run-time type information behind its juniper types.
@@ -54,21 +120,27 @@ pub(crate) type Shared = Arc<SchemaInfo>;
 
 impl SchemaInfo {
     /// The schema for `roots` and every type they embed.
-    pub(crate) fn new(roots: &[&'static TypeDescriptor], limits: Limits) -> Result<Self> {
+    pub(crate) fn new(
+        roots: &[(&'static TypeDescriptor, RootFields)],
+        limits: Limits,
+    ) -> Result<Self> {
         let mut info = SchemaInfo {
             entities: Vec::new(),
             enums: Vec::new(),
             limits,
         };
-        for root in roots {
+        for (root, fields) in roots {
             let index = info.add_entity(root)?;
-            let names = RootNames::for_type(root.name);
+            let names = RootNames::for_type(root.name, fields)?;
             info.entities[index].roots = Some(names);
         }
         let mut seen = std::collections::HashSet::new();
         for entity in &info.entities {
             if let Some(names) = &entity.roots {
-                for name in [&names.one, &names.list, &names.connection] {
+                for name in [&names.one, &names.list, &names.connection]
+                    .into_iter()
+                    .flatten()
+                {
                     if !seen.insert(name.clone()) {
                         return Err(Error::BadInput(format!("two root fields are named {name}")));
                     }
@@ -115,19 +187,30 @@ impl SchemaInfo {
 }
 
 impl RootNames {
-    /// `User` → `user`, `users`, `usersConnection`.
-    fn for_type(type_name: &str) -> Self {
+    /// `User` → `user`, `users`, `usersConnection`, with `fields` applied.
+    fn for_type(type_name: &str, fields: &RootFields) -> Result<Self> {
         let mut chars = type_name.chars();
         let one: String = chars
             .next()
             .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
             .unwrap_or_default();
         let list = plural(&one);
-        Self {
-            connection: format!("{list}Connection"),
-            one,
-            list,
-        }
+        let connection = format!("{list}Connection");
+        let pick = |naming: &Naming, conventional: String| -> Result<Option<String>> {
+            Ok(match naming {
+                Naming::Conventional => Some(conventional),
+                Naming::Renamed(name) => {
+                    Name::new(name).map_err(|e| Error::BadInput(e.to_string()))?;
+                    Some(name.clone())
+                }
+                Naming::Disabled => None,
+            })
+        };
+        Ok(Self {
+            one: pick(&fields.one, one)?,
+            list: pick(&fields.list, list)?,
+            connection: pick(&fields.connection, connection)?,
+        })
     }
 }
 
@@ -170,13 +253,17 @@ mod tests {
 
     #[test]
     fn root_names() {
-        let names = RootNames::for_type("Category");
-        assert_eq!(
-            (names.one.as_str(), names.list.as_str()),
-            ("category", "categories")
-        );
-        assert_eq!(RootNames::for_type("User").connection, "usersConnection");
-        assert_eq!(RootNames::for_type("Box").list, "boxes");
-        assert_eq!(RootNames::for_type("Day").list, "days");
+        let names = |t| RootNames::for_type(t, &RootFields::new()).unwrap();
+        assert_eq!(names("Category").one.as_deref(), Some("category"));
+        assert_eq!(names("Category").list.as_deref(), Some("categories"));
+        assert_eq!(names("User").connection.as_deref(), Some("usersConnection"));
+        assert_eq!(names("Box").list.as_deref(), Some("boxes"));
+        assert_eq!(names("Day").list.as_deref(), Some("days"));
+        let custom = RootFields::new().list("people").without_connection();
+        let names = RootNames::for_type("User", &custom).unwrap();
+        assert_eq!(names.one.as_deref(), Some("user"));
+        assert_eq!(names.list.as_deref(), Some("people"));
+        assert_eq!(names.connection, None);
+        assert!(RootNames::for_type("User", &RootFields::new().one("bad-name")).is_err());
     }
 }

@@ -8,7 +8,7 @@ mod root;
 mod types;
 
 pub use execute::execute;
-pub use info::{Limits, SchemaInfo};
+pub use info::{Limits, RootFields, SchemaInfo};
 pub use root::Query;
 
 use std::sync::Arc;
@@ -56,7 +56,7 @@ pub type Schema = RootNode<Query, EmptyMutation<Context>, EmptySubscription<Cont
 /// ```
 #[derive(Debug, Default)]
 pub struct SchemaBuilder {
-    roots: Vec<&'static TypeDescriptor>,
+    roots: Vec<(&'static TypeDescriptor, RootFields)>,
     limits: Limits,
 }
 
@@ -67,8 +67,13 @@ impl SchemaBuilder {
     }
 
     /// Serves `T` at the root: `user(id:, identifier:)`, `users(...)`, `usersConnection(...)`.
-    pub fn query<T: FraiseType>(mut self) -> Self {
-        self.roots.push(T::descriptor());
+    pub fn query<T: FraiseType>(self) -> Self {
+        self.query_with::<T>(RootFields::new())
+    }
+
+    /// Serves `T` at the root with the root fields `fields` names (or leaves out).
+    pub fn query_with<T: FraiseType>(mut self, fields: RootFields) -> Self {
+        self.roots.push((T::descriptor(), fields));
         self
     }
 

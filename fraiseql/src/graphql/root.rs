@@ -33,51 +33,56 @@ impl GraphQLType<S> for Query {
             let filter = InputInfo::Where(info.clone(), index);
             let order = InputInfo::OrderBy(info.clone(), index);
 
-            let mut one_args = vec![registry.arg::<Option<ID>>("id", &())];
-            if descriptor.identifier.is_some() {
-                one_args.push(registry.arg::<Option<String>>("identifier", &()));
-            }
-            let mut one = registry
-                .field::<Option<Object>>(names.one.as_str(), &object(ObjectKind::Entity(index)))
-                .description(format!("One {} by `id` or `identifier`.", descriptor.name));
-            for arg in one_args {
-                one = one.argument(arg);
-            }
-
-            let list_args = [
-                registry.arg::<Option<Input>>("where", &filter),
-                registry.arg::<Option<Vec<Input>>>("orderBy", &order),
-                registry.arg::<Option<i32>>("limit", &()),
-                registry.arg::<Option<i32>>("offset", &()),
-            ];
-            let mut list = registry
-                .field::<Vec<Object>>(names.list.as_str(), &object(ObjectKind::Entity(index)))
-                .description(format!(
-                    "{} rows matching `where`, in `orderBy` order.",
-                    descriptor.name
-                ));
-            for arg in list_args {
-                list = list.argument(arg);
+            if let Some(name) = &names.one {
+                let mut args = vec![registry.arg::<Option<ID>>("id", &())];
+                if descriptor.identifier.is_some() {
+                    args.push(registry.arg::<Option<String>>("identifier", &()));
+                }
+                let mut one = registry
+                    .field::<Option<Object>>(name.as_str(), &object(ObjectKind::Entity(index)))
+                    .description(format!("One {} by `id` or `identifier`.", descriptor.name));
+                for arg in args {
+                    one = one.argument(arg);
+                }
+                fields.push(one);
             }
 
-            let connection_args = [
-                registry.arg::<Option<Input>>("where", &filter),
-                registry.arg::<Option<Vec<Input>>>("orderBy", &order),
-                registry.arg::<Option<i32>>("first", &()),
-                registry.arg::<Option<String>>("after", &()),
-                registry.arg::<Option<i32>>("last", &()),
-                registry.arg::<Option<String>>("before", &()),
-            ];
-            let mut connection = registry
-                .field::<Object>(
-                    names.connection.as_str(),
-                    &object(ObjectKind::Connection(index)),
-                )
-                .description(format!("A Relay connection over {} rows.", descriptor.name));
-            for arg in connection_args {
-                connection = connection.argument(arg);
+            if let Some(name) = &names.list {
+                let args = [
+                    registry.arg::<Option<Input>>("where", &filter),
+                    registry.arg::<Option<Vec<Input>>>("orderBy", &order),
+                    registry.arg::<Option<i32>>("limit", &()),
+                    registry.arg::<Option<i32>>("offset", &()),
+                ];
+                let mut list = registry
+                    .field::<Vec<Object>>(name.as_str(), &object(ObjectKind::Entity(index)))
+                    .description(format!(
+                        "{} rows matching `where`, in `orderBy` order.",
+                        descriptor.name
+                    ));
+                for arg in args {
+                    list = list.argument(arg);
+                }
+                fields.push(list);
             }
-            fields.extend([one, list, connection]);
+
+            if let Some(name) = &names.connection {
+                let args = [
+                    registry.arg::<Option<Input>>("where", &filter),
+                    registry.arg::<Option<Vec<Input>>>("orderBy", &order),
+                    registry.arg::<Option<i32>>("first", &()),
+                    registry.arg::<Option<String>>("after", &()),
+                    registry.arg::<Option<i32>>("last", &()),
+                    registry.arg::<Option<String>>("before", &()),
+                ];
+                let mut connection = registry
+                    .field::<Object>(name.as_str(), &object(ObjectKind::Connection(index)))
+                    .description(format!("A Relay connection over {} rows.", descriptor.name));
+                for arg in args {
+                    connection = connection.argument(arg);
+                }
+                fields.push(connection);
+            }
         }
         registry
             .build_object_type::<Self>(info, &fields)
