@@ -326,7 +326,12 @@ impl GraphQLType<S> for Enum {
             EnumInfo::SortDirection => vec![EnumValue::new("ASC"), EnumValue::new("DESC")],
             EnumInfo::NullsOrder => vec![EnumValue::new("FIRST"), EnumValue::new("LAST")],
         };
-        registry.build_enum_type::<Self>(info, &values).into_meta()
+        let built = registry.build_enum_type::<Self>(info, &values);
+        let description = match info {
+            EnumInfo::Fraise(descriptor) => descriptor.description,
+            _ => None,
+        };
+        described(built, description, |b, d| b.description(d)).into_meta()
     }
 }
 
