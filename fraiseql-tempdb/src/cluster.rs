@@ -3,8 +3,8 @@
 //! when the owning process goes away, however it goes (normal exit, panic, Ctrl-C, SIGKILL).
 
 use std::fs;
-use std::io::Read as _;
-use std::os::unix::fs::{PermissionsExt, chown};
+use std::io::{ErrorKind, Read as _};
+use std::os::unix::fs::{DirBuilderExt, chown};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -13,7 +13,11 @@ use std::time::{Duration, Instant};
 
 use crate::error::Error;
 
+/// Generous: many test processes may start clusters at once on a loaded CI machine.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The port in the socket's name (`.s.PGSQL.<port>`); nothing listens on TCP.
+pub(crate) const PORT: u16 = 5432;
 
 /// A running throwaway cluster. Dropping it stops the server and removes its directory.
 #[derive(Debug)]
@@ -46,10 +50,18 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
+        // Normally the watchdog does the work; should it have died, do it here instead.
+        let watchdog_alive = matches!(self.watchdog.try_wait(), Ok(None));
         drop(self.watchdog_stdin.take());
-        // The watchdog stops the server; reaping it here lets the watchdog see it gone.
+        if !watchdog_alive {
+            let _ = self.server.kill();
+        }
+        // Reaping the server lets the watchdog see it gone.
         let _ = self.server.wait();
         let _ = self.watchdog.wait();
+        if !watchdog_alive {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
@@ -93,6 +105,8 @@ fn start_in(bindir: &Path, dir: &Path, owner: Option<(u32, u32)>) -> Result<Clus
         .arg(&data)
         .arg("-k")
         .arg(dir)
+        // Explicit, so a PGPORT in the environment cannot move the socket.
+        .args(["-p", &PORT.to_string()])
         .args(["-c", "listen_addresses="])
         // A throwaway cluster needs no durability; these make tests much faster.
         .args([
@@ -119,8 +133,9 @@ fn start_in(bindir: &Path, dir: &Path, owner: Option<(u32, u32)>) -> Result<Clus
     let mut watchdog = Command::new("sh")
         .arg("-c")
         .arg(
-            // Waits (at most ~30 s) until the server is gone or only a zombie, then removes it all.
-            r#"read line; kill -QUIT "$1" 2>/dev/null; n=0; while [ $n -lt 600 ] && [ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; do sleep 0.05; n=$((n+1)); done; rm -rf "$2""#,
+            // On EOF: immediate shutdown (what `pg_ctl stop -m immediate` sends), wait at most
+            // ~30 s until the server is gone (or a zombie awaiting its parent), then remove it all.
+            r#"read line; kill -QUIT "$1" 2>/dev/null; n=0; while [ $n -lt 600 ] && kill -0 "$1" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; do sleep 0.05; n=$((n+1)); done; rm -rf "$2""#,
         )
         .arg("fraiseql-tempdb-watchdog")
         .arg(server.id().to_string())
@@ -172,22 +187,39 @@ fn log_tail(path: &Path) -> String {
     lines[lines.len().saturating_sub(10)..].join("\n")
 }
 
-/// The server binaries' directory: `pg_config --bindir`, else wherever `initdb` is on PATH.
+/// The server binaries' directory: `pg_config --bindir`, else wherever `initdb` is on PATH, else
+/// the newest Debian/Ubuntu `/usr/lib/postgresql/<major>/bin` (not on PATH there).
 fn bindir() -> Result<PathBuf, Error> {
+    let has_server = |dir: &Path| dir.join("initdb").is_file() && dir.join("postgres").is_file();
     if let Ok(output) = Command::new("pg_config").arg("--bindir").output()
         && output.status.success()
     {
         let dir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
-        if dir.join("initdb").is_file() {
+        if has_server(&dir) {
             return Ok(dir);
         }
     }
-    std::env::var_os("PATH")
+    let on_path = std::env::var_os("PATH")
         .into_iter()
-        .flat_map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
-        .find(|dir| dir.join("initdb").is_file() && dir.join("postgres").is_file())
+        .flat_map(|path| std::env::split_paths(&path).collect::<Vec<_>>());
+    let debian = fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let major: u32 = entry.file_name().to_str()?.parse().ok()?;
+            Some((major, entry.path().join("bin")))
+        })
+        .filter(|(_, dir)| has_server(dir))
+        .max_by_key(|(major, _)| *major)
+        .map(|(_, dir)| dir);
+    on_path
+        .chain(debian)
+        .find(|dir| has_server(dir))
         .ok_or_else(|| {
-            Error::Unavailable("`pg_config --bindir` has no initdb and none is on PATH".into())
+            Error::Unavailable(
+                "`pg_config --bindir`, PATH and /usr/lib/postgresql/*/bin have no initdb".into(),
+            )
         })
 }
 
@@ -217,21 +249,37 @@ fn server_user() -> Result<Option<(u32, u32)>, Error> {
         })
 }
 
-/// A new private directory under the system temp dir, owned by the server's user.
+/// A new private directory (mode 0700) owned by the server's user, created atomically so a
+/// leftover or planted path is never reused.
+///
+/// Under `/tmp` rather than `$TMPDIR`: the `postgres` user must be able to traverse to it, and
+/// the socket path (`<dir>/.s.PGSQL.5432`) must stay within the 107-byte Unix socket limit.
 fn fresh_dir(owner: Option<(u32, u32)>) -> Result<PathBuf, Error> {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "fraiseql-pg-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).map_err(|e| Error::Cluster(format!("{}: {e}", dir.display())))?;
-    fs::set_permissions(&dir, fs::Permissions::from_mode(0o700))
-        .map_err(|e| Error::Cluster(format!("{}: {e}", dir.display())))?;
-    if let Some((uid, gid)) = owner {
-        chown(&dir, Some(uid), Some(gid))
-            .map_err(|e| Error::Cluster(format!("chown {}: {e}", dir.display())))?;
+    let base = Path::new("/tmp");
+    let base = if base.is_dir() {
+        base.to_owned()
+    } else {
+        std::env::temp_dir()
+    };
+    loop {
+        let dir = base.join(format!(
+            "fraiseql-pg-{}-{}-{:08x}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            crate::random_u64() as u32
+        ));
+        match fs::DirBuilder::new().mode(0o700).create(&dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::Cluster(format!("{}: {e}", dir.display()))),
+        }
+        if let Some((uid, gid)) = owner
+            && let Err(e) = chown(&dir, Some(uid), Some(gid))
+        {
+            let _ = fs::remove_dir(&dir);
+            return Err(Error::Cluster(format!("chown {}: {e}", dir.display())));
+        }
+        return Ok(dir);
     }
-    Ok(dir)
 }

@@ -1,7 +1,7 @@
 //! One fresh database per test.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use tokio_postgres::Config;
 
@@ -12,9 +12,12 @@ use crate::server::Server;
 /// is dropped.
 ///
 /// Databases are UTF-8 with `C` collation and ctype on every server, so text ordering is byte
-/// order and case folding is ASCII-only: results do not depend on the server's locale. On a
-/// `DATABASE_URL` server, a test process killed before its drops leaves its databases behind
-/// (named `fraiseql_test_<pid>_…`); a throwaway cluster disappears entirely.
+/// order and case folding is ASCII-only: results do not depend on the server's locale.
+///
+/// On a `DATABASE_URL` server, a test process killed before its drops run leaves its databases
+/// behind (named `fraiseql_test_<pid>_…`; list them with
+/// `SELECT datname FROM pg_database WHERE datname LIKE 'fraiseql_test_%'`). A throwaway cluster
+/// disappears entirely. Dropping needs `DROP DATABASE … WITH (FORCE)`, so PostgreSQL 13 or newer.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), fraiseql_tempdb::Error> {
@@ -40,15 +43,13 @@ impl TestDb {
     /// A fresh database on `server`.
     pub async fn new_on(server: &Server) -> Result<TestDb, Error> {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        // pid + counter are unique within one machine's processes; the clock part separates
-        // machines sharing one DATABASE_URL server.
+        // pid + counter are unique among one machine's processes; the random part separates
+        // machines (and containers) sharing one DATABASE_URL server. Well under 63 bytes.
         let name = format!(
-            "fraiseql_test_{}_{}_{nanos}",
+            "fraiseql_test_{}_{}_{:016x}",
             std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            crate::random_u64()
         );
         let admin = server.connect(&server.admin_database()).await?;
         admin
@@ -94,6 +95,9 @@ impl TestDb {
     }
 }
 
+/// How long a drop may wait for the server before giving up and leaving the database behind.
+const DROP_TIMEOUT: Duration = Duration::from_secs(30);
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         // Drop may run inside or outside an async runtime; a short-lived thread with its own
@@ -108,11 +112,12 @@ impl Drop for TestDb {
                 return;
             };
             runtime.block_on(async {
-                if let Ok(admin) = server.connect(&server.admin_database()).await {
-                    let _ = admin
-                        .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                        .await;
-                }
+                let drop_database = async {
+                    let admin = server.connect(&server.admin_database()).await?;
+                    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                    admin.batch_execute(&sql).await.map_err(Error::from)
+                };
+                let _ = tokio::time::timeout(DROP_TIMEOUT, drop_database).await;
             });
         });
         let _ = dropper.join();

@@ -11,6 +11,12 @@
 //! When neither `DATABASE_URL` nor the binaries are available, every call returns
 //! [`Error::Unavailable`], whose message says what to install or set.
 //!
+//! Clean-up: a [`TestDb`] drops its database when dropped. A throwaway cluster is watched by a
+//! small shell process holding a pipe from this process; when the pipe closes (the owner is
+//! dropped, or this process exits in any way, SIGKILL included) it stops the server and deletes
+//! the directory. Only on a `DATABASE_URL` server can a killed test process leave databases
+//! behind; they are named `fraiseql_test_<pid>_…`.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), fraiseql_tempdb::Error> {
 //! let db = fraiseql_tempdb::TestDb::new().await?;
@@ -29,3 +35,16 @@ mod server;
 pub use database::TestDb;
 pub use error::Error;
 pub use server::Server;
+
+/// 64 random bits from the standard library's per-process random hash keys (no extra crate):
+/// enough to keep names apart across processes and machines.
+fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    hasher.finish()
+}

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 use tokio_postgres::config::Host;
 use tokio_postgres::{Config, NoTls};
 
-use crate::cluster::Cluster;
+use crate::cluster::{self, Cluster};
 use crate::error::Error;
 
 /// A PostgreSQL server: the one `DATABASE_URL` names, or a throwaway cluster this process started.
@@ -70,7 +70,7 @@ impl Server {
         let mut config = Config::new();
         config
             .host_path(cluster.socket_dir())
-            .port(5432)
+            .port(cluster::PORT)
             .user("postgres")
             .dbname("postgres");
         Server {
@@ -86,26 +86,37 @@ impl Server {
         config
     }
 
-    /// A libpq-style `key=value` connection string for `database` (for tools such as `psql`).
+    /// A libpq-style `key=value` connection string for `database`, accepted by `psql` and by
+    /// `tokio_postgres::Config::from_str`: host (a socket directory for a throwaway cluster),
+    /// port, user, password and database name.
+    ///
+    /// ```
+    /// let server = fraiseql_tempdb::Server::from_url("postgres://app@db.internal:5433/postgres")?;
+    /// assert_eq!(
+    ///     server.connection_string("my db"),
+    ///     "host=db.internal port=5433 user=app dbname='my db'"
+    /// );
+    /// # Ok::<(), fraiseql_tempdb::Error>(())
+    /// ```
     pub fn connection_string(&self, database: &str) -> String {
         let config = self.config(database);
         let mut parts = Vec::new();
         if let Some(host) = config.get_hosts().first() {
             parts.push(match host {
-                Host::Tcp(name) => format!("host={name}"),
-                Host::Unix(path) => format!("host={}", path.display()),
+                Host::Tcp(name) => param("host", name),
+                Host::Unix(path) => param("host", &path.to_string_lossy()),
             });
         }
         if let Some(port) = config.get_ports().first() {
             parts.push(format!("port={port}"));
         }
         if let Some(user) = config.get_user() {
-            parts.push(format!("user={user}"));
+            parts.push(param("user", user));
         }
         if let Some(password) = config.get_password() {
-            parts.push(format!("password={}", String::from_utf8_lossy(password)));
+            parts.push(param("password", &String::from_utf8_lossy(password)));
         }
-        parts.push(format!("dbname={database}"));
+        parts.push(param("dbname", database));
         parts.join(" ")
     }
 
@@ -124,4 +135,14 @@ impl Server {
     pub(crate) fn admin_database(&self) -> String {
         self.config.get_dbname().unwrap_or("postgres").to_owned()
     }
+}
+
+/// `key=value`, quoting the value libpq's way when it is empty or holds spaces, quotes or
+/// backslashes.
+fn param(key: &str, value: &str) -> String {
+    if !value.is_empty() && !value.contains([' ', '\'', '\\']) {
+        return format!("{key}={value}");
+    }
+    let escaped = value.replace('\\', "\\\\").replace('\'', "\\'");
+    format!("{key}='{escaped}'")
 }
