@@ -1,5 +1,5 @@
-//! GraphQL `execute` against the floor (raw tokio-postgres running the same SQL the fast path
-//! builds), on the blog fixture:
+//! GraphQL `execute` against juniper's executor and the floor (raw tokio-postgres running the
+//! same SQL the fast path builds), on the blog fixture:
 //! - Q1 one user by identifier (3 fields),
 //! - Q2 20 users filtered and ordered,
 //! - Q3 20 posts with author and comments with their author.
@@ -87,8 +87,6 @@ fn bench(c: &mut Criterion) {
     let variables = Variables::new();
     let mut group = c.benchmark_group("graphql");
     for (name, query) in QUERIES {
-        // The floor runs the statement the fast path sends (captured from the server's log of
-        // prepared statements would be ideal; here: the same SQL rebuilt by a plain query).
         let body = runtime.block_on(execute(&schema, query, None, &variables, &context));
         assert!(
             body.starts_with("{\"data\":{") && !body.contains("errors"),
@@ -106,22 +104,87 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
-    // The floor: PostgreSQL building the nested page for Q3, on a raw prepared statement.
-    let floor_sql = "SELECT json_build_object('posts', (SELECT COALESCE(json_agg(x.n ORDER BY x.rn), '[]'::json) FROM (SELECT json_build_object('title', t.data->'title', 'author', CASE WHEN jsonb_typeof(t.data->'author') = 'object' THEN json_build_object('name', t.data->'author'->'name') END, 'comments', CASE WHEN jsonb_typeof(t.data->'comments') = 'array' THEN (SELECT COALESCE(json_agg(CASE WHEN jsonb_typeof(e.v) = 'object' THEN json_build_object('content', e.v->'content', 'author', CASE WHEN jsonb_typeof(e.v->'author') = 'object' THEN json_build_object('name', e.v->'author'->'name') END) END ORDER BY e.i), '[]'::json) FROM jsonb_array_elements(t.data->'comments') WITH ORDINALITY AS e(v, i)) END) AS n, row_number() OVER (ORDER BY t.data->>'identifier') AS rn FROM tv_post AS t ORDER BY t.data->>'identifier' LIMIT 20) AS x))::text";
+    // The floor: raw tokio-postgres running the statement the fast path sends for Q3 (rebuilt
+    // here with fraiseql-sql), prepared, no transaction, no GraphQL.
+    let floor = q3_statement();
     let prepared = runtime
-        .block_on(client.prepare(floor_sql))
+        .block_on(client.prepare(floor.sql()))
         .expect("prepare");
-    group.bench_function("Q3 20 posts nested: floor (raw tokio-postgres)", |b| {
-        b.to_async(&runtime).iter(|| async {
-            client
-                .query_one(&prepared, &[])
-                .await
-                .unwrap()
-                .get::<_, String>(0)
-        })
-    });
+    group.bench_function(
+        "Q3 20 posts nested: floor (raw tokio-postgres, same SQL)",
+        |b| {
+            b.to_async(&runtime).iter(|| async {
+                client
+                    .query_one(&prepared, &floor.params_ref())
+                    .await
+                    .unwrap()
+                    .get::<_, String>(0)
+            })
+        },
+    );
+    group.bench_function(
+        "Q3 20 posts nested: Database::fetch_json (same SQL), with a tenant",
+        |b| {
+            b.to_async(&runtime).iter(|| async {
+                context
+                    .database()
+                    .fetch_json(context.request(), &floor)
+                    .await
+                    .unwrap()
+            })
+        },
+    );
+    let no_settings = RequestContext::new();
+    group.bench_function(
+        "Q3 20 posts nested: Database::fetch_json (same SQL), no settings",
+        |b| {
+            b.to_async(&runtime).iter(|| async {
+                context
+                    .database()
+                    .fetch_json(&no_settings, &floor)
+                    .await
+                    .unwrap()
+            })
+        },
+    );
     group.finish();
     drop(db);
+}
+
+/// The Q3 statement, as the GraphQL compiler renders it.
+fn q3_statement() -> fraiseql::sql::Statement {
+    use fraiseql::sql::{
+        Filter, JsonPath, Name, OrderBy, Projected, Projection, Relation, Root, ScalarKind,
+        Statement, Target,
+    };
+    let name = |s: &str| Name::new(s).unwrap();
+    let value = |s: &str| Projected::Value(JsonPath::parse(s).unwrap());
+    let author = || {
+        Projected::Object(
+            JsonPath::parse("author").unwrap(),
+            Projection::new().field(name("name"), value("name")),
+        )
+    };
+    let comment = Projection::new()
+        .field(name("content"), value("content"))
+        .field(name("author"), author());
+    let root = Root::List {
+        relation: Relation::new("tv_post").unwrap(),
+        filter: Filter::all(),
+        order: vec![OrderBy::asc(
+            Target::path("identifier", ScalarKind::Text).unwrap(),
+        )],
+        limit: Some(20),
+        offset: 0,
+        projection: Projection::new()
+            .field(name("title"), value("title"))
+            .field(name("author"), author())
+            .field(
+                name("comments"),
+                Projected::List(JsonPath::parse("comments").unwrap(), comment),
+            ),
+    };
+    Statement::select(&[(name("posts"), root)]).unwrap()
 }
 
 criterion_group!(benches, bench);

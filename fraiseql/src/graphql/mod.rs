@@ -38,6 +38,11 @@ impl Context {
     pub fn request(&self) -> &RequestContext {
         &self.request
     }
+
+    /// The database requests run on.
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
 }
 
 impl juniper::Context for Context {}
