@@ -2,6 +2,8 @@
 //! database results can be compared with answers that never went through our SQL.
 #![allow(dead_code)]
 
+use std::cmp::Ordering;
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use fraiseql_sql::{
     Filter, JsonPath, Kind, Name, Op, OrderBy, Projected, Projection, Relation, Root, ScalarKind,
@@ -37,11 +39,32 @@ pub const NAMES: &[&str] = &[
     "under_score",
     "mixedCase",
     "zeta",
+    "ÜNÏCÖDÉ",
+    "Zeta",
 ];
 
-/// Deterministic rows covering nulls, missing keys, unicode and LIKE metacharacters.
+/// Exact decimals as JSON strings (money is often stored so): trailing zeros, more digits than a
+/// `f64` holds, negative zero scale.
+pub const AMOUNTS: &[&str] = &[
+    "12.50",
+    "12.5",
+    "0.10",
+    "-3.000",
+    "99999999999999999.01",
+    "99999999999999999.02",
+    "100",
+    "-0.001",
+    "7",
+];
+
+/// The 40 deterministic rows most suites use.
 pub fn items() -> Vec<Item> {
-    (0..40u32)
+    items_n(40)
+}
+
+/// `count` deterministic rows covering nulls, missing keys, unicode and LIKE metacharacters.
+pub fn items_n(count: u32) -> Vec<Item> {
+    (0..count)
         .map(|i| {
             let mut doc = serde_json::Map::new();
             doc.insert("id".into(), json!(Uuid::from_u128(i as u128 + 1)));
@@ -72,6 +95,7 @@ pub fn items() -> Vec<Item> {
             );
             let body = ["the quick brown fox", "lazy dogs sleep", "rust and postgres", "quick rust"][i as usize % 4];
             put("body", json!(body), 14);
+            put("amount", json!(AMOUNTS[i as usize % AMOUNTS.len()]), 15);
             Item {
                 id: Uuid::from_u128(i as u128 + 1),
                 tags: (0..i % 4).map(|j| format!("t{}", (i * 3 + j) % 5)).collect(),
@@ -92,12 +116,16 @@ CREATE TABLE canary (x int);
 INSERT INTO canary VALUES (42);
 ";
 
-/// A fresh database holding the fixture.
+/// A fresh database holding the 40-row fixture.
 pub async fn fixture_db() -> (TestDb, Client, Vec<Item>) {
+    fixture_db_with(items()).await
+}
+
+/// A fresh database holding `items`, inserted through bind parameters.
+pub async fn fixture_db_with(items: Vec<Item>) -> (TestDb, Client, Vec<Item>) {
     let db = TestDb::new().await.expect("a test database");
     db.execute_script(SCHEMA).await.expect("schema");
     let client = db.connect().await.expect("connection");
-    let items = items();
     for item in &items {
         client
             .execute(
@@ -193,6 +221,7 @@ fn walk<'a>(doc: &'a Json, path: &JsonPath) -> Option<&'a Json> {
 pub enum Scalar {
     Bool(bool),
     Num(f64),
+    Dec(Decimal),
     Text(String),
     Uuid(Uuid),
     Date(NaiveDate),
@@ -211,9 +240,10 @@ pub fn scalar(kind: ScalarKind, json: &Json) -> Option<Scalar> {
     let text = json_text(json)?;
     Some(match kind {
         ScalarKind::Bool => Scalar::Bool(json.as_bool().unwrap()),
-        ScalarKind::Int | ScalarKind::BigInt | ScalarKind::Float | ScalarKind::Numeric => {
+        ScalarKind::Int | ScalarKind::BigInt | ScalarKind::Float => {
             Scalar::Num(text.parse().unwrap())
         }
+        ScalarKind::Numeric => Scalar::Dec(Decimal::parse(&text)),
         ScalarKind::Text => Scalar::Text(text),
         ScalarKind::Uuid => Scalar::Uuid(text.parse().unwrap()),
         ScalarKind::Date => Scalar::Date(text.parse().unwrap()),
@@ -228,10 +258,14 @@ pub fn scalar(kind: ScalarKind, json: &Json) -> Option<Scalar> {
 
 fn value_scalar(kind: ScalarKind, value: &Value) -> Scalar {
     match value {
+        Value::Int(i) if kind == ScalarKind::Numeric => Scalar::Dec(Decimal::parse(&i.to_string())),
+        Value::Float(f) if kind == ScalarKind::Numeric => {
+            Scalar::Dec(Decimal::parse(&f.to_string()))
+        }
+        Value::Text(s) if kind == ScalarKind::Numeric => Scalar::Dec(Decimal::parse(s)),
         Value::Bool(b) => Scalar::Bool(*b),
         Value::Int(i) => Scalar::Num(*i as f64),
         Value::Float(f) => Scalar::Num(*f),
-        Value::Text(s) if kind == ScalarKind::Numeric => Scalar::Num(s.parse().unwrap()),
         Value::Text(s) if kind == ScalarKind::Uuid => Scalar::Uuid(s.parse().unwrap()),
         Value::Text(s) if kind == ScalarKind::Date => Scalar::Date(s.parse().unwrap()),
         Value::Text(s) if kind == ScalarKind::Timestamp => {
@@ -244,6 +278,93 @@ fn value_scalar(kind: ScalarKind, value: &Value) -> Scalar {
         Value::Json(_) => unreachable!("JSON values only meet JSON targets"),
     }
 }
+
+/// An exact decimal, `0.d1d2d3… × 10^exp` with no leading or trailing zero digit (zero: no
+/// digits), compared exactly as `numeric` compares (`12.50` = `12.5`), whatever a `f64` can hold.
+#[derive(Debug, Clone)]
+pub struct Decimal {
+    negative: bool,
+    digits: Vec<u8>,
+    exp: i64,
+}
+
+impl Decimal {
+    /// Parses `[+-]digits[.digits][e[+-]digits]`; panics on anything else (fixture input only).
+    pub fn parse(text: &str) -> Self {
+        let (negative, rest) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text.strip_prefix('+').unwrap_or(text)),
+        };
+        let (mantissa, e) = match rest.split_once(['e', 'E']) {
+            Some((m, e)) => (m, e.parse::<i64>().unwrap()),
+            None => (rest, 0),
+        };
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        assert!(
+            (int.len() + frac.len()) > 0
+                && int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()),
+            "not a decimal: {text:?}"
+        );
+        let mut digits: Vec<u8> = int.bytes().chain(frac.bytes()).map(|b| b - b'0').collect();
+        let mut exp = int.len() as i64 + e;
+        let leading = digits.iter().take_while(|&&d| d == 0).count();
+        digits.drain(..leading);
+        exp -= leading as i64;
+        while digits.last() == Some(&0) {
+            digits.pop();
+        }
+        if digits.is_empty() {
+            return Self {
+                negative: false,
+                digits,
+                exp: 0,
+            };
+        }
+        Self {
+            negative,
+            digits,
+            exp,
+        }
+    }
+
+    fn signum(&self) -> i8 {
+        match (self.digits.is_empty(), self.negative) {
+            (true, _) => 0,
+            (false, true) => -1,
+            (false, false) => 1,
+        }
+    }
+}
+
+impl Ord for Decimal {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.signum().cmp(&other.signum()).then_with(|| {
+            let magnitude = self
+                .exp
+                .cmp(&other.exp)
+                .then_with(|| self.digits.cmp(&other.digits));
+            match self.signum() {
+                0 => Ordering::Equal,
+                1 => magnitude,
+                _ => magnitude.reverse(),
+            }
+        })
+    }
+}
+
+impl PartialOrd for Decimal {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Decimal {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Decimal {}
 
 /// SQL `LIKE` over characters: `%` any run, `_` one character, `\` escapes.
 pub fn like(text: &str, pattern: &str) -> bool {
