@@ -450,6 +450,7 @@ fn comparison_cases() -> Vec<(String, Filter)> {
         ("meta.k", path("meta.k", Int)),
         ("big", path("big", BigInt)),
         ("f", path("f", Float)),
+        ("ratio", path("ratio", Float)),
         ("f as numeric", path("f", Numeric)),
         ("price", path("price", Numeric)),
         ("amount", path("amount", Numeric)),

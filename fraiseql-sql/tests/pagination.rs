@@ -11,7 +11,9 @@ use fraiseql_sql::{
     OrderBy, Page, PageInfoField, Relation, Root, ScalarKind, Source, Statement, Target,
 };
 use serde_json::Value as Json;
-use support::{Item, Scalar, fixture_db, id_projection, relation, scalar};
+use support::{
+    Item, Scalar, fixture_db, fixture_db_with, id_projection, items_n, relation, scalar,
+};
 use tokio_postgres::Client;
 use uuid::Uuid;
 
@@ -156,6 +158,7 @@ fn orderings() -> Vec<(&'static str, Vec<OrderBy>)> {
     let name = || Target::path("name", ScalarKind::Text).unwrap();
     let f = || Target::path("f", ScalarKind::Float).unwrap();
     let day = || Target::path("day", ScalarKind::Date).unwrap();
+    let path = |p: &str, kind| Target::path(p, kind).unwrap();
     vec![
         ("none (id only)", vec![]),
         ("int asc", vec![OrderBy::asc(n())]),
@@ -177,12 +180,43 @@ fn orderings() -> Vec<(&'static str, Vec<OrderBy>)> {
             "date desc, text asc",
             vec![OrderBy::desc(day()), OrderBy::asc(name())],
         ),
+        ("text asc", vec![OrderBy::asc(name())]),
+        (
+            "numeric (decimal text) asc nulls first",
+            vec![OrderBy::asc(path("amount", ScalarKind::Numeric)).nulls_first()],
+        ),
+        (
+            "timestamp desc",
+            vec![OrderBy::desc(path("at", ScalarKind::Timestamp))],
+        ),
+        (
+            "bool desc nulls last, bigint asc, uuid desc",
+            vec![
+                OrderBy::desc(path("ok", ScalarKind::Bool)).nulls_last(),
+                OrderBy::asc(path("big", ScalarKind::BigInt)),
+                OrderBy::desc(path("uid", ScalarKind::Uuid)),
+            ],
+        ),
+        (
+            "float with 17 significant digits desc",
+            vec![OrderBy::desc(path("ratio", ScalarKind::Float))],
+        ),
+        (
+            "nested int asc, float desc",
+            vec![
+                OrderBy::asc(path("meta.k", ScalarKind::Int)),
+                OrderBy::desc(f()),
+            ],
+        ),
     ]
 }
 
+/// Rows in the pagination fixture: not a multiple of the page size 5, a multiple of 19.
+const ROWS: u32 = 57;
+
 #[tokio::test]
 async fn connections_walk_forwards_and_backwards_without_loss() {
-    let (_db, client, items) = fixture_db().await;
+    let (_db, client, items) = fixture_db_with(items_n(ROWS)).await;
     let key = CursorKey::new(b"test key");
     let filters = [
         ("all rows", Filter::all()),
@@ -194,77 +228,116 @@ async fn connections_walk_forwards_and_backwards_without_loss() {
             ),
         ),
     ];
+    let mut walks = 0;
     for (filter_label, filter) in &filters {
         for (order_label, order) in orderings() {
-            let label = format!("{filter_label} / {order_label}");
             let expected = expected_order(&items, filter, &order);
-            assert!(expected.len() > 10, "{label}");
-
-            // Forwards, 5 at a time.
-            let mut seen = Vec::new();
-            let mut after = None;
-            loop {
-                let page = fetch(
-                    &client,
-                    &connection(&order, filter, forward(5, after.clone()), &key),
-                )
-                .await
-                .unwrap();
-                assert_eq!(page.total, expected.len() as i64, "{label}: totalCount");
-                assert_eq!(
-                    page.has_previous,
-                    after.is_some(),
-                    "{label}: hasPreviousPage forwards"
-                );
-                assert_eq!(
-                    page.start.as_ref(),
-                    page.cursors.first(),
-                    "{label}: startCursor"
-                );
-                assert_eq!(page.end.as_ref(), page.cursors.last(), "{label}: endCursor");
-                seen.extend(page.ids.iter().copied());
-                assert_eq!(
-                    page.has_next,
-                    seen.len() < expected.len(),
-                    "{label}: hasNextPage after {} rows",
-                    seen.len()
-                );
-                if !page.has_next {
-                    break;
-                }
-                after = page.end;
+            assert!(expected.len() > 40, "{filter_label} / {order_label}");
+            for size in [5, 19] {
+                let label = format!("{filter_label} / {order_label} / pages of {size}");
+                walk(&client, &key, filter, &order, size, &expected, &label).await;
+                walks += 1;
             }
-            assert_eq!(seen, expected, "{label}: forwards");
-
-            // Backwards, 5 at a time, from the end.
-            let mut seen_backwards: Vec<Uuid> = Vec::new();
-            let mut before = None;
-            loop {
-                let page = fetch(
-                    &client,
-                    &connection(&order, filter, backward(5, before.clone()), &key),
-                )
-                .await
-                .unwrap();
-                assert_eq!(
-                    page.has_next,
-                    before.is_some(),
-                    "{label}: hasNextPage backwards"
-                );
-                seen_backwards.splice(0..0, page.ids.iter().copied());
-                assert_eq!(
-                    page.has_previous,
-                    seen_backwards.len() < expected.len(),
-                    "{label}: hasPreviousPage backwards"
-                );
-                if !page.has_previous {
-                    break;
-                }
-                before = page.start;
-            }
-            assert_eq!(seen_backwards, expected, "{label}: backwards");
         }
     }
+    assert_eq!(walks, 2 * 2 * orderings().len());
+}
+
+/// Walks the whole connection forwards then backwards, `size` rows a page, checking every page.
+async fn walk(
+    client: &Client,
+    key: &CursorKey,
+    filter: &Filter,
+    order: &[OrderBy],
+    size: u32,
+    expected: &[Uuid],
+    label: &str,
+) {
+    // Forwards.
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = fetch(
+            client,
+            &connection(order, filter, forward(size, after.clone()), key),
+        )
+        .await
+        .unwrap();
+        assert_eq!(page.total, expected.len() as i64, "{label}: totalCount");
+        assert_eq!(
+            page.has_previous,
+            after.is_some(),
+            "{label}: hasPreviousPage forwards after {} rows",
+            seen.len()
+        );
+        assert_eq!(
+            page.start.as_ref(),
+            page.cursors.first(),
+            "{label}: startCursor"
+        );
+        assert_eq!(page.end.as_ref(), page.cursors.last(), "{label}: endCursor");
+        let want = &expected[seen.len()..(seen.len() + size as usize).min(expected.len())];
+        assert_eq!(page.ids, want, "{label}: page after {} rows", seen.len());
+        seen.extend(page.ids.iter().copied());
+        assert_eq!(
+            page.has_next,
+            seen.len() < expected.len(),
+            "{label}: hasNextPage after {} rows",
+            seen.len()
+        );
+        if !page.has_next {
+            break;
+        }
+        after = page.end;
+    }
+    assert_eq!(seen, expected, "{label}: forwards");
+
+    // Backwards, from the end.
+    let mut seen_backwards: Vec<Uuid> = Vec::new();
+    let mut before = None;
+    loop {
+        let page = fetch(
+            client,
+            &connection(order, filter, backward(size, before.clone()), key),
+        )
+        .await
+        .unwrap();
+        assert_eq!(page.total, expected.len() as i64, "{label}: totalCount");
+        assert_eq!(
+            page.has_next,
+            before.is_some(),
+            "{label}: hasNextPage backwards"
+        );
+        assert_eq!(
+            page.start.as_ref(),
+            page.cursors.first(),
+            "{label}: startCursor backwards"
+        );
+        assert_eq!(
+            page.end.as_ref(),
+            page.cursors.last(),
+            "{label}: endCursor backwards"
+        );
+        let remaining = expected.len() - seen_backwards.len();
+        let want = &expected[remaining.saturating_sub(size as usize)..remaining];
+        assert_eq!(
+            page.ids,
+            want,
+            "{label}: page before the last {} rows",
+            seen_backwards.len()
+        );
+        seen_backwards.splice(0..0, page.ids.iter().copied());
+        assert_eq!(
+            page.has_previous,
+            seen_backwards.len() < expected.len(),
+            "{label}: hasPreviousPage backwards"
+        );
+        if !page.has_previous {
+            break;
+        }
+        before = page.start;
+    }
+    assert_eq!(seen_backwards, expected, "{label}: backwards");
 }
 
 #[tokio::test]
@@ -302,7 +375,44 @@ async fn cursors_mix_directions_and_edge_cases() {
     )
     .await
     .unwrap();
-    assert!(zero.ids.is_empty() && zero.has_next && zero.start.is_none());
+    assert!(zero.ids.is_empty() && zero.has_next && zero.start.is_none() && zero.end.is_none());
+    assert!(!zero.has_previous && zero.total == expected.len() as i64);
+
+    // last: 0 likewise, backwards: rows exist before, none after.
+    let zero_back = fetch(
+        &client,
+        &connection(&order, &Filter::all(), backward(0, None), &key),
+    )
+    .await
+    .unwrap();
+    assert!(zero_back.ids.is_empty() && zero_back.has_previous && !zero_back.has_next);
+
+    // Before the first row: an empty page with a next page and no previous one.
+    let before_first = fetch(
+        &client,
+        &connection(
+            &order,
+            &Filter::all(),
+            backward(5, Some(first.cursors[0].clone())),
+            &key,
+        ),
+    )
+    .await
+    .unwrap();
+    assert!(
+        before_first.ids.is_empty() && before_first.has_next && !before_first.has_previous,
+        "before the first row"
+    );
+
+    // A page larger than the relation holds it all.
+    let everything = fetch(
+        &client,
+        &connection(&order, &Filter::all(), forward(1000, None), &key),
+    )
+    .await
+    .unwrap();
+    assert_eq!(everything.ids, expected);
+    assert!(!everything.has_next && !everything.has_previous);
 
     // An empty result.
     let nothing = Filter::cond(

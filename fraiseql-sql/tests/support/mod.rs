@@ -96,6 +96,8 @@ pub fn items_n(count: u32) -> Vec<Item> {
             let body = ["the quick brown fox", "lazy dogs sleep", "rust and postgres", "quick rust"][i as usize % 4];
             put("body", json!(body), 14);
             put("amount", json!(AMOUNTS[i as usize % AMOUNTS.len()]), 15);
+            // Floats whose shortest text needs all 17 digits (cursors carry them as text).
+            put("ratio", json!(((i % 13) as f64) / 7.0 + 0.1), 16);
             Item {
                 id: Uuid::from_u128(i as u128 + 1),
                 tags: (0..i % 4).map(|j| format!("t{}", (i * 3 + j) % 5)).collect(),
