@@ -8,7 +8,7 @@ use fraiseql_sql::{
     Target,
 };
 use serde_json::{Value as Json, json};
-use support::{fixture_db, relation};
+use support::{Ordered, fixture_db, relation};
 
 fn name(n: &str) -> Name {
     Name::new(n).unwrap()
@@ -18,26 +18,21 @@ fn value(p: &str) -> Projected {
     Projected::Value(JsonPath::parse(p).unwrap())
 }
 
-/// The object keys of a JSON object text, in the order they are written.
-fn keys_in_order(text: &str) -> Vec<String> {
-    let mut keys = Vec::new();
-    let value: serde_json::Map<String, Json> = serde_json::from_str(text).unwrap();
-    let mut position = 0;
-    let mut found: Vec<(usize, String)> = value
-        .keys()
-        .map(|k| {
-            let needle = format!("\"{k}\" :");
-            (text.find(&needle).unwrap_or(usize::MAX), k.clone())
-        })
-        .collect();
-    found.sort();
-    for (at, key) in found {
-        assert!(at != usize::MAX && at >= position);
-        position = at;
-        keys.push(key);
-    }
-    keys
+/// The JSON at `path` in `doc` (JSON null when absent), keys order-free: scalars and arrays only.
+fn at(doc: &Json, path: &str) -> Ordered {
+    let value = path
+        .split('.')
+        .try_fold(doc, |v, k| v.get(k))
+        .unwrap_or(&Json::Null);
+    assert!(!value.is_object(), "{path}: compare objects field by field");
+    Ordered::from_json(value)
 }
+
+fn text(s: &str) -> Ordered {
+    Ordered::Scalar(json!(s))
+}
+
+const NULL: Ordered = Ordered::Scalar(Json::Null);
 
 async fn one(client: &tokio_postgres::Client, n: u128, projection: Projection) -> String {
     let statement = Statement::value(&Root::One {
@@ -58,7 +53,26 @@ async fn one(client: &tokio_postgres::Client, n: u128, projection: Projection) -
 
 #[tokio::test]
 async fn nested_objects_lists_nulls_aliases_and_typename() {
-    let (_db, client, items) = fixture_db().await;
+    let (_db, client, mut items) = fixture_db().await;
+    // One more row whose list mixes objects with a number, a null, a string and an array.
+    let mixed = support::Item {
+        id: uuid::Uuid::from_u128(1000),
+        tags: vec![],
+        doc: json!({
+            "name": "mixed",
+            "meta": {"color": "red"},
+            "children": [{"k": "first", "v": 1}, 1, null, "s", [], {"v": 2}, {"k": "last"}],
+        }),
+    };
+    client
+        .execute(
+            "INSERT INTO tv_item (id, tags, data) VALUES ($1, $2, $3)",
+            &[&mixed.id, &mixed.tags, &mixed.doc],
+        )
+        .await
+        .unwrap();
+    items.push(mixed);
+
     let child = Projection::new()
         .field(name("value"), value("v"))
         .field(name("key"), value("k"))
@@ -73,20 +87,30 @@ async fn nested_objects_lists_nulls_aliases_and_typename() {
             Projected::Object(
                 JsonPath::parse("meta").unwrap(),
                 Projection::new()
-                    .field(name("color"), value("color"))
                     .field(
                         name("deep"),
                         Projected::Object(
                             JsonPath::parse("deep").unwrap(),
                             Projection::new().field(name("x"), value("x")),
                         ),
-                    ),
+                    )
+                    .field(name("color"), value("color")),
+            ),
+        )
+        .field(
+            name("metaAgain"),
+            Projected::Object(
+                JsonPath::parse("meta").unwrap(),
+                Projection::new()
+                    .field(name("k"), value("k"))
+                    .field(name("__typename"), Projected::Typename(name("Meta"))),
             ),
         )
         .field(
             name("kids"),
             Projected::List(JsonPath::parse("children").unwrap(), child.clone()),
         )
+        .field(name("labels"), value("labels"))
         .field(
             name("notAnObject"),
             Projected::Object(
@@ -99,47 +123,80 @@ async fn nested_objects_lists_nulls_aliases_and_typename() {
             Projected::List(JsonPath::parse("name").unwrap(), child),
         )
         .field(name("missing"), value("nope.nothing"))
-        .field(name("tags"), Projected::Column(Ident::new("tags").unwrap()));
+        .field(name("tags"), Projected::Column(Ident::new("tags").unwrap()))
+        .field(
+            name("empty"),
+            Projected::Object(JsonPath::parse("meta").unwrap(), Projection::new()),
+        );
+    let mut saw = [0; 3];
     for item in &items {
         let n = item.id.as_u128();
-        let text = one(&client, n, projection.clone()).await;
-        assert_eq!(
-            keys_in_order(&text),
-            [
-                "__typename",
-                "label",
-                "again",
-                "deepX",
-                "meta",
-                "kids",
-                "notAnObject",
-                "notAList",
-                "missing",
-                "tags"
-            ],
-            "keys follow the projection, not jsonb's order"
-        );
-        let got: Json = serde_json::from_str(&text).unwrap();
+        let got = Ordered::parse(&one(&client, n, projection.clone()).await);
         let doc = &item.doc;
-        let name_value = doc.get("name").cloned().unwrap_or(Json::Null);
         let meta = doc.get("meta").filter(|m| m.is_object());
-        let expected = json!({
-            "__typename": "Item",
-            "label": name_value,
-            "again": name_value,
-            "deepX": meta.map_or(Json::Null, |m| m["deep"]["x"].clone()),
-            "meta": meta.map_or(Json::Null, |m| json!({"color": m["color"], "deep": {"x": m["deep"]["x"]}})),
-            "kids": match doc.get("children") {
-                Some(Json::Array(kids)) => Json::Array(kids.iter().map(|k| json!({"value": k["v"], "key": k["k"], "__typename": "Child"})).collect()),
-                _ => Json::Null,
-            },
-            "notAnObject": Json::Null,
-            "notAList": Json::Null,
-            "missing": Json::Null,
-            "tags": item.tags,
-        });
-        assert_eq!(got, expected, "item {n}");
+        let kids = match doc.get("children") {
+            Some(Json::Array(kids)) => {
+                saw[0] += usize::from(!kids.is_empty());
+                Ordered::Array(
+                    kids.iter()
+                        .map(|k| match k {
+                            Json::Object(_) => Ordered::object([
+                                ("value", at(k, "v")),
+                                ("key", at(k, "k")),
+                                ("__typename", text("Child")),
+                            ]),
+                            _ => NULL,
+                        })
+                        .collect(),
+                )
+            }
+            _ => NULL,
+        };
+        saw[1] += usize::from(meta.is_none());
+        saw[2] += usize::from(meta.is_some_and(|m| m.get("deep").is_none()));
+        let expected = Ordered::object([
+            ("__typename", text("Item")),
+            ("label", at(doc, "name")),
+            ("again", at(doc, "name")),
+            ("deepX", at(doc, "meta.deep.x")),
+            (
+                "meta",
+                meta.map_or(NULL, |m| {
+                    Ordered::object([
+                        (
+                            "deep",
+                            match m.get("deep") {
+                                Some(d) if d.is_object() => Ordered::object([("x", at(d, "x"))]),
+                                _ => NULL,
+                            },
+                        ),
+                        ("color", at(m, "color")),
+                    ])
+                }),
+            ),
+            (
+                "metaAgain",
+                meta.map_or(NULL, |m| {
+                    Ordered::object([("k", at(m, "k")), ("__typename", text("Meta"))])
+                }),
+            ),
+            ("kids", kids),
+            ("labels", at(doc, "labels")),
+            ("notAnObject", NULL),
+            ("notAList", NULL),
+            ("missing", NULL),
+            ("tags", Ordered::from_json(&json!(item.tags))),
+            ("empty", meta.map_or(NULL, |_| Ordered::Object(vec![]))),
+        ]);
+        assert_eq!(
+            got, expected,
+            "item {n}: values and key order follow the projection"
+        );
     }
+    assert!(
+        saw.iter().all(|&s| s > 0),
+        "the fixture covers lists, null objects and missing sub-objects: {saw:?}"
+    );
     // A key that matches no row yields JSON null, not an error.
     assert_eq!(
         one(
@@ -152,33 +209,90 @@ async fn nested_objects_lists_nulls_aliases_and_typename() {
     );
 }
 
+/// More pairs than one `json_build_object` call takes (50), at the root, in a nested object and
+/// in each element of a list: all present, in order, with their values.
 #[tokio::test]
 async fn more_than_a_hundred_keys() {
-    let (_db, client, _items) = fixture_db().await;
-    for count in [49, 50, 51, 60, 100, 101, 150, 230] {
-        let projection = (0..count).fold(Projection::new(), |p, i| {
-            let source = ["name", "n", "f", "ok", "day"][i % 5];
-            p.field(name(&format!("f{i}")), value(source))
-        });
-        let text = one(&client, 2, projection).await;
-        let keys = keys_in_order(&text);
-        assert_eq!(keys.len(), count);
-        assert!(
-            keys.iter().enumerate().all(|(i, k)| *k == format!("f{i}")),
-            "{count} keys in order"
-        );
+    let (_db, client, items) = fixture_db().await;
+    // A row with a sub-object and a list of at least two objects.
+    let item = items
+        .iter()
+        .find(|i| {
+            i.doc.get("meta").is_some_and(Json::is_object)
+                && i.doc
+                    .get("children")
+                    .and_then(Json::as_array)
+                    .is_some_and(|kids| kids.len() >= 2)
+        })
+        .unwrap();
+    let doc = &item.doc;
+    let sources = ["name", "n", "f", "ok", "day", "amount"];
+    let wide = |count: usize, sources: &[&str]| {
+        (0..count).fold(Projection::new(), |p, i| {
+            p.field(name(&format!("f{i}")), value(sources[i % sources.len()]))
+        })
+    };
+    let expected_wide = |count: usize, sources: &[&str], doc: &Json| {
+        Ordered::Object(
+            (0..count)
+                .map(|i| (format!("f{i}"), at(doc, sources[i % sources.len()])))
+                .collect(),
+        )
+    };
+    for count in [1, 49, 50, 51, 60, 99, 100, 101, 150, 230] {
+        let got = Ordered::parse(&one(&client, item.id.as_u128(), wide(count, &sources)).await);
+        assert_eq!(got, expected_wide(count, &sources, doc), "{count} keys");
+
+        let nested = Projection::new()
+            .field(name("before"), value("name"))
+            .field(
+                name("meta"),
+                Projected::Object(
+                    JsonPath::parse("meta").unwrap(),
+                    wide(count, &["color", "k"]),
+                ),
+            )
+            .field(
+                name("kids"),
+                Projected::List(
+                    JsonPath::parse("children").unwrap(),
+                    wide(count, &["k", "v"]),
+                ),
+            )
+            .field(name("after"), value("n"));
+        let got = Ordered::parse(&one(&client, item.id.as_u128(), nested).await);
+        let kids = doc["children"].as_array().unwrap();
+        assert!(kids.len() >= 2, "the row has a list to project");
+        let expected = Ordered::object([
+            ("before", at(doc, "name")),
+            ("meta", expected_wide(count, &["color", "k"], &doc["meta"])),
+            (
+                "kids",
+                Ordered::Array(
+                    kids.iter()
+                        .map(|k| expected_wide(count, &["k", "v"], k))
+                        .collect(),
+                ),
+            ),
+            ("after", at(doc, "n")),
+        ]);
+        assert_eq!(got, expected, "{count} keys nested and in list elements");
     }
-    // 120 root fields in one statement.
+
+    // 120 root fields in one statement, in order, each the count the evaluator expects.
+    let filter = |i: i64| {
+        Filter::cond(
+            Target::path("n", ScalarKind::Int).unwrap(),
+            Op::Gt((i % 20 - 10).into()),
+        )
+    };
     let roots: Vec<(Name, Root)> = (0..120)
         .map(|i| {
             (
                 name(&format!("r{i}")),
                 Root::Count {
                     relation: relation(),
-                    filter: Filter::cond(
-                        Target::path("n", ScalarKind::Int).unwrap(),
-                        Op::Gt((i % 20 - 10).into()),
-                    ),
+                    filter: filter(i),
                 },
             )
         })
@@ -189,10 +303,15 @@ async fn more_than_a_hundred_keys() {
         .await
         .unwrap()
         .get(0);
-    let keys = keys_in_order(&text);
-    assert_eq!(keys.len(), 120);
-    let json: Json = serde_json::from_str(&text).unwrap();
-    assert!(json["r0"].as_i64().unwrap() > json["r19"].as_i64().unwrap());
+    let expected = Ordered::Object(
+        (0..120)
+            .map(|i| {
+                let count = support::expected_ids(&items, &filter(i)).len();
+                (format!("r{i}"), Ordered::Scalar(json!(count)))
+            })
+            .collect(),
+    );
+    assert_eq!(Ordered::parse(&text), expected, "120 root fields");
 }
 
 #[test]

@@ -511,3 +511,135 @@ fn cond(target: &Target, op: &Op, item: &Item, doc: &Json, row: bool) -> bool {
         Kind::TsVector => panic!("full text is checked against fixed expectations"),
     }
 }
+
+/// A JSON value that keeps object keys in the order they were written (serde_json's map sorts
+/// them here), so tests can check that output follows the projection order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ordered {
+    /// `null`, a boolean, a number or a string.
+    Scalar(Json),
+    /// An array, in order.
+    Array(Vec<Ordered>),
+    /// An object's pairs, in written order.
+    Object(Vec<(String, Ordered)>),
+}
+
+impl Ordered {
+    /// Parses JSON text, keeping key order; panics on malformed text or trailing garbage.
+    pub fn parse(text: &str) -> Self {
+        let mut at = 0;
+        let value = Self::value(text.as_bytes(), text, &mut at);
+        skip_space(text.as_bytes(), &mut at);
+        assert_eq!(at, text.len(), "trailing text after JSON: {text}");
+        value
+    }
+
+    /// A scalar or array (objects come out with serde_json's sorted keys: avoid them).
+    pub fn from_json(json: &Json) -> Self {
+        match json {
+            Json::Array(items) => Ordered::Array(items.iter().map(Self::from_json).collect()),
+            Json::Object(map) => Ordered::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), Self::from_json(v)))
+                    .collect(),
+            ),
+            scalar => Ordered::Scalar(scalar.clone()),
+        }
+    }
+
+    /// An object from pairs in the given order.
+    pub fn object<'a>(pairs: impl IntoIterator<Item = (&'a str, Ordered)>) -> Self {
+        Ordered::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    }
+
+    /// The keys of an object, in order.
+    pub fn keys(&self) -> Vec<&str> {
+        match self {
+            Ordered::Object(pairs) => pairs.iter().map(|(k, _)| k.as_str()).collect(),
+            other => panic!("not an object: {other:?}"),
+        }
+    }
+
+    /// The value under `key` of an object.
+    pub fn get(&self, key: &str) -> &Ordered {
+        match self {
+            Ordered::Object(pairs) => {
+                &pairs
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .unwrap_or_else(|| panic!("no key {key:?}"))
+                    .1
+            }
+            other => panic!("not an object: {other:?}"),
+        }
+    }
+
+    fn value(bytes: &[u8], text: &str, at: &mut usize) -> Self {
+        skip_space(bytes, at);
+        match bytes[*at] {
+            b'{' => {
+                *at += 1;
+                let mut pairs = Vec::new();
+                loop {
+                    skip_space(bytes, at);
+                    if bytes[*at] == b'}' {
+                        *at += 1;
+                        return Ordered::Object(pairs);
+                    }
+                    if !pairs.is_empty() {
+                        assert_eq!(bytes[*at], b',', "expected , at {at} in {text}");
+                        *at += 1;
+                        skip_space(bytes, at);
+                    }
+                    let key = string(bytes, text, at);
+                    skip_space(bytes, at);
+                    assert_eq!(bytes[*at], b':', "expected : at {at} in {text}");
+                    *at += 1;
+                    pairs.push((key, Self::value(bytes, text, at)));
+                }
+            }
+            b'[' => {
+                *at += 1;
+                let mut items = Vec::new();
+                loop {
+                    skip_space(bytes, at);
+                    if bytes[*at] == b']' {
+                        *at += 1;
+                        return Ordered::Array(items);
+                    }
+                    if !items.is_empty() {
+                        assert_eq!(bytes[*at], b',', "expected , at {at} in {text}");
+                        *at += 1;
+                    }
+                    items.push(Self::value(bytes, text, at));
+                }
+            }
+            b'"' => Ordered::Scalar(Json::String(string(bytes, text, at))),
+            _ => {
+                let start = *at;
+                while *at < bytes.len() && !b",]} \n\t\r".contains(&bytes[*at]) {
+                    *at += 1;
+                }
+                Ordered::Scalar(serde_json::from_str(&text[start..*at]).unwrap())
+            }
+        }
+    }
+}
+
+fn skip_space(bytes: &[u8], at: &mut usize) {
+    while *at < bytes.len() && bytes[*at].is_ascii_whitespace() {
+        *at += 1;
+    }
+}
+
+/// A JSON string starting at `at` (escapes decoded by serde_json).
+fn string(bytes: &[u8], text: &str, at: &mut usize) -> String {
+    assert_eq!(bytes[*at], b'"', "expected a string at {at} in {text}");
+    let start = *at;
+    *at += 1;
+    while bytes[*at] != b'"' {
+        *at += if bytes[*at] == b'\\' { 2 } else { 1 };
+    }
+    *at += 1;
+    serde_json::from_str(&text[start..*at]).unwrap()
+}
