@@ -89,13 +89,22 @@ impl Value {
             (ScalarKind::Uuid, Value::Text(s)) => {
                 Param::Uuid(Uuid::parse_str(s).map_err(|_| mismatch("not a UUID"))?)
             }
-            (ScalarKind::Date, Value::Date(d)) => Param::Date(*d),
-            (ScalarKind::Date, Value::Text(s)) => Param::Date(
-                NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map_err(|_| mismatch("not a date (YYYY-MM-DD)"))?,
-            ),
-            (ScalarKind::Timestamp, Value::Timestamp(t)) => Param::TimestampTz(*t),
+            (ScalarKind::Date, Value::Date(d)) => {
+                in_pg_range(*d, mismatch)?;
+                Param::Date(*d)
+            }
+            (ScalarKind::Date, Value::Text(s)) => {
+                let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_err(|_| mismatch("not a date (YYYY-MM-DD)"))?;
+                in_pg_range(d, mismatch)?;
+                Param::Date(d)
+            }
+            (ScalarKind::Timestamp, Value::Timestamp(t)) => {
+                in_pg_range(t.date_naive(), mismatch)?;
+                Param::TimestampTz(*t)
+            }
             (ScalarKind::Timestamp, Value::Text(s)) => Param::TimestampTz(
+                // RFC 3339 years have four digits: always within PostgreSQL's range.
                 DateTime::parse_from_rfc3339(s)
                     .map_err(|_| mismatch("not an RFC 3339 timestamp"))?
                     .with_timezone(&Utc),
@@ -133,6 +142,23 @@ impl Value {
     }
 }
 
+/// The first day PostgreSQL's `date` and `timestamptz` hold: Julian day 0, 4713-11-24 BC
+/// (year -4713 in chrono's proleptic Gregorian calendar). Their last days lie beyond chrono's.
+fn pg_first_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(-4713, 11, 24).expect("a valid date")
+}
+
+/// Rejects a day before [`pg_first_day`], which PostgreSQL refuses as out of range.
+fn in_pg_range(day: NaiveDate, mismatch: impl Fn(&str) -> Error) -> Result<()> {
+    if day < pg_first_day() {
+        Err(mismatch(
+            "before 4713-11-24 BC, the first day PostgreSQL holds",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Rejects text PostgreSQL cannot hold.
 pub(crate) fn checked_text(s: &str) -> Result<&str> {
     if s.contains('\0') {
@@ -160,18 +186,46 @@ pub(crate) fn checked_json(json: serde_json::Value) -> Result<serde_json::Value>
 }
 
 /// `[+-]digits[.digits][e[+-]digits]`: what `numeric` input accepts, minus NaN/Infinity.
+///
+/// Within `numeric`'s range too: at most 131,072 digits before the decimal point and 16,383
+/// after it (its display scale), counted after applying the exponent, as PostgreSQL does;
+/// beyond them the cast fails in the database ("value overflows numeric format").
 fn is_decimal(s: &str) -> bool {
+    /// Most significant digit position (10^x) a `numeric` holds: base-10000 weight 32767.
+    const MAX_DECIMAL_WEIGHT: i64 = 131_071;
+    /// `NUMERIC_DSCALE_MAX`.
+    const MAX_SCALE: i64 = 16_383;
     let s = s.strip_prefix(['+', '-']).unwrap_or(s);
     let (mantissa, exponent) = match s.split_once(['e', 'E']) {
-        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
+        Some((m, e)) => (m, Some(e)),
         None => (s, None),
     };
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-    (!int.is_empty() || !frac.is_empty())
-        && digits(int)
-        && digits(frac)
-        && exponent.is_none_or(|e| !e.is_empty() && e.len() <= 6 && digits(e))
+    let exponent = match exponent {
+        None => 0,
+        Some(e) => {
+            let unsigned = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if unsigned.is_empty() || unsigned.len() > 6 || !digits(unsigned) {
+                return false;
+            }
+            e.parse::<i64>().unwrap_or(i64::MAX)
+        }
+    };
+    if (int.is_empty() && frac.is_empty()) || !digits(int) || !digits(frac) {
+        return false;
+    }
+    let scale = frac.len() as i64 - exponent;
+    let int_digits = int.trim_start_matches('0').len() as i64;
+    // Position of the most significant non-zero digit; a zero has none.
+    let weight = if int_digits > 0 {
+        Some(int_digits - 1 + exponent)
+    } else {
+        frac.bytes()
+            .position(|b| b != b'0')
+            .map(|i| exponent - 1 - i as i64)
+    };
+    scale <= MAX_SCALE && weight.is_none_or(|w| w <= MAX_DECIMAL_WEIGHT)
 }
 
 /// A value bound to one placeholder, already of the exact type its cast announces.
@@ -290,7 +344,18 @@ mod tests {
 
     #[test]
     fn decimals() {
-        for ok in ["1", "-1.5", ".5", "5.", "1e10", "+2.5E-3"] {
+        for ok in [
+            "1",
+            "-1.5",
+            ".5",
+            "5.",
+            "1e10",
+            "+2.5E-3",
+            "1e131071",
+            "0.1e131072",
+            "0e999999",
+            ".5e-16382",
+        ] {
             assert!(is_decimal(ok), "{ok}");
         }
         for bad in [
@@ -303,6 +368,10 @@ mod tests {
             "1e1234567",
             "1,5",
             " 1",
+            "1e131072",
+            "1e999999",
+            ".5e-16383",
+            "0e-16384",
         ] {
             assert!(!is_decimal(bad), "{bad}");
         }
@@ -339,6 +408,32 @@ mod tests {
         );
         assert!(
             Value::from("2024-02-03T04:05:06Z")
+                .to_param(ScalarKind::Timestamp)
+                .is_ok()
+        );
+        // PostgreSQL's dates and instants start at 4713-11-24 BC; chrono's go further back.
+        assert!(
+            Value::from("-4713-11-24")
+                .to_param(ScalarKind::Date)
+                .is_ok()
+        );
+        assert!(
+            Value::from("-4713-11-23")
+                .to_param(ScalarKind::Date)
+                .is_err()
+        );
+        assert!(
+            Value::Date(NaiveDate::MIN)
+                .to_param(ScalarKind::Date)
+                .is_err()
+        );
+        assert!(
+            Value::Timestamp(DateTime::<Utc>::MIN_UTC)
+                .to_param(ScalarKind::Timestamp)
+                .is_err()
+        );
+        assert!(
+            Value::Timestamp(DateTime::<Utc>::MAX_UTC)
                 .to_param(ScalarKind::Timestamp)
                 .is_ok()
         );

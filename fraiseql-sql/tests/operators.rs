@@ -1111,3 +1111,144 @@ fn invalid_uses_are_errors_not_sql() {
         Err(Error::ColumnOutOfScope(_))
     ));
 }
+
+/// Every decimal text the crate accepts for a `numeric` target, PostgreSQL accepts too (else a
+/// user's value would surface as a database error), including at the edges of `numeric`'s range.
+#[tokio::test]
+async fn numeric_text_the_crate_accepts_postgres_accepts() {
+    let (_db, client, _items) = fixture_db().await;
+    let zeros = |n: usize| "0".repeat(n);
+    let mut candidates: Vec<String> = [
+        "1e131071",
+        "1e131072",
+        "9.99e131071",
+        "0.1e131072",
+        "0.01e131073",
+        "00001e131071",
+        "-1e131071",
+        "1e+131071",
+        "1e999999",
+        "1e-16383",
+        "1e-16384",
+        ".5e-16382",
+        ".5e-16383",
+        "0e-16383",
+        "0e-16384",
+        "0e999999",
+        "1e-999999",
+        "12.50",
+        "-0.001",
+        "+.5",
+        "5.",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    candidates.push(format!("1{}", zeros(131_071)));
+    candidates.push(format!("1{}", zeros(131_072)));
+    candidates.push(format!("0.{}1", zeros(16_382)));
+    candidates.push(format!("0.{}1", zeros(16_383)));
+    candidates.push(format!("{}1.5", zeros(200_000)));
+    let (mut accepted, mut refused) = (0, 0);
+    for text in &candidates {
+        let shown = if text.len() > 40 {
+            format!("{}… ({} chars)", &text[..20], text.len())
+        } else {
+            text.clone()
+        };
+        let crate_accepts = Value::Text(text.clone())
+            .to_param(ScalarKind::Numeric)
+            .is_ok();
+        let postgres_accepts = client
+            .query_one("SELECT ($1::text::numeric)::text", &[text])
+            .await
+            .is_ok();
+        assert_eq!(
+            crate_accepts, postgres_accepts,
+            "{shown}: the crate and PostgreSQL disagree"
+        );
+        if crate_accepts {
+            accepted += 1;
+            let filter = c(
+                path("amount", ScalarKind::Numeric),
+                Op::Lt(text.as_str().into()),
+            );
+            db_ids(&client, &filter, &[]).await.unwrap();
+        } else {
+            refused += 1;
+        }
+    }
+    assert!(
+        accepted > 10 && refused > 5,
+        "{accepted} accepted, {refused} refused"
+    );
+}
+
+/// Dates and instants at the edges of what chrono and PostgreSQL hold: whatever the crate
+/// accepts runs without a database error; what PostgreSQL cannot hold is refused at render.
+#[tokio::test]
+async fn dates_and_instants_the_crate_accepts_postgres_holds() {
+    use chrono::DateTime;
+    let (_db, client, _items) = fixture_db().await;
+    let first_day = NaiveDate::from_ymd_opt(-4713, 11, 24).unwrap();
+    let instant = |d: NaiveDate| Value::Timestamp(d.and_hms_opt(0, 0, 0).unwrap().and_utc());
+    let cases: Vec<(ScalarKind, Value, bool)> = vec![
+        (ScalarKind::Date, Value::Date(first_day), true),
+        (
+            ScalarKind::Date,
+            Value::Date(first_day.pred_opt().unwrap()),
+            false,
+        ),
+        (ScalarKind::Date, Value::Date(NaiveDate::MIN), false),
+        (ScalarKind::Date, Value::Date(NaiveDate::MAX), true),
+        (ScalarKind::Date, "-4713-11-24".into(), true),
+        (ScalarKind::Date, "-4714-01-01".into(), false),
+        (ScalarKind::Date, "-100000-01-01".into(), false),
+        (ScalarKind::Date, "+100000-01-01".into(), true),
+        (ScalarKind::Date, "0000-01-01".into(), true),
+        (ScalarKind::Timestamp, instant(first_day), true),
+        (
+            ScalarKind::Timestamp,
+            instant(first_day.pred_opt().unwrap()),
+            false,
+        ),
+        (
+            ScalarKind::Timestamp,
+            Value::Timestamp(DateTime::<Utc>::MIN_UTC),
+            false,
+        ),
+        (
+            ScalarKind::Timestamp,
+            Value::Timestamp(DateTime::<Utc>::MAX_UTC),
+            true,
+        ),
+        (
+            ScalarKind::Timestamp,
+            "0000-01-01T00:00:00-23:59".into(),
+            true,
+        ),
+        (
+            ScalarKind::Timestamp,
+            "9999-12-31T23:59:59.999999999+00:00".into(),
+            true,
+        ),
+    ];
+    for (kind, value, holds) in cases {
+        let target = path(
+            if kind == ScalarKind::Date {
+                "day"
+            } else {
+                "at"
+            },
+            kind,
+        );
+        let filter = c(target, Op::Gte(value.clone()));
+        match db_ids(&client, &filter, &[]).await {
+            Ok(_) => assert!(holds, "{value:?} should be refused as out of range"),
+            Err(Error::InvalidValue { .. }) => {
+                assert!(!holds, "{value:?} is within PostgreSQL's range")
+            }
+            Err(other) => panic!("{value:?}: {other:?}"),
+        }
+    }
+}
