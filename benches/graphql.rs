@@ -8,49 +8,13 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use fraiseql::graphql::{Context, SchemaBuilder, execute};
-use fraiseql::{Database, FraiseType, RequestContext};
+use fraiseql::{Database, RequestContext};
 use fraiseql_tempdb::TestDb;
 use juniper::Variables;
-use uuid::Uuid;
 
-#[derive(FraiseType)]
-#[allow(dead_code)]
-struct User {
-    id: Uuid,
-    identifier: String,
-    name: String,
-    email: String,
-    age: Option<i32>,
-}
-
-#[derive(FraiseType)]
-#[allow(dead_code)]
-struct Post {
-    id: Uuid,
-    identifier: String,
-    title: String,
-    author: Author,
-    comments: Vec<Comment>,
-}
-
-#[derive(FraiseType)]
-#[fraiseql(view = "tv_user")]
-#[allow(dead_code)]
-struct Author {
-    id: Uuid,
-    name: String,
-}
-
-#[derive(FraiseType)]
-#[fraiseql(view = "tv_comment")]
-#[allow(dead_code)]
-struct Comment {
-    id: Uuid,
-    content: String,
-    author: Author,
-}
-
-const BLOG: &str = include_str!("../fraiseql/tests/fixtures/blog.sql");
+#[path = "../fraiseql/tests/support/mod.rs"]
+mod support;
+use support::{BLOG, Post, User};
 
 const QUERIES: [(&str, &str); 3] = [
     (

@@ -1,61 +1,15 @@
 //! GraphQL over the blog fixture: every data field of an operation in one statement, answers
 //! compared with plain SQL over the normalized `tb_*` tables; bad input gets coded errors.
 
-use chrono::{DateTime, Utc};
 use fraiseql::graphql::{Context, Schema, SchemaBuilder};
-use fraiseql::{Database, FraiseType, RequestContext};
+use fraiseql::{Database, RequestContext};
 use fraiseql_tempdb::TestDb;
 use juniper::{DefaultScalarValue, Variables};
 use serde_json::{Value as Json, json};
 use tokio_postgres::Client;
-use uuid::Uuid;
 
-const BLOG: &str = include_str!("fixtures/blog.sql");
-
-/// A registered user.
-#[derive(FraiseType, Debug)]
-#[allow(dead_code)]
-struct User {
-    id: Uuid,
-    identifier: String,
-    /// Display name.
-    name: String,
-    email: String,
-    age: Option<i32>,
-    created_at: DateTime<Utc>,
-    #[fraiseql(column)]
-    tenant_id: Uuid,
-}
-
-#[derive(FraiseType, Debug)]
-#[allow(dead_code)]
-struct Post {
-    id: Uuid,
-    identifier: String,
-    title: String,
-    tags: Vec<String>,
-    published: bool,
-    created_at: DateTime<Utc>,
-    author: Author,
-    comments: Vec<Comment>,
-}
-
-#[derive(FraiseType, Debug)]
-#[fraiseql(view = "tv_user")]
-#[allow(dead_code)]
-struct Author {
-    id: Uuid,
-    name: String,
-}
-
-#[derive(FraiseType, Debug)]
-#[fraiseql(view = "tv_comment")]
-#[allow(dead_code)]
-struct Comment {
-    id: Uuid,
-    content: String,
-    author: Author,
-}
+mod support;
+use support::{Post, User, blog_db};
 
 struct Blog {
     _db: TestDb,
@@ -65,9 +19,7 @@ struct Blog {
 }
 
 async fn blog() -> Blog {
-    let db = TestDb::new().await.expect("database");
-    db.execute_script(BLOG).await.expect("fixture");
-    let client = db.connect().await.unwrap();
+    let (db, client) = blog_db().await;
     let database = Database::connect(db.config(), 2).unwrap();
     let schema = SchemaBuilder::new()
         .query::<User>()

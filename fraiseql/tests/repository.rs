@@ -2,7 +2,6 @@
 //! `tb_*` tables; the request context reaches row-level security; timeouts and an unreachable
 //! database become coded errors.
 
-use chrono::{DateTime, Utc};
 use fraiseql::sql::Page;
 use fraiseql::{Database, Error, FindMany, FraiseType, Repository, RequestContext};
 use fraiseql_tempdb::TestDb;
@@ -10,51 +9,11 @@ use tokio_postgres::Client;
 
 use uuid::Uuid;
 
-const BLOG: &str = include_str!("fixtures/blog.sql");
-
-#[derive(FraiseType, Debug, Clone, PartialEq)]
-struct User {
-    id: Uuid,
-    identifier: String,
-    name: String,
-    email: String,
-    age: Option<i32>,
-    created_at: DateTime<Utc>,
-    #[fraiseql(column)]
-    tenant_id: Uuid,
-}
-
-#[derive(FraiseType, Debug, Clone, PartialEq)]
-struct Post {
-    id: Uuid,
-    identifier: String,
-    title: String,
-    tags: Vec<String>,
-    published: bool,
-    created_at: DateTime<Utc>,
-    author: Author,
-    comments: Vec<Comment>,
-}
-
-#[derive(FraiseType, Debug, Clone, PartialEq)]
-#[fraiseql(view = "tv_user")]
-struct Author {
-    id: Uuid,
-    name: String,
-}
-
-#[derive(FraiseType, Debug, Clone, PartialEq)]
-#[fraiseql(view = "tv_comment")]
-struct Comment {
-    id: Uuid,
-    content: String,
-    author: Author,
-}
+mod support;
+use support::{Author, Post, User, blog_db};
 
 async fn blog() -> (TestDb, Client, Database) {
-    let db = TestDb::new().await.expect("database");
-    db.execute_script(BLOG).await.expect("blog fixture");
-    let client = db.connect().await.unwrap();
+    let (db, client) = blog_db().await;
     let database = Database::connect(db.config(), 4).unwrap();
     (db, client, database)
 }
