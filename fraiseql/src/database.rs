@@ -128,6 +128,10 @@ impl Database {
         let timeout = self.inner.statement_timeout.as_millis().to_string();
         names.push("statement_timeout");
         values.push(&timeout);
+        // Cursors carry sort values as PostgreSQL's text forms and are read back by casts:
+        // pin the settings those forms depend on, whatever the server's defaults.
+        names.extend(["extra_float_digits", "DateStyle"]);
+        values.extend(["1", "ISO, MDY"]);
 
         let client = self.inner.pool.get().await.map_err(|error| {
             tracing::warn!(%error, "no database connection");

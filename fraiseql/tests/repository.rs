@@ -440,3 +440,60 @@ async fn timeouts_bad_settings_and_unavailable_databases_are_coded_errors() {
     assert_eq!(error.code(), "DATABASE_UNAVAILABLE", "{error:?}");
     assert_eq!(error.to_string(), "the database is unavailable");
 }
+
+/// Cursors hold sort values as PostgreSQL text; a server whose defaults print floats short
+/// (`extra_float_digits = 0`) or dates in another style must not lose or repeat rows.
+#[tokio::test]
+async fn cursors_survive_server_output_settings() {
+    #[derive(FraiseType, Debug, PartialEq)]
+    struct Metric {
+        id: Uuid,
+        value: f64,
+        day: chrono::NaiveDate,
+    }
+    let db = fraiseql_tempdb::TestDb::new().await.unwrap();
+    db.execute_script(&format!(
+        "ALTER DATABASE \"{0}\" SET extra_float_digits = 0;
+         ALTER DATABASE \"{0}\" SET DateStyle = 'SQL, DMY';
+         CREATE TABLE tv_metric (id uuid PRIMARY KEY, data jsonb NOT NULL);
+         -- Values that differ only beyond 15 significant digits, and dates around month ends.
+         INSERT INTO tv_metric SELECT md5(i::text)::uuid,
+             jsonb_build_object('id', md5(i::text)::uuid, 'value', 0.1 + 0.2 + i * 1e-16,
+                                'day', (date '2024-01-30' + (i % 4))::text)
+         FROM generate_series(1, 12) AS i;",
+        db.name()
+    ))
+    .await
+    .unwrap();
+    let metrics = Repository::<Metric>::new(Database::connect(db.config(), 1).unwrap());
+    let context = RequestContext::new();
+    for order in [Metric::order().value().asc(), Metric::order().day().desc()] {
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let page = metrics
+                .connection(
+                    &context,
+                    fraiseql::sql::Filter::all(),
+                    vec![order.clone()],
+                    Page::Forward { first: 1, after },
+                )
+                .await
+                .unwrap();
+            seen.extend(page.edges.iter().map(|e| e.node.id));
+            // A cursor that reads back a rounded value can stall or cycle: stop past 12 rows.
+            if !page.page_info.has_next_page || seen.len() > 12 {
+                break;
+            }
+            after = page.page_info.end_cursor;
+        }
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            (seen.len(), unique.len()),
+            (12, 12),
+            "{order:?}: every row exactly once"
+        );
+    }
+}
