@@ -51,7 +51,9 @@ fn bench(c: &mut Criterion) {
     let variables = Variables::new();
     let mut group = c.benchmark_group("graphql");
     for (name, query) in QUERIES {
-        let body = runtime.block_on(execute(&schema, query, None, &variables, &context));
+        let body = runtime
+            .block_on(execute(&schema, query, None, &variables, &context))
+            .into_body();
         assert!(
             body.starts_with("{\"data\":{") && !body.contains("errors"),
             "{body}"

@@ -54,6 +54,9 @@
 //! The [`attributes`] page lists every attribute, with examples. The SQL vocabulary underneath is
 //! [`fraiseql_sql`], re-exported as [`sql`].
 
+// The derives name `::fraiseql`; this lets the crate's own tests use them.
+extern crate self as fraiseql;
+
 pub mod attributes;
 mod context;
 mod database;

@@ -39,9 +39,15 @@ impl Blog {
     /// byte-identical to juniper's own executor answering the same request.
     async fn run(&self, query: &str, variables: Json) -> Json {
         let variables: Variables<DefaultScalarValue> = serde_json::from_value(variables).unwrap();
-        let body =
+        let answer =
             fraiseql::graphql::execute(&self.schema, query, None, &variables, &self.context).await;
-        let response: Json = serde_json::from_str(&body).expect("a JSON body");
+        let response: Json = serde_json::from_str(answer.body()).expect("a JSON body");
+        assert_eq!(
+            answer.is_request_error(),
+            response.get("data").is_none(),
+            "a request error is exactly a response without data: {response}"
+        );
+        let body = answer.into_body();
         if response.get("errors").is_none() {
             let (data, errors) =
                 juniper::execute(query, None, &self.schema, &variables, &self.context)
@@ -141,7 +147,8 @@ async fn root_typename_follows_the_selection() {
     let query = "{ users(limit: 1, orderBy: [{field: IDENTIFIER}]) { id } __typename }";
     let body =
         fraiseql::graphql::execute(&blog.schema, query, None, &Variables::new(), &blog.context)
-            .await;
+            .await
+            .into_body();
     assert!(
         body.starts_with(r#"{"data":{"users":[{"id":"#)
             && body.ends_with(r#""__typename":"Query"}}"#),
@@ -224,29 +231,108 @@ async fn bad_input_gets_coded_errors() {
             "{query}"
         );
     }
-    // Unknown fields and filter keys, and wrong variable types, are validation errors.
-    for (query, variables) in [
-        (r#"{ users { nope } }"#, json!({})),
-        (r#"{ users(where: {nope: {eq: 1}}) { id } }"#, json!({})),
+    // Requests refused before execution: no `data` at all (`run` checks `is_request_error`
+    // agrees), and every error coded.
+    for (query, variables, code) in [
+        (
+            r#"{ users { nope } }"#,
+            json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        (
+            r#"{ users(where: {nope: {eq: 1}}) { id } }"#,
+            json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
         (
             r#"{ users(where: {name: {gt: 1, nope: 2}}) { id } }"#,
             json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
         ),
         (
             r#"query ($n: Int) { users(limit: $n) { id } }"#,
             json!({"n": "ten"}),
+            "BAD_USER_INPUT",
+        ),
+        (
+            r#"query ($n: Int!) { users(limit: $n) { id } }"#,
+            json!({}),
+            "BAD_USER_INPUT",
+        ),
+        (
+            r#"query ($w: UserWhereInput) { users(where: $w) { id } }"#,
+            json!({"w": {"nope": {"eq": 1}}}),
+            "BAD_USER_INPUT",
+        ),
+        (r#"{ users { id }"#, json!({}), "GRAPHQL_PARSE_FAILED"),
+        ("", json!({}), "GRAPHQL_PARSE_FAILED"),
+        (
+            r#"{ users { id } } { posts { id } }"#,
+            json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        (
+            r#"mutation { createUser }"#,
+            json!({}),
+            "OPERATION_NOT_SUPPORTED",
+        ),
+        (
+            r#"subscription { users { id } }"#,
+            json!({}),
+            "OPERATION_NOT_SUPPORTED",
         ),
     ] {
         let response = blog.run(query, variables).await;
-        assert!(
-            response.get("data").is_none_or(|d| d.is_null()),
-            "{query}: {response}"
+        assert!(response.get("data").is_none(), "{query}: {response}");
+        let errors = response["errors"].as_array().unwrap();
+        assert!(!errors.is_empty(), "{query}: {response}");
+        for error in errors {
+            assert_eq!(error["extensions"]["code"], code, "{query}: {response}");
+        }
+    }
+    // The operation name picks the operation; a name the document lacks is refused.
+    let document = "query A { users(limit: 1, orderBy: [{field: IDENTIFIER}]) { identifier } } \
+                    query B { posts(limit: 1, orderBy: [{field: IDENTIFIER}]) { identifier } }";
+    let variables = Variables::new();
+    for (name, expected) in [
+        (
+            Some("A"),
+            json!({"data": {"users": [{"identifier": "user-1"}]}}),
+        ),
+        (
+            Some("B"),
+            json!({"data": {"posts": [{"identifier": "post-1"}]}}),
+        ),
+        (
+            Some("A"),
+            json!({"data": {"users": [{"identifier": "user-1"}]}}),
+        ),
+    ] {
+        let response =
+            fraiseql::graphql::execute(&blog.schema, document, name, &variables, &blog.context)
+                .await;
+        let body: Json = serde_json::from_str(response.body()).unwrap();
+        assert_eq!(body, expected, "{name:?}");
+    }
+    for name in [None, Some("C")] {
+        let response =
+            fraiseql::graphql::execute(&blog.schema, document, name, &variables, &blog.context)
+                .await;
+        assert!(response.is_request_error(), "{name:?}: {response:?}");
+        let body: Json = serde_json::from_str(response.body()).unwrap();
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "OPERATION_RESOLUTION_FAILURE",
+            "{name:?}: {body}"
         );
-        assert!(
-            !response["errors"].as_array().unwrap().is_empty(),
-            "{query}: {response}"
+        assert_eq!(
+            fraiseql::graphql::operation_type(&blog.schema, document, name),
+            None
         );
     }
+    assert_eq!(
+        fraiseql::graphql::operation_type(&blog.schema, document, Some("B")),
+        Some(juniper::OperationType::Query)
+    );
 }
 
 /// HTTP servers need `Send` futures.
@@ -256,7 +342,7 @@ fn execute_is_send() {
         schema: &'a Schema,
         variables: &'a Variables<DefaultScalarValue>,
         context: &'a Context,
-    ) -> impl std::future::Future<Output = String> + Send + 'a {
+    ) -> impl std::future::Future<Output = fraiseql::graphql::Response> + Send + 'a {
         fraiseql::graphql::execute(schema, "{ users { id } }", None, variables, context)
     }
     let _ = send;
@@ -403,7 +489,7 @@ async fn corpus_matches_plain_sql_over_the_normalized_tables() {
                 &blog.context,
             )
             .await;
-            serde_json::from_str(&body).unwrap()
+            serde_json::from_str(body.body()).unwrap()
         } else {
             blog.run(query, variables).await
         };
@@ -445,7 +531,8 @@ async fn root_fields_can_be_renamed_or_left_out() {
         &variables,
         &blog.context,
     )
-    .await;
+    .await
+    .into_body();
     assert_eq!(body, r#"{"data":{"people":[{"identifier":"user-1"}]}}"#);
     let body = fraiseql::graphql::execute(
         &schema,
@@ -455,6 +542,8 @@ async fn root_fields_can_be_renamed_or_left_out() {
         &blog.context,
     )
     .await;
+    assert!(body.is_request_error(), "{body:?}");
+    let body = body.into_body();
     assert!(body.contains("errors") && body.contains("users"), "{body}");
     let clash = SchemaBuilder::new()
         .query::<User>()

@@ -2,88 +2,147 @@
 //! statement whose JSON PostgreSQL builds; the response body is that JSON, carried through.
 //! Anything else (introspection, mutations) runs on juniper's executor.
 
-use std::collections::HashMap;
-
 use juniper::{
-    DefaultScalarValue as S, Definition, OperationType, Selection, ValidatedOperation, Variables,
+    DefaultScalarValue as S, GraphQLError, OperationType, ValidatedOperation, Variables,
 };
 
 use super::compile::{Compiler, Failure};
+use super::plan::Plan;
 use super::{Context, Schema};
 
-/// Executes `query` and returns the GraphQL response as JSON text (`{"data":…}` and, on failure,
-/// `"errors"` with `extensions.code`).
+/// A GraphQL response: its JSON text and whether the request was refused before execution.
+///
+/// ```
+/// # async fn run(schema: &fraiseql::graphql::Schema, context: &fraiseql::graphql::Context) {
+/// let response = fraiseql::graphql::execute(schema, "{ nope }", None, &Default::default(), context).await;
+/// assert!(response.is_request_error()); // no `data`: the document does not validate
+/// assert!(response.body().starts_with(r#"{"errors":"#));
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    body: String,
+    request_error: bool,
+}
+
+impl Response {
+    fn executed(body: String) -> Self {
+        Self {
+            body,
+            request_error: false,
+        }
+    }
+
+    fn request_error(body: String) -> Self {
+        Self {
+            body,
+            request_error: true,
+        }
+    }
+
+    /// The JSON text: `{"data":…}`, with `"errors"` (each with `extensions.code` where FraiseQL
+    /// raised it) when something failed.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// The JSON text, owned.
+    pub fn into_body(self) -> String {
+        self.body
+    }
+
+    /// `true` when nothing was executed and the body has no `data`: the document did not parse
+    /// or validate, the operation was not found, or the variables did not fit their types.
+    /// (GraphQL over HTTP answers those with status 400 under `application/graphql-response+json`.)
+    pub fn is_request_error(&self) -> bool {
+        self.request_error
+    }
+}
+
+/// The type of the operation `operation_name` selects in `query`, or `None` when the request is
+/// invalid (then [`execute`] answers with the reason). HTTP servers use it to refuse mutations
+/// over GET. Served from the schema's plan cache, so asking costs no second parse.
+pub fn operation_type(
+    schema: &Schema,
+    query: &str,
+    operation_name: Option<&str>,
+) -> Option<OperationType> {
+    plan(schema, query, operation_name).verdict().ok()
+}
+
+fn plan(schema: &Schema, query: &str, operation_name: Option<&str>) -> std::sync::Arc<Plan> {
+    schema.query_info.plans.get(schema, query, operation_name)
+}
+
+/// Executes `query` and returns the GraphQL response.
 ///
 /// Query operations are answered by one SQL statement; others go through juniper's executor.
+/// Documents are parsed and validated once per schema (see [`SchemaBuilder::plan_cache`]).
+///
+/// [`SchemaBuilder::plan_cache`]: super::SchemaBuilder::plan_cache
 pub async fn execute(
     schema: &Schema,
     query: &str,
     operation_name: Option<&str>,
     variables: &Variables<S>,
     context: &Context,
-) -> String {
+) -> Response {
+    let plan = plan(schema, query, operation_name);
+    let operation_type = match plan.verdict() {
+        Ok(operation_type) => operation_type,
+        Err(body) => return Response::request_error(body.to_owned()),
+    };
+    if operation_type == OperationType::Query
+        && let Some(body) = fast_path(schema, &plan, variables, context).await
+    {
+        return Response::executed(body);
+    }
     let validated = match ValidatedOperation::new(query, operation_name, schema) {
         Ok(validated) => validated,
-        Err(error) => return error_body(&serde_json::to_value(&error).unwrap_or_default()),
+        Err(error) => return Response::request_error(to_error_body(&error)),
     };
-    if validated.operation_type() == OperationType::Query
-        && let Some(body) = fast_path(schema, query, operation_name, variables, context).await
-    {
-        return body;
-    }
     match validated.execute(variables, context).await {
-        Ok((data, errors)) => juniper_body(&data, &errors),
-        Err(error) => error_body(&serde_json::to_value(&error).unwrap_or_default()),
+        Ok((data, errors)) => Response::executed(juniper_body(&data, &errors)),
+        Err(error) => Response::request_error(variables_error_body(&error)),
     }
 }
 
 /// `None` when the operation needs juniper's executor (introspection, invalid variables).
 async fn fast_path(
     schema: &Schema,
-    query: &str,
-    operation_name: Option<&str>,
+    plan: &Plan,
     variables: &Variables<S>,
     context: &Context,
 ) -> Option<String> {
-    let document = juniper::parser::parse_document_source(query, &schema.schema).ok()?;
-    let mut operation = None;
-    let mut fragments: HashMap<&str, &[Selection<S>]> = HashMap::new();
-    for definition in &document {
-        match definition {
-            Definition::Operation(candidate) => {
-                let name = candidate.item.name.as_ref().map(|n| n.item);
-                if operation_name.is_none() || name == operation_name {
-                    operation = Some(candidate);
-                }
-            }
-            Definition::Fragment(fragment) => {
-                fragments.insert(fragment.item.name.item, &fragment.item.selection_set);
-            }
-        }
-    }
-    let operation = operation?;
+    let super::plan::Operation {
+        operation,
+        fragments,
+    } = plan.operation()?;
     // Variable values are checked against their declared types exactly as juniper would.
     if !juniper::validation::validate_input_values(variables, operation, &schema.schema).is_empty()
     {
         return None;
     }
-    let mut all_variables = variables.clone();
-    for (name, definition) in operation
+    let defaults = operation
         .item
         .variables_definition
         .iter()
         .flat_map(|d| &d.item.items)
-    {
-        if let Some(default) = &definition.default_value
-            && !all_variables.contains_key(name.item)
-        {
-            all_variables.insert(name.item.to_owned(), default.item.clone());
+        .filter(|(name, definition)| {
+            definition.default_value.is_some() && !variables.contains_key(name.item)
+        });
+    let mut with_defaults = None;
+    for (name, definition) in defaults {
+        if let Some(default) = &definition.default_value {
+            with_defaults
+                .get_or_insert_with(|| variables.clone())
+                .insert(name.item.to_owned(), default.item.clone());
         }
     }
     let lookup = |name: &str| fragments.get(name).copied();
     let compiler = Compiler {
         schema: &schema.query_info,
-        variables: &all_variables,
+        variables: with_defaults.as_ref().unwrap_or(variables),
         fragments: &lookup,
         cursor_key: context.db.cursor_key(),
     };
@@ -165,11 +224,40 @@ fn juniper_body(data: &juniper::Value<S>, errors: &[juniper::ExecutionError<S>])
     })
 }
 
-fn error_body(errors: &serde_json::Value) -> String {
-    let errors = match errors {
-        serde_json::Value::Array(_) => errors.clone(),
-        other => serde_json::Value::Array(vec![other.clone()]),
+/// The body of a request juniper refused, each error coded: `GRAPHQL_PARSE_FAILED`,
+/// `GRAPHQL_VALIDATION_FAILED`, `OPERATION_RESOLUTION_FAILURE` (no, several or an unknown
+/// operation), `OPERATION_NOT_SUPPORTED` (a root type the schema lacks).
+pub(crate) fn to_error_body(error: &GraphQLError) -> String {
+    use GraphQLError as E;
+    let code = match error {
+        E::ParseError(_) => "GRAPHQL_PARSE_FAILED",
+        E::ValidationError(_) => "GRAPHQL_VALIDATION_FAILED",
+        E::NoOperationProvided | E::MultipleOperationsProvided | E::UnknownOperationName => {
+            "OPERATION_RESOLUTION_FAILURE"
+        }
+        E::IsSubscription | E::NotSubscription | E::NotSupported(_) => "OPERATION_NOT_SUPPORTED",
     };
+    coded_error_body(error, code)
+}
+
+/// Variables that do not fit their declared types (the document itself validated).
+fn variables_error_body(error: &GraphQLError) -> String {
+    match error {
+        GraphQLError::ValidationError(_) => coded_error_body(error, "BAD_USER_INPUT"),
+        other => to_error_body(other),
+    }
+}
+
+fn coded_error_body(error: &GraphQLError, code: &str) -> String {
+    let mut errors = match serde_json::to_value(error).unwrap_or_default() {
+        serde_json::Value::Array(errors) => errors,
+        other => vec![other],
+    };
+    for error in &mut errors {
+        if let Some(error) = error.as_object_mut() {
+            error.insert("extensions".into(), serde_json::json!({ "code": code }));
+        }
+    }
     serde_json::json!({ "errors": errors }).to_string()
 }
 

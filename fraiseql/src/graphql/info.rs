@@ -114,6 +114,7 @@ pub struct SchemaInfo {
     pub(crate) entities: Vec<Entity>,
     pub(crate) enums: Vec<&'static EnumDescriptor>,
     pub(crate) limits: Limits,
+    pub(crate) plans: super::plan::PlanCache,
 }
 
 pub(crate) type Shared = Arc<SchemaInfo>;
@@ -123,11 +124,13 @@ impl SchemaInfo {
     pub(crate) fn new(
         roots: &[(&'static TypeDescriptor, RootFields)],
         limits: Limits,
+        plans: super::plan::PlanCache,
     ) -> Result<Self> {
         let mut info = SchemaInfo {
             entities: Vec::new(),
             enums: Vec::new(),
             limits,
+            plans,
         };
         for (root, fields) in roots {
             let index = info.add_entity(root)?;

@@ -4,10 +4,11 @@
 mod compile;
 mod execute;
 mod info;
+mod plan;
 mod root;
 mod types;
 
-pub use execute::execute;
+pub use execute::{Response, execute, operation_type};
 pub use info::{Limits, RootFields, SchemaInfo};
 pub use root::Query;
 
@@ -63,6 +64,7 @@ pub type Schema = RootNode<Query, EmptyMutation<Context>, EmptySubscription<Cont
 pub struct SchemaBuilder {
     roots: Vec<(&'static TypeDescriptor, RootFields)>,
     limits: Limits,
+    plan_cache: Option<usize>,
 }
 
 impl SchemaBuilder {
@@ -88,6 +90,14 @@ impl SchemaBuilder {
         self
     }
 
+    /// How many distinct documents keep their parsed and validated form (default 1024; `0`
+    /// parses and validates every request). Each costs about the size of its text, a few times
+    /// over.
+    pub fn plan_cache(mut self, documents: usize) -> Self {
+        self.plan_cache = Some(documents);
+        self
+    }
+
     /// The schema, or why it cannot be built (a clash of root names, an invalid name).
     pub fn build(self) -> Result<Schema> {
         if self.roots.is_empty() {
@@ -95,7 +105,8 @@ impl SchemaBuilder {
                 "a schema needs at least one query type".into(),
             ));
         }
-        let info = Arc::new(SchemaInfo::new(&self.roots, self.limits)?);
+        let plans = plan::PlanCache::new(self.plan_cache.unwrap_or(1024));
+        let info = Arc::new(SchemaInfo::new(&self.roots, self.limits, plans)?);
         Ok(RootNode::new_with_info(
             Query,
             EmptyMutation::new(),

@@ -1,0 +1,224 @@
+//! Documents parsed and validated once: a client sends the same few operations over and over,
+//! so each (document, operation name) keeps juniper's verdict and its syntax tree, and a repeat
+//! goes straight to compiling SQL.
+//!
+//! Validation depends only on the document and the schema (both fixed for an entry); variable
+//! values are still checked on every request.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use juniper::{DefaultScalarValue as S, Definition, OperationType, Selection, Spanning};
+
+use super::Schema;
+
+self_cell::self_cell!(
+    /// A document's source and the syntax tree borrowing from it.
+    struct Parsed {
+        owner: String,
+        #[covariant]
+        dependent: Document,
+    }
+);
+
+type Document<'a> = Vec<Definition<'a, S>>;
+
+/// One operation of a document, as juniper judged it.
+pub(crate) struct Plan {
+    parsed: Parsed,
+    /// The operation's type, or the response body juniper's validation error makes.
+    verdict: Result<OperationType, String>,
+    operation_name: Option<String>,
+}
+
+impl Plan {
+    fn new(schema: &Schema, query: &str, operation_name: Option<&str>) -> Self {
+        let verdict = juniper::ValidatedOperation::new(query, operation_name, schema)
+            .map(|validated| validated.operation_type())
+            .map_err(|error| super::execute::to_error_body(&error));
+        let parsed = Parsed::new(query.to_owned(), |source| {
+            // A document that does not parse has an `Err` verdict and is never read.
+            juniper::parser::parse_document_source(source, &schema.schema).unwrap_or_default()
+        });
+        Self {
+            parsed,
+            verdict,
+            operation_name: operation_name.map(str::to_owned),
+        }
+    }
+
+    /// The operation's type, or the error response of a document that does not validate.
+    pub fn verdict(&self) -> Result<OperationType, &str> {
+        self.verdict.as_ref().copied().map_err(String::as_str)
+    }
+
+    /// The operation to run and a lookup of the document's fragments.
+    pub fn operation(&self) -> Option<Operation<'_>> {
+        let mut operation = None;
+        let mut fragments = HashMap::new();
+        for definition in self.parsed.borrow_dependent() {
+            match definition {
+                Definition::Operation(candidate) => {
+                    let name = candidate.item.name.as_ref().map(|n| n.item);
+                    if self.operation_name.is_none() || name == self.operation_name.as_deref() {
+                        operation = Some(candidate);
+                    }
+                }
+                Definition::Fragment(fragment) => {
+                    fragments.insert(fragment.item.name.item, &fragment.item.selection_set[..]);
+                }
+            }
+        }
+        Some(Operation {
+            operation: operation?,
+            fragments,
+        })
+    }
+}
+
+/// An operation with the fragments its document defines.
+pub(crate) struct Operation<'d> {
+    pub operation: &'d Spanning<juniper::Operation<'d, S>>,
+    pub fragments: HashMap<&'d str, &'d [Selection<'d, S>]>,
+}
+
+/// Plans by document text, then operation name; at most `capacity` documents.
+pub(crate) struct PlanCache {
+    plans: RwLock<HashMap<String, Vec<Arc<Plan>>>>,
+    capacity: usize,
+}
+
+impl std::fmt::Debug for PlanCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let len = self.plans.read().map_or(0, |plans| plans.len());
+        f.debug_struct("PlanCache")
+            .field("documents", &len)
+            .field("capacity", &self.capacity)
+            .finish()
+    }
+}
+
+impl PlanCache {
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            plans: RwLock::new(HashMap::new()),
+            capacity,
+        }
+    }
+
+    /// The plan of `operation_name` in `query`, made on first use.
+    pub fn get(&self, schema: &Schema, query: &str, operation_name: Option<&str>) -> Arc<Plan> {
+        let matches = |plan: &&Arc<Plan>| plan.operation_name.as_deref() == operation_name;
+        if let Ok(plans) = self.plans.read()
+            && let Some(plan) = plans.get(query).and_then(|ops| ops.iter().find(matches))
+        {
+            return plan.clone();
+        }
+        // Made outside the lock: two requests racing on a new document both do the work once.
+        let plan = Arc::new(Plan::new(schema, query, operation_name));
+        if self.capacity == 0 {
+            return plan;
+        }
+        if let Ok(mut plans) = self.plans.write() {
+            if plans.len() >= self.capacity && !plans.contains_key(query) {
+                // Any entry will do: a working set larger than the cache thrashes whatever the
+                // policy, and a working set that fits stays after one round of misses.
+                if let Some(victim) = plans.keys().next().cloned() {
+                    plans.remove(&victim);
+                }
+            }
+            let operations = plans.entry(query.to_owned()).or_default();
+            if !operations.iter().any(|p| matches(&p)) {
+                operations.push(plan.clone());
+            }
+        }
+        plan
+    }
+
+    /// Documents held.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.plans.read().map_or(0, |plans| plans.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use juniper::OperationType;
+
+    use crate::graphql::{Schema, SchemaBuilder};
+
+    /// Read only through its descriptor.
+    #[derive(crate::FraiseType)]
+    #[allow(dead_code)]
+    struct Item {
+        id: uuid::Uuid,
+        name: String,
+    }
+
+    fn schema(capacity: usize) -> Schema {
+        SchemaBuilder::new()
+            .query::<Item>()
+            .plan_cache(capacity)
+            .build()
+            .unwrap()
+    }
+
+    fn operation_name(plan: &super::Plan) -> Option<String> {
+        let operation = plan.operation()?;
+        Some(operation.operation.item.name.as_ref()?.item.to_owned())
+    }
+
+    #[test]
+    fn plans_are_kept_per_document_and_operation_name() {
+        let schema = schema(8);
+        let cache = &schema.query_info.plans;
+        let document = r#"query A { items { id } } query B { item(id: "x") { name } }"#;
+        let a = cache.get(&schema, document, Some("A"));
+        assert!(Arc::ptr_eq(&a, &cache.get(&schema, document, Some("A"))));
+        let b = cache.get(&schema, document, Some("B"));
+        assert!(!Arc::ptr_eq(&a, &b));
+        assert_eq!(operation_name(&a).as_deref(), Some("A"));
+        assert_eq!(operation_name(&b).as_deref(), Some("B"));
+        assert_eq!(a.verdict(), Ok(OperationType::Query));
+        // Two operations and no name: juniper's error, kept like any verdict.
+        let unnamed = cache.get(&schema, document, None);
+        assert!(unnamed.verdict().unwrap_err().contains("operation"));
+        let missing = cache.get(&schema, document, Some("C"));
+        assert!(missing.verdict().is_err());
+        assert_eq!(cache.len(), 1);
+    }
+
+    #[test]
+    fn invalid_documents_keep_their_errors() {
+        let schema = schema(8);
+        let cache = &schema.query_info.plans;
+        for document in ["{ items { nope } }", "{ items { id }", ""] {
+            let first = cache.get(&schema, document, None);
+            let error = first.verdict().unwrap_err().to_owned();
+            assert!(error.starts_with(r#"{"errors":[{"#), "{document}: {error}");
+            let again = cache.get(&schema, document, None);
+            assert!(Arc::ptr_eq(&first, &again));
+        }
+    }
+
+    #[test]
+    fn the_cache_never_holds_more_than_its_capacity() {
+        for capacity in [0, 1, 3] {
+            let schema = schema(capacity);
+            let cache = &schema.query_info.plans;
+            for round in 0..3 {
+                for i in 0..10 {
+                    let valid = format!("{{ items(limit: {i}) {{ id }} }}");
+                    let plan = cache.get(&schema, &valid, None);
+                    assert_eq!(plan.verdict(), Ok(OperationType::Query), "{round} {i}");
+                    let invalid = format!("{{ items(limit: {i}) {{ nope }} }}");
+                    assert!(cache.get(&schema, &invalid, None).verdict().is_err());
+                    assert!(cache.len() <= capacity, "{} > {capacity}", cache.len());
+                }
+            }
+        }
+    }
+}
