@@ -1,7 +1,7 @@
 //! GraphQL `execute` against juniper's executor and the floor (raw tokio-postgres running the
-//! same SQL the fast path builds), on the blog fixture:
+//! same SQL the fast path builds, from `fraiseql::graphql::statement`), on the blog fixture:
 //! - Q1 one user by identifier (3 fields),
-//! - Q2 20 users filtered and ordered,
+//! - Q2 20 users filtered and ordered (Q2v: the limit as a variable),
 //! - Q3 20 posts with author and comments with their author.
 //!
 //! Run with `cargo bench --bench graphql`.
@@ -16,7 +16,9 @@ use juniper::Variables;
 mod support;
 use support::{BLOG, Post, User};
 
-const QUERIES: [(&str, &str); 3] = [
+/// Operations without variables reuse their compiled statement; the `$limit` variant of Q2
+/// compiles on every request (its statement depends on the variables).
+const QUERIES: [(&str, &str); 4] = [
     (
         "Q1 one user",
         r#"{ user(identifier: "user-3") { id name email } }"#,
@@ -24,6 +26,10 @@ const QUERIES: [(&str, &str); 3] = [
     (
         "Q2 20 users",
         r#"{ users(where: {age: {isNull: false}}, orderBy: [{field: NAME}], limit: 20) { id name age } }"#,
+    ),
+    (
+        "Q2v 20 users, limit as a variable",
+        r#"query ($limit: Int) { users(where: {age: {isNull: false}}, orderBy: [{field: NAME}], limit: $limit) { id name age } }"#,
     ),
     (
         "Q3 20 posts nested",
@@ -48,7 +54,7 @@ fn bench(c: &mut Criterion) {
         .query::<Post>()
         .build()
         .expect("schema");
-    let variables = Variables::new();
+    let variables: Variables = serde_json::from_value(serde_json::json!({"limit": 20})).unwrap();
     let mut group = c.benchmark_group("graphql");
     for (name, query) in QUERIES {
         let body = runtime
@@ -62,6 +68,36 @@ fn bench(c: &mut Criterion) {
             b.to_async(&runtime)
                 .iter(|| execute(&schema, query, None, &variables, &context))
         });
+        // The floor: raw tokio-postgres running the statement `execute` sends, prepared, no
+        // transaction, no GraphQL.
+        let floor =
+            fraiseql::graphql::statement(&schema, query, None, &variables, context.database())
+                .expect("a statement");
+        let prepared = runtime
+            .block_on(client.prepare(floor.sql()))
+            .expect("prepare");
+        let floor_json: String = runtime
+            .block_on(client.query_one(&prepared, &floor.params_ref()))
+            .expect("floor")
+            .get(0);
+        let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let floor_value: serde_json::Value = serde_json::from_str(&floor_json).unwrap();
+        assert_eq!(
+            answer["data"], floor_value,
+            "{name}: execute and floor agree"
+        );
+        group.bench_function(
+            format!("{name}: floor (raw tokio-postgres, same SQL)"),
+            |b| {
+                b.to_async(&runtime).iter(|| async {
+                    client
+                        .query_one(&prepared, &floor.params_ref())
+                        .await
+                        .unwrap()
+                        .get::<_, String>(0)
+                })
+            },
+        );
         group.bench_function(format!("{name}: juniper executor"), |b| {
             b.to_async(&runtime).iter(|| async {
                 juniper::execute(query, None, &schema, &variables, &context)
@@ -70,24 +106,9 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
-    // The floor: raw tokio-postgres running the statement the fast path sends for Q3 (rebuilt
-    // here with fraiseql-sql), prepared, no transaction, no GraphQL.
-    let floor = q3_statement();
-    let prepared = runtime
-        .block_on(client.prepare(floor.sql()))
-        .expect("prepare");
-    group.bench_function(
-        "Q3 20 posts nested: floor (raw tokio-postgres, same SQL)",
-        |b| {
-            b.to_async(&runtime).iter(|| async {
-                client
-                    .query_one(&prepared, &floor.params_ref())
-                    .await
-                    .unwrap()
-                    .get::<_, String>(0)
-            })
-        },
-    );
+    let q3 = QUERIES[3].1;
+    let floor = fraiseql::graphql::statement(&schema, q3, None, &variables, context.database())
+        .expect("a statement");
     group.bench_function(
         "Q3 20 posts nested: Database::fetch_json (same SQL), with a tenant",
         |b| {
@@ -115,42 +136,6 @@ fn bench(c: &mut Criterion) {
     );
     group.finish();
     drop(db);
-}
-
-/// The Q3 statement, as the GraphQL compiler renders it.
-fn q3_statement() -> fraiseql::sql::Statement {
-    use fraiseql::sql::{
-        Filter, JsonPath, Name, OrderBy, Projected, Projection, Relation, Root, ScalarKind,
-        Statement, Target,
-    };
-    let name = |s: &str| Name::new(s).unwrap();
-    let value = |s: &str| Projected::Value(JsonPath::parse(s).unwrap());
-    let author = || {
-        Projected::Object(
-            JsonPath::parse("author").unwrap(),
-            Projection::new().field(name("name"), value("name")),
-        )
-    };
-    let comment = Projection::new()
-        .field(name("content"), value("content"))
-        .field(name("author"), author());
-    let root = Root::List {
-        relation: Relation::new("tv_post").unwrap(),
-        filter: Filter::all(),
-        order: vec![OrderBy::asc(
-            Target::path("identifier", ScalarKind::Text).unwrap(),
-        )],
-        limit: Some(20),
-        offset: 0,
-        projection: Projection::new()
-            .field(name("title"), value("title"))
-            .field(name("author"), author())
-            .field(
-                name("comments"),
-                Projected::List(JsonPath::parse("comments").unwrap(), comment),
-            ),
-    };
-    Statement::select(&[(name("posts"), root)]).unwrap()
 }
 
 criterion_group!(benches, bench);

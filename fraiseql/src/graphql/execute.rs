@@ -107,6 +107,38 @@ pub async fn execute(
     }
 }
 
+/// The SQL statement [`execute`] sends for this request (same compilation, same plan cache), or
+/// `None` when juniper's executor answers it or it is refused before reaching the database.
+/// For logging, `EXPLAIN`, and measuring the database's share of a request.
+///
+/// ```
+/// # use fraiseql::{FraiseType, graphql::SchemaBuilder};
+/// # #[derive(FraiseType)] struct User { id: uuid::Uuid, name: String }
+/// # fn demo(db: &fraiseql::Database) -> fraiseql::Result<()> {
+/// let schema = SchemaBuilder::new().query::<User>().build()?;
+/// let query = "{ users(limit: 2) { name } }";
+/// let statement = fraiseql::graphql::statement(&schema, query, None, &Default::default(), db);
+/// assert!(statement.unwrap().sql().starts_with("SELECT"));
+/// # Ok(()) }
+/// ```
+pub fn statement(
+    schema: &Schema,
+    query: &str,
+    operation_name: Option<&str>,
+    variables: &Variables<S>,
+    database: &crate::Database,
+) -> Option<fraiseql_sql::Statement> {
+    let plan = plan(schema, query, operation_name);
+    if plan.verdict() != Ok(OperationType::Query) {
+        return None;
+    }
+    let key = database.cursor_key();
+    match &*plan.compiled(key, || compile(schema, &plan, variables, key)) {
+        Compiled::Statement(statement) => Some(statement.clone()),
+        Compiled::Refused(_) | Compiled::Executor => None,
+    }
+}
+
 /// What an operation compiles to.
 #[derive(Debug)]
 pub(crate) enum Compiled {

@@ -8,7 +8,7 @@ mod plan;
 mod root;
 mod types;
 
-pub use execute::{Response, execute, operation_type};
+pub use execute::{Response, execute, operation_type, statement};
 pub use info::{Limits, RootFields, SchemaInfo};
 pub use root::Query;
 
