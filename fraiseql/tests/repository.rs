@@ -296,32 +296,13 @@ async fn connections_walk_both_ways_without_loss() {
     assert_eq!(tampered.code(), "BAD_USER_INPUT");
 }
 
-/// Row-level security on tv_user by `app.tenant_id`, read through a role without BYPASSRLS.
-async fn secured(db: &TestDb, client: &Client) -> Database {
-    let role = format!("{}_reader", db.name());
-    client
-        .batch_execute(&format!(
-            "ALTER TABLE tv_user ENABLE ROW LEVEL SECURITY;
-             CREATE POLICY tenant_isolation ON tv_user
-                 USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
-             CREATE ROLE \"{role}\" LOGIN NOSUPERUSER NOBYPASSRLS;
-             GRANT SELECT ON tv_user TO \"{role}\";"
-        ))
-        .await
-        .unwrap();
-    let mut config = db.config();
-    config.user(&role);
-    // One connection, so consecutive requests share it.
-    Database::connect(config, 1).unwrap()
-}
-
 #[tokio::test]
 async fn the_request_context_reaches_row_level_security_and_never_leaks() {
     let (db, client, _) = blog().await;
-    let database = secured(&db, &client).await;
+    // One connection, so consecutive requests share it.
+    let (database, role) = support::secured_blog(&db, &client, 1).await;
     let users = Repository::<User>::new(database);
-    let tenant_a: Uuid = "aaaaaaaa-0000-0000-0000-000000000000".parse().unwrap();
-    let tenant_b: Uuid = "bbbbbbbb-0000-0000-0000-000000000000".parse().unwrap();
+    let (tenant_a, tenant_b) = (support::TENANT_A, support::TENANT_B);
     for tenant in [tenant_a, tenant_b, tenant_a] {
         let context = RequestContext::new().tenant_id(tenant);
         let seen = users.find_many(&context, FindMany::new()).await.unwrap();
@@ -363,12 +344,7 @@ async fn the_request_context_reaches_row_level_security_and_never_leaks() {
         .get(0);
     let as_a = RequestContext::new().tenant_id(tenant_a);
     assert_eq!(users.find_by_id(&as_a, b_user).await.unwrap(), None);
-    db.execute_script(&format!(
-        "DROP OWNED BY \"{0}_reader\"; DROP ROLE \"{0}_reader\";",
-        db.name()
-    ))
-    .await
-    .unwrap();
+    support::drop_role(&db, &role).await;
 }
 
 #[tokio::test]

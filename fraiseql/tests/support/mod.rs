@@ -58,3 +58,53 @@ pub async fn blog_db() -> (TestDb, tokio_postgres::Client) {
     let client = db.connect().await.expect("a connection");
     (db, client)
 }
+
+/// The tenants of the blog fixture (even users in A, odd users in B).
+pub const TENANT_A: Uuid = Uuid::from_u128(0xaaaaaaaa_0000_0000_0000_000000000000);
+/// The second tenant.
+pub const TENANT_B: Uuid = Uuid::from_u128(0xbbbbbbbb_0000_0000_0000_000000000000);
+
+/// Row-level security by `app.tenant_id` on every `tb_*` and `tv_*` table of the blog, and a
+/// pool of `connections` logged in as a role that owns nothing (owners skip policies) and has
+/// no BYPASSRLS. Returns the pool and the role, which the test drops with [`drop_role`].
+pub async fn secured_blog(
+    db: &TestDb,
+    client: &tokio_postgres::Client,
+    connections: usize,
+) -> (fraiseql::Database, String) {
+    let role = format!("{}_reader", db.name());
+    let tenant = "NULLIF(current_setting('app.tenant_id', true), '')::uuid";
+    client
+        .batch_execute(&format!(
+            "ALTER TABLE tb_user ENABLE ROW LEVEL SECURITY;
+             ALTER TABLE tb_post ENABLE ROW LEVEL SECURITY;
+             ALTER TABLE tb_comment ENABLE ROW LEVEL SECURITY;
+             ALTER TABLE tv_user ENABLE ROW LEVEL SECURITY;
+             ALTER TABLE tv_post ENABLE ROW LEVEL SECURITY;
+             CREATE POLICY tenant_isolation ON tb_user USING (tenant_id = {tenant});
+             CREATE POLICY tenant_isolation ON tb_post USING (EXISTS (
+                 SELECT FROM tb_user u WHERE u.pk_user = fk_author AND u.tenant_id = {tenant}));
+             CREATE POLICY tenant_isolation ON tb_comment USING (EXISTS (
+                 SELECT FROM tb_post p JOIN tb_user u ON u.pk_user = p.fk_author
+                 WHERE p.pk_post = fk_post AND u.tenant_id = {tenant}));
+             CREATE POLICY tenant_isolation ON tv_user USING (tenant_id = {tenant});
+             CREATE POLICY tenant_isolation ON tv_post USING (tenant_id = {tenant});
+             CREATE ROLE \"{role}\" LOGIN PASSWORD 'reader' NOSUPERUSER NOBYPASSRLS;
+             GRANT SELECT ON ALL TABLES IN SCHEMA public TO \"{role}\";"
+        ))
+        .await
+        .expect("row-level security");
+    let mut config = db.config();
+    config.user(&role).password("reader");
+    (
+        fraiseql::Database::connect(config, connections).expect("a pool"),
+        role,
+    )
+}
+
+/// Drops a role [`secured_blog`] made (roles belong to the server, not the test database).
+pub async fn drop_role(db: &TestDb, role: &str) {
+    db.execute_script(&format!("DROP OWNED BY \"{role}\"; DROP ROLE \"{role}\";"))
+        .await
+        .expect("drop the role");
+}
