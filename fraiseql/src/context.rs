@@ -22,6 +22,7 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestContext {
     settings: Vec<(String, String)>,
+    statement_timeout: Option<std::time::Duration>,
 }
 
 impl RequestContext {
@@ -70,6 +71,25 @@ impl RequestContext {
             ));
         }
         Ok(self.put(name, value))
+    }
+
+    /// Limits this request's statements to `timeout` instead of the database's default
+    /// ([`Database::with_statement_timeout`](crate::Database::with_statement_timeout)); a
+    /// statement running longer is cancelled by PostgreSQL and the request fails with `TIMEOUT`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let report = fraiseql::RequestContext::new().with_statement_timeout(Duration::from_secs(30));
+    /// assert_eq!(report.statement_timeout(), Some(Duration::from_secs(30)));
+    /// ```
+    pub fn with_statement_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.statement_timeout = Some(timeout);
+        self
+    }
+
+    /// The request's own statement timeout, if it has one.
+    pub fn statement_timeout(&self) -> Option<std::time::Duration> {
+        self.statement_timeout
     }
 
     /// The value of a setting, if set.

@@ -125,7 +125,11 @@ impl Database {
         statement: &Statement,
     ) -> Result<String> {
         let (mut names, mut values) = context.arrays()?;
-        let timeout = self.inner.statement_timeout.as_millis().to_string();
+        let timeout = context
+            .statement_timeout()
+            .unwrap_or(self.inner.statement_timeout);
+        // PostgreSQL reads 0 as "no limit": the shortest limit it can express is 1 ms.
+        let timeout = timeout.as_millis().max(1).to_string();
         names.push("statement_timeout");
         values.push(&timeout);
         // Cursors carry sort values as PostgreSQL's text forms and are read back by casts:

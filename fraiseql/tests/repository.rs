@@ -373,6 +373,33 @@ async fn timeouts_bad_settings_and_unavailable_databases_are_coded_errors() {
     };
     assert!(matches!(error, Error::Timeout), "{error:?}");
     assert_eq!(error.code(), "TIMEOUT");
+    // A request's own limit overrides the database's, both ways; zero is the shortest limit,
+    // never "no limit".
+    let patient = database
+        .clone()
+        .with_statement_timeout(std::time::Duration::from_secs(10));
+    let slow_rows = Repository::<Slow>::new(patient);
+    for (timeout, finishes) in [
+        (Some(50), false),
+        (Some(0), false),
+        (Some(5_000), true),
+        (None, true),
+    ] {
+        let mut request = RequestContext::new();
+        if let Some(ms) = timeout {
+            request = request.with_statement_timeout(std::time::Duration::from_millis(ms));
+        }
+        let result = slow_rows
+            .find_many(&request, FindMany::new().limit(1))
+            .await;
+        match result {
+            Ok(rows) => assert!(finishes && rows.len() == 1, "{timeout:?}"),
+            Err(error) => assert!(
+                !finishes && error.code() == "TIMEOUT",
+                "{timeout:?}: {error:?}"
+            ),
+        }
+    }
     // The same connection serves the next request normally.
     let users = Repository::<User>::new(database.clone());
     assert_eq!(
