@@ -92,6 +92,46 @@ impl RequestContext {
         self.statement_timeout
     }
 
+    /// A context from the claims of a token the application has already verified, each claim
+    /// named in `mapping` becoming a setting: strings as they are, numbers and booleans as
+    /// their JSON text, arrays of those joined with commas (like [`roles`](Self::roles)).
+    /// A claim that is absent or null sets nothing, so policies see no value and match no rows.
+    /// Objects, nested arrays and invalid setting names are refused.
+    ///
+    /// ```
+    /// use fraiseql::RequestContext;
+    /// let claims = serde_json::json!({
+    ///     "sub": "user-42", "tenant": "5f0c", "roles": ["editor", "viewer"], "exp": 1767225600
+    /// });
+    /// let context = RequestContext::from_claims(&claims, &[
+    ///     ("sub", "app.user_id"), ("tenant", "app.tenant_id"), ("roles", "app.roles"),
+    ///     ("org", "app.org_id"),
+    /// ])?;
+    /// assert_eq!(context.get("app.tenant_id"), Some("5f0c"));
+    /// assert_eq!(context.get("app.roles"), Some("editor,viewer"));
+    /// assert_eq!(context.get("app.org_id"), None);
+    /// # Ok::<(), fraiseql::Error>(())
+    /// ```
+    pub fn from_claims(claims: &serde_json::Value, mapping: &[(&str, &str)]) -> Result<Self> {
+        let mut context = Self::new();
+        for (claim, setting) in mapping {
+            let refuse = |why: &str| Error::BadInput(format!("claim {claim:?} {why}"));
+            let value = match claims.get(claim) {
+                None | Some(serde_json::Value::Null) => continue,
+                Some(serde_json::Value::Array(items)) => items
+                    .iter()
+                    .map(|item| claim_text(item).ok_or_else(|| refuse("holds a nested value")))
+                    .collect::<Result<Vec<_>>>()?
+                    .join(","),
+                Some(value) => {
+                    claim_text(value).ok_or_else(|| refuse("is an object, not a value"))?
+                }
+            };
+            context = context.setting(setting, value)?;
+        }
+        Ok(context)
+    }
+
     /// The value of a setting, if set.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.settings
@@ -129,6 +169,15 @@ impl RequestContext {
     }
 }
 
+/// A scalar claim as setting text.
+fn claim_text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) => Some(text.clone()),
+        serde_json::Value::Number(_) | serde_json::Value::Bool(_) => Some(value.to_string()),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,5 +206,46 @@ mod tests {
             [("app.tenant_id".to_owned(), "b".to_owned())]
         );
         assert!(RequestContext::new().setting("app.x", "a\0").is_err());
+    }
+
+    #[test]
+    fn claims_become_settings() {
+        let claims = serde_json::json!({
+            "sub": "u1", "tenant": 7, "admin": true, "roles": ["a", "b"], "empty": [],
+            "none": null, "nested": {"x": 1}, "deep": [["x"]], "nul": "a\0b"
+        });
+        let context = RequestContext::from_claims(
+            &claims,
+            &[
+                ("sub", "app.user_id"),
+                ("tenant", "app.tenant_id"),
+                ("admin", "app.admin"),
+                ("roles", "app.roles"),
+                ("empty", "app.empty"),
+                ("none", "app.none"),
+                ("missing", "app.missing"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            context.settings(),
+            [
+                ("app.user_id", "u1"),
+                ("app.tenant_id", "7"),
+                ("app.admin", "true"),
+                ("app.roles", "a,b"),
+                ("app.empty", ""),
+            ]
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+        );
+        for (claim, setting) in [
+            ("nested", "app.x"),
+            ("deep", "app.x"),
+            ("nul", "app.x"),
+            ("sub", "role"),
+        ] {
+            let refused = RequestContext::from_claims(&claims, &[(claim, setting)]);
+            assert!(refused.is_err(), "{claim} -> {setting}");
+        }
     }
 }
