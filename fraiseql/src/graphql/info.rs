@@ -15,6 +15,11 @@ pub struct Limits {
     pub default_page_size: u32,
     /// The largest `limit` / `first` / `last` accepted.
     pub max_page_size: u32,
+    /// The deepest nesting a document may have, counted as juniper's parser counts it
+    /// (selection sets, fragment spreads, input values, list types): introspection's cyclic
+    /// types and self-embedding types would otherwise let one request nest without bound.
+    /// Deeper documents fail with `GRAPHQL_PARSE_FAILED`.
+    pub max_depth: u32,
 }
 
 impl Default for Limits {
@@ -22,6 +27,7 @@ impl Default for Limits {
         Self {
             default_page_size: 100,
             max_page_size: 1000,
+            max_depth: 32,
         }
     }
 }

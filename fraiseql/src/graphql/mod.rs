@@ -84,7 +84,7 @@ impl SchemaBuilder {
         self
     }
 
-    /// Page sizes (default 100, maximum 1000).
+    /// Page sizes (default 100, maximum 1000) and document depth (32).
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
@@ -107,6 +107,7 @@ impl SchemaBuilder {
         }
         let plans = plan::PlanCache::new(self.plan_cache.unwrap_or(1024));
         let info = Arc::new(SchemaInfo::new(&self.roots, self.limits, plans)?);
+        let max_depth = self.limits.max_depth as usize;
         Ok(RootNode::new_with_info(
             Query,
             EmptyMutation::new(),
@@ -114,7 +115,8 @@ impl SchemaBuilder {
             info,
             (),
             (),
-        ))
+        )
+        .limit_depth(max_depth))
     }
 }
 

@@ -261,6 +261,59 @@ mod tests {
     }
 
     #[test]
+    fn documents_nested_too_deeply_are_refused() {
+        let shallow = SchemaBuilder::new()
+            .query::<Item>()
+            .limits(crate::graphql::Limits {
+                max_depth: 4,
+                ..Default::default()
+            })
+            .build()
+            .unwrap();
+        let cache = &shallow.query_info.plans;
+        assert!(
+            cache
+                .get(&shallow, "{ items { id } }", None)
+                .verdict()
+                .is_ok()
+        );
+        let deep = "{ __schema { types { fields { type { name } } } } }";
+        let body = cache
+            .get(&shallow, deep, None)
+            .verdict()
+            .unwrap_err()
+            .to_owned();
+        assert!(
+            body.contains("GRAPHQL_PARSE_FAILED") && body.contains("limit of 4"),
+            "{body}"
+        );
+        // The default lets the deepest path of graphql-js's introspection query through
+        // (fields → args → type → nine `ofType`), but not a long cycle through `fields { type }`.
+        let schema = schema(8);
+        let cache = &schema.query_info.plans;
+        let introspection = format!(
+            "{{ __schema {{ types {{ fields {{ args {{ type {{ {} kind name {} }} }} }} }} }} }}",
+            "kind name ofType { ".repeat(9),
+            "} ".repeat(9)
+        );
+        let plan = cache.get(&schema, &introspection, None);
+        assert!(
+            plan.verdict().is_ok(),
+            "{introspection}: {:?}",
+            plan.verdict()
+        );
+        let cycle = format!(
+            "{{ __schema {{ types {{ {} name {} }} }} }}",
+            "fields { type { ".repeat(16),
+            "} } ".repeat(16)
+        );
+        assert!(
+            cache.get(&schema, &cycle, None).verdict().is_err(),
+            "{cycle}"
+        );
+    }
+
+    #[test]
     fn the_cache_never_holds_more_than_its_capacity() {
         for capacity in [0, 1, 3] {
             let schema = schema(capacity);
