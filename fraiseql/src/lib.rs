@@ -80,6 +80,16 @@ pub use field::{FraiseEnum, FraiseField, FraiseType};
 pub use fraiseql_derive::{FraiseEnum, FraiseType};
 pub use fraiseql_sql as sql;
 
+/// SQL a database needs for FraiseQL mutations, to run once (in a migration): the
+/// `fraiseql_mutation_result` type every mutation function returns, and its constructors
+/// `fraiseql_success(entity_id, entity, message, updated_fields, status)` and
+/// `fraiseql_refusal(status, message, errors)`. The file's comments give the contract.
+///
+/// ```
+/// assert!(fraiseql::MUTATION_RESULT_SQL.contains("CREATE TYPE fraiseql_mutation_result"));
+/// ```
+pub const MUTATION_RESULT_SQL: &str = include_str!("../sql/mutation_result.sql");
+
 /// What generated code needs; not part of the public API.
 #[doc(hidden)]
 pub mod __private {

@@ -51,6 +51,10 @@ pub struct Comment {
     pub author: Author,
 }
 
+/// The blog's mutation functions (`fn_create_user`, `fn_update_user`, `fn_delete_user`,
+/// `fn_create_post`); they need [`fraiseql::MUTATION_RESULT_SQL`] first.
+pub const BLOG_MUTATIONS: &str = include_str!("../fixtures/blog_mutations.sql");
+
 /// A fresh database holding the blog, and a plain connection to it.
 pub async fn blog_db() -> (TestDb, tokio_postgres::Client) {
     let db = TestDb::new().await.expect("a test database");
