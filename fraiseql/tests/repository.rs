@@ -237,55 +237,30 @@ async fn connections_walk_both_ways_without_loss() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    let filter = || Post::filter().published().eq(true);
-    let order = || vec![Post::order().created_at().desc()];
-
-    let mut forwards = Vec::new();
-    let mut after = None;
-    loop {
-        let page = posts
-            .connection(
-                &context,
-                filter(),
-                order(),
-                Page::Forward { first: 4, after },
-            )
-            .await
-            .unwrap();
-        assert_eq!(page.total_count, expected.len() as i64);
-        forwards.extend(page.edges.iter().map(|e| e.node.id));
-        if !page.page_info.has_next_page {
-            break;
+    let filter = Post::filter().published().eq(true);
+    let order = [Post::order().created_at().desc()];
+    for forwards in [true, false] {
+        let pages = support::walk(&posts, &context, &filter, &order, 4, forwards, 10).await;
+        assert_eq!(pages.len(), expected.len().div_ceil(4));
+        let mut seen = Vec::new();
+        for page in &pages {
+            assert_eq!(page.total_count, expected.len() as i64);
+            let ids = page.edges.iter().map(|e| e.node.id);
+            // Backward pages arrive last page first, each in order.
+            if forwards {
+                seen.extend(ids);
+            } else {
+                seen.splice(0..0, ids);
+            }
         }
-        after = page.page_info.end_cursor;
+        assert_eq!(seen, expected, "forwards: {forwards}");
     }
-    assert_eq!(forwards, expected);
-
-    let mut backwards = Vec::new();
-    let mut before = None;
-    loop {
-        let page = posts
-            .connection(
-                &context,
-                filter(),
-                order(),
-                Page::Backward { last: 4, before },
-            )
-            .await
-            .unwrap();
-        backwards.splice(0..0, page.edges.iter().map(|e| e.node.id));
-        if !page.page_info.has_previous_page {
-            break;
-        }
-        before = page.page_info.start_cursor;
-    }
-    assert_eq!(backwards, expected);
 
     let tampered = posts
         .connection(
             &context,
-            filter(),
-            order(),
+            filter,
+            order.to_vec(),
             Page::Forward {
                 first: 4,
                 after: Some("x.y".into()),
@@ -471,25 +446,23 @@ async fn cursors_survive_server_output_settings() {
     let metrics = Repository::<Metric>::new(Database::connect(db.config(), 1).unwrap());
     let context = RequestContext::new();
     for order in [Metric::order().value().asc(), Metric::order().day().desc()] {
-        let mut seen = Vec::new();
-        let mut after = None;
-        loop {
-            let page = metrics
-                .connection(
-                    &context,
-                    fraiseql::sql::Filter::all(),
-                    vec![order.clone()],
-                    Page::Forward { first: 1, after },
-                )
-                .await
-                .unwrap();
-            seen.extend(page.edges.iter().map(|e| e.node.id));
-            // A cursor that reads back a rounded value can stall or cycle: stop past 12 rows.
-            if !page.page_info.has_next_page || seen.len() > 12 {
-                break;
-            }
-            after = page.page_info.end_cursor;
-        }
+        let filter = fraiseql::sql::Filter::all();
+        // One row a page; a cursor reading back a rounded value would stall or cycle.
+        let pages = support::walk(
+            &metrics,
+            &context,
+            &filter,
+            std::slice::from_ref(&order),
+            1,
+            true,
+            13,
+        )
+        .await;
+        let seen: Vec<Uuid> = pages
+            .iter()
+            .flat_map(|p| &p.edges)
+            .map(|e| e.node.id)
+            .collect();
         let mut unique = seen.clone();
         unique.sort();
         unique.dedup();

@@ -112,3 +112,43 @@ pub async fn drop_role(db: &TestDb, role: &str) {
         .await
         .expect("drop the role");
 }
+
+/// Every page of a connection walked from one end, `size` rows at a time: forwards from the
+/// first row, or backwards from the last. Stops after `max_pages`, so a cursor that stalls or
+/// cycles fails the test that checks the rows instead of hanging it.
+pub async fn walk<T: FraiseType>(
+    repository: &fraiseql::Repository<T>,
+    context: &fraiseql::RequestContext,
+    filter: &fraiseql::sql::Filter,
+    order: &[fraiseql::sql::OrderBy],
+    size: u32,
+    forwards: bool,
+    max_pages: usize,
+) -> Vec<fraiseql::ConnectionPage<T>> {
+    use fraiseql::sql::Page;
+    let mut pages: Vec<fraiseql::ConnectionPage<T>> = Vec::new();
+    while pages.len() < max_pages {
+        let last = pages.last().map(|p| &p.page_info);
+        let page = if forwards {
+            let after = last.and_then(|p| p.end_cursor.clone());
+            Page::Forward { first: size, after }
+        } else {
+            let before = last.and_then(|p| p.start_cursor.clone());
+            Page::Backward { last: size, before }
+        };
+        let page = repository
+            .connection(context, filter.clone(), order.to_vec(), page)
+            .await
+            .expect("a page");
+        let more = if forwards {
+            page.page_info.has_next_page
+        } else {
+            page.page_info.has_previous_page
+        };
+        pages.push(page);
+        if !more {
+            break;
+        }
+    }
+    pages
+}
