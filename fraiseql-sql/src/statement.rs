@@ -3,7 +3,7 @@
 use postgres_types::ToSql;
 
 use crate::error::Result;
-use crate::ident::Name;
+use crate::ident::{Name, QualifiedName};
 use crate::projection::render_object;
 use crate::query::Root;
 use crate::value::Param;
@@ -54,6 +54,30 @@ impl Statement {
         root.render(&mut w)?;
         w.push(")::text, 'null')");
         Ok(Self::from(w))
+    }
+
+    /// A statement calling a mutation function with `input` as its one `jsonb` argument and
+    /// returning its result row as JSON text (`{"status": …, "entity": …}`); `null` when the
+    /// function returns no row.
+    ///
+    /// ```
+    /// use fraiseql_sql::{QualifiedName, Statement};
+    /// let create = QualifiedName::parse("app.fn_create_user")?;
+    /// let statement = Statement::call(&create, serde_json::json!({"name": "Ada"}));
+    /// assert_eq!(
+    ///     statement.sql(),
+    ///     r#"SELECT COALESCE((SELECT to_json(r) FROM "app"."fn_create_user"($1::jsonb) AS r)::text, 'null')"#
+    /// );
+    /// # Ok::<(), fraiseql_sql::Error>(())
+    /// ```
+    pub fn call(function: &QualifiedName, input: serde_json::Value) -> Self {
+        let mut w = Writer::default();
+        w.put(format_args!(
+            "SELECT COALESCE((SELECT to_json(r) FROM {function}("
+        ));
+        w.param(Param::Jsonb(input));
+        w.push(") AS r)::text, 'null')");
+        Self::from(w)
     }
 
     /// The SQL text.

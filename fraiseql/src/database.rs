@@ -124,6 +124,28 @@ impl Database {
         context: &RequestContext,
         statement: &Statement,
     ) -> Result<String> {
+        self.run_json(context, statement, Access::Read).await
+    }
+
+    /// Runs a statement that writes (a mutation function call) the way [`fetch_json`] runs a
+    /// read: one read-write transaction under the context's settings, one round trip. An error
+    /// anywhere rolls all of it back.
+    ///
+    /// [`fetch_json`]: Self::fetch_json
+    pub(crate) async fn write_json(
+        &self,
+        context: &RequestContext,
+        statement: &Statement,
+    ) -> Result<String> {
+        self.run_json(context, statement, Access::Write).await
+    }
+
+    async fn run_json(
+        &self,
+        context: &RequestContext,
+        statement: &Statement,
+        access: Access,
+    ) -> Result<String> {
         let (mut names, mut values) = context.arrays()?;
         let timeout = context
             .statement_timeout()
@@ -156,7 +178,7 @@ impl Database {
         let params = statement.params_ref();
         let settings: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&names, &values];
         let (begin, applied, row, commit) = tokio::join!(
-            client.batch_execute("BEGIN READ ONLY"),
+            client.batch_execute(access.begin()),
             client.query_one(&apply, &settings),
             client.query_one(&prepared, &params),
             client.batch_execute("COMMIT"),
@@ -164,12 +186,37 @@ impl Database {
         // The first failure is the cause; later ones are "transaction aborted" echoes.
         begin.map_err(Error::from_database)?;
         applied.map_err(Error::from_database)?;
-        let row = row.map_err(Error::from_database)?;
-        commit.map_err(Error::from_database)?;
+        let row = row.map_err(access.classify())?;
+        commit.map_err(access.classify())?;
         let json: String = row.try_get(0).map_err(|error| {
             tracing::error!(%error, "a statement did not return JSON text");
             Error::Internal
         })?;
         Ok(json)
+    }
+}
+
+/// Whether a transaction only reads or also writes.
+#[derive(Debug, Clone, Copy)]
+enum Access {
+    Read,
+    Write,
+}
+
+impl Access {
+    fn begin(self) -> &'static str {
+        match self {
+            Access::Read => "BEGIN READ ONLY",
+            Access::Write => "BEGIN READ WRITE",
+        }
+    }
+
+    /// How the statement's errors read: a constraint or data error is the input's fault in a
+    /// write, and unexpected (an internal error) in a read, whose values are all typed params.
+    fn classify(self) -> fn(tokio_postgres::Error) -> Error {
+        match self {
+            Access::Read => Error::from_database,
+            Access::Write => Error::from_write,
+        }
     }
 }

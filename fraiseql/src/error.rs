@@ -24,6 +24,26 @@ pub enum Error {
     /// The database refused access (a permission or row-level security check).
     #[error("access denied")]
     Forbidden,
+    /// A write conflicts with existing data (a unique constraint, SQLSTATE 23505).
+    #[error("the write conflicts with existing data")]
+    Conflict,
+    /// A write breaks a reference between rows (SQLSTATE 23503).
+    #[error("the write breaks a reference between rows")]
+    ForeignKey,
+    /// The database found a write's input invalid (a check or not-null constraint, or a data
+    /// exception such as a bad number or date: SQLSTATE 23514, 23502, class 22).
+    #[error("the input is not valid")]
+    Validation,
+    /// A mutation function raised an error and named its code in the HINT
+    /// (`RAISE EXCEPTION 'no such user' USING HINT = 'NOT_FOUND'`): its message is meant for
+    /// the client and is returned as it is.
+    #[error("{message}")]
+    Raised {
+        /// The code the HINT named (`UPPER_SNAKE_CASE`).
+        code: String,
+        /// The exception's message.
+        message: String,
+    },
     /// Anything else the database reported; the detail is logged, not returned.
     #[error("internal error")]
     Internal,
@@ -35,14 +55,54 @@ impl Error {
     /// ```
     /// assert_eq!(fraiseql::Error::Timeout.code(), "TIMEOUT");
     /// ```
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> &str {
         match self {
+            Error::Conflict => "CONFLICT",
+            Error::ForeignKey => "FOREIGN_KEY",
+            Error::Validation => "VALIDATION",
+            Error::Raised { code, .. } => code,
             Error::Query(_) | Error::BadInput(_) => "BAD_USER_INPUT",
             Error::Unavailable => "DATABASE_UNAVAILABLE",
             Error::Timeout => "TIMEOUT",
             Error::Forbidden => "FORBIDDEN",
             Error::Internal => "INTERNAL_SERVER_ERROR",
         }
+    }
+
+    /// Classifies an error of a writing transaction: constraint and data errors are the
+    /// input's fault there, and a function may name its own code in the HINT; the rest is
+    /// classified as for reads.
+    pub(crate) fn from_write(error: tokio_postgres::Error) -> Self {
+        let Some(db) = error.as_db_error() else {
+            return Self::from_database(error);
+        };
+        let code = db.code().code();
+        let named = db.hint().filter(|hint| {
+            hint.len() <= 64
+                && hint.starts_with(|c: char| c.is_ascii_uppercase())
+                && hint
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        });
+        let classified = match (named, code) {
+            (Some(hint), _) => Error::Raised {
+                code: hint.to_owned(),
+                message: db.message().to_owned(),
+            },
+            (None, "23505") => Error::Conflict,
+            (None, "23503") => Error::ForeignKey,
+            (None, "23514" | "23502") => Error::Validation,
+            (None, data) if data.starts_with("22") => Error::Validation,
+            _ => return Self::from_database(error),
+        };
+        tracing::info!(
+            sqlstate = code,
+            message = db.message(),
+            detail = db.detail(),
+            constraint = db.constraint(),
+            "a write was refused"
+        );
+        classified
     }
 
     /// Classifies a database error, logging its detail.

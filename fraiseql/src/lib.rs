@@ -64,12 +64,14 @@ mod descriptor;
 mod error;
 mod field;
 pub mod graphql;
+mod mutation;
 mod repository;
 pub mod typed;
 
 pub use context::RequestContext;
 pub use database::{DEFAULT_STATEMENT_TIMEOUT, Database};
 pub use error::{Error, Result};
+pub use mutation::{FieldError, MutationOutcome, MutationRefusal, MutationSuccess};
 pub use repository::{ConnectionPage, Edge, FindMany, PageInfo, Repository};
 
 pub use descriptor::{

@@ -199,6 +199,38 @@ impl<T: FraiseType> Repository<T> {
         self.fetch(context, &root).await
     }
 
+    /// Writes through the mutation function `function` (`fn_create_user`, or schema-qualified
+    /// `app.fn_create_user`), called with `input` serialized as its one `jsonb` argument, in one
+    /// read-write transaction under `context` (one round trip). The function returns a
+    /// `fraiseql_mutation_result` ([`MUTATION_RESULT_SQL`](crate::MUTATION_RESULT_SQL)):
+    /// a success carries the entity as the function read it back after refreshing `tv_*`; a
+    /// refusal carries the code its status names. Errors the database raises roll everything
+    /// back and come coded: `CONFLICT`, `FOREIGN_KEY`, `VALIDATION`, the code a `RAISE … USING
+    /// HINT = 'CODE'` names, `FORBIDDEN`, `TIMEOUT`, `DATABASE_UNAVAILABLE`.
+    ///
+    /// ```no_run
+    /// # use fraiseql::{FraiseType, MutationOutcome, Repository, RequestContext};
+    /// # #[derive(FraiseType)] struct User { id: uuid::Uuid, name: String }
+    /// # async fn demo(users: Repository<User>) -> fraiseql::Result<()> {
+    /// let context = RequestContext::new().tenant_id("5f0c…");
+    /// let input = serde_json::json!({"name": "Ada", "email": "ada@example.com"});
+    /// match users.mutate(&context, "fn_create_user", &input).await? {
+    ///     MutationOutcome::Success(created) => println!("{}", created.entity.unwrap().name),
+    ///     MutationOutcome::Refused(refusal) => println!("{}: {:?}", refusal.code, refusal.message),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn mutate(
+        &self,
+        context: &RequestContext,
+        function: &str,
+        input: &impl serde::Serialize,
+    ) -> Result<crate::MutationOutcome<T>> {
+        let input = serde_json::to_value(input)
+            .map_err(|error| Error::BadInput(format!("the input cannot be serialized: {error}")))?;
+        crate::mutation::call(&self.db, context, function, input).await
+    }
+
     /// How many rows `filter` selects.
     pub async fn count(&self, context: &RequestContext, filter: Filter) -> Result<i64> {
         let root = Root::Count {
