@@ -64,6 +64,12 @@ mod descriptor;
 mod error;
 mod field;
 pub mod graphql;
+#[cfg(feature = "http")]
+pub mod http;
+#[cfg(feature = "axum")]
+pub mod axum;
+#[cfg(feature = "actix")]
+pub mod actix;
 mod repository;
 pub mod typed;
 
