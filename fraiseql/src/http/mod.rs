@@ -284,7 +284,7 @@ impl Endpoint {
         let schema = &*self.inner.schema;
         let operation_name = request.operation_name.as_deref();
         if method != Method::Post
-            && operation_type(schema, &request.query, operation_name)
+            && requested_operation(schema, &request.query, operation_name)
                 .is_some_and(|t| t != OperationType::Query)
         {
             return HttpResponse::error(
@@ -318,6 +318,33 @@ impl Endpoint {
                 "TIMEOUT",
                 "the request took too long and was cancelled",
             ),
+        }
+    }
+}
+
+/// The type of the operation a request selects, even one the schema does not serve: a mutation
+/// sent over GET is refused with 405 whether or not the schema has mutations.
+fn requested_operation(
+    schema: &Schema,
+    query: &str,
+    operation_name: Option<&str>,
+) -> Option<OperationType> {
+    if let Some(known) = operation_type(schema, query, operation_name) {
+        return Some(known);
+    }
+    // Only for requests that will fail anyway: a second parse is no cost worth caching.
+    let document = juniper::parser::parse_document_source(query, &schema.schema).ok()?;
+    let mut operations = document.iter().filter_map(|definition| match definition {
+        juniper::Definition::Operation(operation) => Some(&operation.item),
+        juniper::Definition::Fragment(_) => None,
+    });
+    match operation_name {
+        Some(name) => operations
+            .find(|op| op.name.as_ref().is_some_and(|n| n.item == name))
+            .map(|op| op.operation_type),
+        None => {
+            let first = operations.next()?;
+            operations.next().is_none().then_some(first.operation_type)
         }
     }
 }
