@@ -21,14 +21,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let endpoint = Endpoint::new(blog::schema(), db).graphiql(blog::graphiql());
     let graphql = fraiseql::actix::GraphQL::new(endpoint).context(|request| {
         // The app's own auth would go here; this one passes an optional tenant header through.
-        let tenant = request.headers().get("x-tenant-id").and_then(|v| v.to_str().ok());
+        let tenant = request
+            .headers()
+            .get("x-tenant-id")
+            .and_then(|v| v.to_str().ok());
         Ok(tenant.map_or_else(RequestContext::new, |t| RequestContext::new().tenant_id(t)))
     });
 
     let addr = std::env::var("FRAISEQL_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
     let http = HttpServer::new(move || {
         App::new()
-            .route("/", web::get().to(|| async { "The blog's GraphQL API is at /graphql, GraphiQL at /graphiql\n" }))
+            .route(
+                "/",
+                web::get().to(|| async {
+                    "The blog's GraphQL API is at /graphql, GraphiQL at /graphiql\n"
+                }),
+            )
             .configure(|config| graphql.configure(config))
     })
     .workers(2)
@@ -43,7 +51,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     println!("GraphiQL: {url}/graphiql");
     println!("GraphQL:  {url}/graphql   e.g.");
-    println!("  curl -s '{url}/graphql?query=%7B%20users(limit%3A%203)%20%7B%20name%20email%20%7D%20%7D'");
+    println!(
+        "  curl -s '{url}/graphql?query=%7B%20users(limit%3A%203)%20%7B%20name%20email%20%7D%20%7D'"
+    );
     println!("Ctrl-C to stop.");
     running.await?;
     drop(server);

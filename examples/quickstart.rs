@@ -22,11 +22,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let endpoint = Endpoint::new(blog::schema(), db).graphiql(blog::graphiql());
     let graphql = fraiseql::axum::GraphQL::new(endpoint).context(|request| {
         // The app's own auth would go here; this one passes an optional tenant header through.
-        let tenant = request.headers.get("x-tenant-id").and_then(|v| v.to_str().ok());
+        let tenant = request
+            .headers
+            .get("x-tenant-id")
+            .and_then(|v| v.to_str().ok());
         Ok(tenant.map_or_else(RequestContext::new, |t| RequestContext::new().tenant_id(t)))
     });
     let app: Router = Router::new()
-        .route("/", get(|| async { "The blog's GraphQL API is at /graphql, GraphiQL at /graphiql\n" }))
+        .route(
+            "/",
+            get(|| async { "The blog's GraphQL API is at /graphql, GraphiQL at /graphiql\n" }),
+        )
         .merge(graphql.router());
 
     let addr = std::env::var("FRAISEQL_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
@@ -35,7 +41,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("GraphiQL: {url}/graphiql");
     println!("GraphQL:  {url}/graphql   e.g.");
     println!("  curl -s {url}/graphql -H 'content-type: application/json' \\");
-    println!("       -d '{{\"query\":\"{{ posts(limit: 2) {{ title author {{ name }} comments {{ content }} }} }}\"}}'");
+    println!(
+        "       -d '{{\"query\":\"{{ posts(limit: 2) {{ title author {{ name }} comments {{ content }} }} }}\"}}'"
+    );
     println!("Ctrl-C to stop.");
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

@@ -18,7 +18,10 @@ use support::{ADAPTERS, serve};
 
 fn playwright() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/graphiql-browser");
-    if !dir.join("node_modules/playwright-core/package.json").exists() {
+    if !dir
+        .join("node_modules/playwright-core/package.json")
+        .exists()
+    {
         std::fs::create_dir_all(&dir).unwrap();
         // The library only: it drives the system's Chromium and downloads no browser.
         let status = Command::new("npm")
@@ -61,10 +64,19 @@ async fn graphiql_runs_a_query_in_chromium() {
         let seen: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         assert_eq!(seen["failures"], serde_json::json!([]), "{adapter:?}");
         let posts = &seen["response"]["data"]["posts"];
-        assert_eq!(posts[0]["title"], "100% coverage_of LIKE #11", "{adapter:?}: {seen}");
-        assert_eq!(posts[1]["author"]["name"], "Donald Knuth", "{adapter:?}: {seen}");
+        assert_eq!(
+            posts[0]["title"], "100% coverage_of LIKE #11",
+            "{adapter:?}: {seen}"
+        );
+        assert_eq!(
+            posts[1]["author"]["name"], "Donald Knuth",
+            "{adapter:?}: {seen}"
+        );
         let png = std::fs::read(&screenshot).expect("a screenshot");
-        assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "{adapter:?}");
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 10_000,
+            "{adapter:?}"
+        );
         println!("{adapter:?}: screenshot in {}", screenshot.display());
     }
 }

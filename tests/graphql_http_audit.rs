@@ -59,15 +59,29 @@ async fn graphql_over_http_audit_passes() {
             .lines()
             .map(|line| serde_json::from_str(line).unwrap())
             .collect();
-        assert!(results.len() >= 50, "{adapter:?}: only {} audits ran", results.len());
+        assert!(
+            results.len() >= 50,
+            "{adapter:?}: only {} audits ran",
+            results.len()
+        );
         let not_ok: Vec<String> = results
             .iter()
             .filter(|r| r["status"] != "ok")
             .map(|r| format!("{} {}: {}", r["status"], r["name"], r["reason"]))
             .collect();
-        println!("{adapter:?}: {} audits, {} not ok", results.len(), not_ok.len());
-        let must: Vec<&String> = not_ok.iter().filter(|r| r.starts_with("\"error\"")).collect();
+        println!(
+            "{adapter:?}: {} audits, {} not ok",
+            results.len(),
+            not_ok.len()
+        );
+        let must: Vec<&String> = not_ok
+            .iter()
+            .filter(|r| r.starts_with("\"error\""))
+            .collect();
         assert!(must.is_empty(), "{adapter:?}: MUST failures:\n{must:#?}");
-        assert!(not_ok.is_empty(), "{adapter:?}: SHOULD warnings (update the README):\n{not_ok:#?}");
+        assert!(
+            not_ok.is_empty(),
+            "{adapter:?}: SHOULD warnings (update the README):\n{not_ok:#?}"
+        );
     }
 }

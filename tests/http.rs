@@ -38,8 +38,7 @@ async fn post_runs_the_named_operation_with_its_variables() {
         let reply = post(&served, &[], &body).await;
         expect(adapter, &reply, 200, JSON);
         assert_eq!(
-            reply.body,
-            r#"{"data":{"users":[{"name":"Ada Lovelace"},{"name":"Alan Turing"}]}}"#,
+            reply.body, r#"{"data":{"users":[{"name":"Ada Lovelace"},{"name":"Alan Turing"}]}}"#,
             "{adapter:?}"
         );
         // The response type follows Accept; the body is the same bytes.
@@ -62,7 +61,11 @@ async fn post_runs_the_named_operation_with_its_variables() {
         let post = &nested.json()["data"]["post"];
         assert_eq!(post["title"], "Keyset pages #2", "{adapter:?}");
         assert_eq!(post["author"]["name"], "Grace Hopper", "{adapter:?}");
-        assert_eq!(post["comments"].as_array().map(Vec::len), Some(3), "{adapter:?}");
+        assert_eq!(
+            post["comments"].as_array().map(Vec::len),
+            Some(3),
+            "{adapter:?}"
+        );
     }
 }
 
@@ -83,9 +86,20 @@ async fn get_runs_queries_from_the_query_string() {
             "{adapter:?}"
         );
         // No Accept header: application/json.
-        let plain = get(&served, &format!("/graphql?query={}", encode("{ posts(limit: 1) { identifier } }")), &[]).await;
+        let plain = get(
+            &served,
+            &format!(
+                "/graphql?query={}",
+                encode("{ posts(limit: 1) { identifier } }")
+            ),
+            &[],
+        )
+        .await;
         expect(adapter, &plain, 200, JSON);
-        assert_eq!(plain.body, r#"{"data":{"posts":[{"identifier":"post-1"}]}}"#, "{adapter:?}");
+        assert_eq!(
+            plain.body, r#"{"data":{"posts":[{"identifier":"post-1"}]}}"#,
+            "{adapter:?}"
+        );
     }
 }
 
@@ -99,14 +113,22 @@ async fn mutations_over_get_are_405() {
         ] {
             let (query, rest) = query.split_once('&').unwrap_or((query, ""));
             let path = format!("/graphql?query={}&{rest}", encode(query));
-            for (accept, content_type) in [(ACCEPT_GRAPHQL_RESPONSE, GRAPHQL_RESPONSE), ("Accept: application/json", JSON)] {
+            for (accept, content_type) in [
+                (ACCEPT_GRAPHQL_RESPONSE, GRAPHQL_RESPONSE),
+                ("Accept: application/json", JSON),
+            ] {
                 let reply = get(&served, &path, &[accept]).await;
                 refused(adapter, &reply, 405, content_type, "METHOD_NOT_ALLOWED");
                 assert_eq!(reply.header("allow"), Some("POST"), "{adapter:?}");
             }
         }
         // Other methods on the GraphQL path.
-        let reply = raw(served.addr, "PUT /graphql HTTP/1.1\r\nContent-Length: 0", b"").await;
+        let reply = raw(
+            served.addr,
+            "PUT /graphql HTTP/1.1\r\nContent-Length: 0",
+            b"",
+        )
+        .await;
         refused(adapter, &reply, 405, JSON, "METHOD_NOT_ALLOWED");
         assert_eq!(reply.header("allow"), Some("GET, POST"), "{adapter:?}");
     }
@@ -120,21 +142,41 @@ async fn malformed_requests_are_400() {
             (r#"{"query": "{ users { name } }""#, "not valid JSON"),
             (r#"{"variables": {}}"#, "missing"),
             (r#"{"query": 7}"#, "must be a string"),
-            (r#"{"query": "{ users { name } }", "variables": "n=1"}"#, "variables"),
-            (r#"{"query": "{ users { name } }", "operationName": 1}"#, "operationName"),
-            (r#"[{"query": "{ users { name } }"}]"#, "batched requests are not supported"),
+            (
+                r#"{"query": "{ users { name } }", "variables": "n=1"}"#,
+                "variables",
+            ),
+            (
+                r#"{"query": "{ users { name } }", "operationName": 1}"#,
+                "operationName",
+            ),
+            (
+                r#"[{"query": "{ users { name } }"}]"#,
+                "batched requests are not supported",
+            ),
             (r#""{ users { name } }""#, "object"),
         ] {
-            for (accept, content_type) in [(ACCEPT_GRAPHQL_RESPONSE, GRAPHQL_RESPONSE), ("Accept: application/json", JSON)] {
+            for (accept, content_type) in [
+                (ACCEPT_GRAPHQL_RESPONSE, GRAPHQL_RESPONSE),
+                ("Accept: application/json", JSON),
+            ] {
                 let reply = post(&served, &[accept], body).await;
                 refused(adapter, &reply, 400, content_type, "BAD_REQUEST");
-                let message = reply.json()["errors"][0]["message"].as_str().unwrap().to_owned();
+                let message = reply.json()["errors"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned();
                 assert!(message.contains(needle), "{adapter:?} {body}: {message}");
             }
         }
         let reply = get(&served, "/graphql", &[]).await;
         refused(adapter, &reply, 400, JSON, "BAD_REQUEST");
-        let reply = get(&served, "/graphql?query=%7Busers%7Bname%7D%7D&variables=%7Bbroken", &[]).await;
+        let reply = get(
+            &served,
+            "/graphql?query=%7Busers%7Bname%7D%7D&variables=%7Bbroken",
+            &[],
+        )
+        .await;
         refused(adapter, &reply, 400, JSON, "BAD_REQUEST");
     }
 }
@@ -144,11 +186,26 @@ async fn request_errors_are_400_or_200_by_response_type() {
     for adapter in ADAPTERS {
         let served = serve(adapter, |e| e).await;
         for (body, code) in [
-            (serde_json::json!({"query": TWO_OPERATIONS, "operationName": "Nope"}), "OPERATION_RESOLUTION_FAILURE"),
-            (serde_json::json!({"query": TWO_OPERATIONS}), "OPERATION_RESOLUTION_FAILURE"),
-            (serde_json::json!({"query": "{ users { "}), "GRAPHQL_PARSE_FAILED"),
-            (serde_json::json!({"query": "{ users { password } }"}), "GRAPHQL_VALIDATION_FAILED"),
-            (serde_json::json!({"query": TWO_OPERATIONS, "operationName": "Users", "variables": {"n": "two"}}), "BAD_USER_INPUT"),
+            (
+                serde_json::json!({"query": TWO_OPERATIONS, "operationName": "Nope"}),
+                "OPERATION_RESOLUTION_FAILURE",
+            ),
+            (
+                serde_json::json!({"query": TWO_OPERATIONS}),
+                "OPERATION_RESOLUTION_FAILURE",
+            ),
+            (
+                serde_json::json!({"query": "{ users { "}),
+                "GRAPHQL_PARSE_FAILED",
+            ),
+            (
+                serde_json::json!({"query": "{ users { password } }"}),
+                "GRAPHQL_VALIDATION_FAILED",
+            ),
+            (
+                serde_json::json!({"query": TWO_OPERATIONS, "operationName": "Users", "variables": {"n": "two"}}),
+                "BAD_USER_INPUT",
+            ),
         ] {
             let body = body.to_string();
             let strict = post(&served, &[ACCEPT_GRAPHQL_RESPONSE], &body).await;
@@ -167,7 +224,11 @@ async fn request_errors_are_400_or_200_by_response_type() {
         expect(adapter, &reply, 200, GRAPHQL_RESPONSE);
         assert!(reply.json().get("data").is_some(), "{adapter:?}: {reply:?}");
         assert_eq!(reply.code(), "BAD_USER_INPUT", "{adapter:?}");
-        assert!(!reply.body.contains("SELECT"), "{adapter:?}: SQL leaked: {}", reply.body);
+        assert!(
+            !reply.body.contains("SELECT"),
+            "{adapter:?}: SQL leaked: {}",
+            reply.body
+        );
     }
 }
 
@@ -183,12 +244,21 @@ async fn wrong_media_types_are_415_and_406() {
             Some("application/json; charset=utf-16"),
             None,
         ] {
-            let mut head = format!("POST /graphql HTTP/1.1\r\nContent-Length: {}\r\n{ACCEPT_GRAPHQL_RESPONSE}", body.len());
+            let mut head = format!(
+                "POST /graphql HTTP/1.1\r\nContent-Length: {}\r\n{ACCEPT_GRAPHQL_RESPONSE}",
+                body.len()
+            );
             if let Some(content_type) = content_type {
                 head.push_str(&format!("\r\nContent-Type: {content_type}"));
             }
             let reply = raw(served.addr, &head, body.as_bytes()).await;
-            refused(adapter, &reply, 415, GRAPHQL_RESPONSE, "UNSUPPORTED_MEDIA_TYPE");
+            refused(
+                adapter,
+                &reply,
+                415,
+                GRAPHQL_RESPONSE,
+                "UNSUPPORTED_MEDIA_TYPE",
+            );
         }
         let charset = post(&served, &["Accept: application/json"], body).await;
         expect(adapter, &charset, 200, JSON);
@@ -201,7 +271,10 @@ async fn wrong_media_types_are_415_and_406() {
 async fn oversized_bodies_are_413() {
     for adapter in ADAPTERS {
         let served = serve(adapter, |e| e.body_limit(1024)).await;
-        let big = format!(r#"{{"query":"{{ users {{ name }} }}","variables":{{"pad":"{}"}}}}"#, "x".repeat(2000));
+        let big = format!(
+            r#"{{"query":"{{ users {{ name }} }}","variables":{{"pad":"{}"}}}}"#,
+            "x".repeat(2000)
+        );
         let reply = post(&served, &[ACCEPT_GRAPHQL_RESPONSE], &big).await;
         refused(adapter, &reply, 413, GRAPHQL_RESPONSE, "PAYLOAD_TOO_LARGE");
         // Without Content-Length (chunked), the limit applies while reading.
@@ -214,10 +287,16 @@ async fn oversized_bodies_are_413() {
         .await;
         refused(adapter, &reply, 413, JSON, "PAYLOAD_TOO_LARGE");
         // Just under the limit is served.
-        let small = format!(r#"{{"query":"{{ posts(limit: 1) {{ identifier }} }}","variables":{{"pad":"{}"}}}}"#, "x".repeat(900));
+        let small = format!(
+            r#"{{"query":"{{ posts(limit: 1) {{ identifier }} }}","variables":{{"pad":"{}"}}}}"#,
+            "x".repeat(900)
+        );
         let reply = post(&served, &[], &small).await;
         expect(adapter, &reply, 200, JSON);
-        assert_eq!(reply.body, r#"{"data":{"posts":[{"identifier":"post-1"}]}}"#, "{adapter:?}");
+        assert_eq!(
+            reply.body, r#"{"data":{"posts":[{"identifier":"post-1"}]}}"#,
+            "{adapter:?}"
+        );
     }
 }
 
@@ -226,23 +305,31 @@ async fn the_context_hook_sees_headers_and_middleware_extensions() {
     for adapter in ADAPTERS {
         let served = serve(adapter, |e| e).await;
         let query = r#"{"query":"{ probes { tenant user slept } }"}"#;
-        let reply = post(&served, &["X-Tenant-Id: acme", "Authorization: Bearer ada"], query).await;
+        let reply = post(
+            &served,
+            &["X-Tenant-Id: acme", "Authorization: Bearer ada"],
+            query,
+        )
+        .await;
         expect(adapter, &reply, 200, JSON);
         assert_eq!(
-            reply.body,
-            r#"{"data":{"probes":[{"tenant":"acme","user":"ada","slept":true}]}}"#,
+            reply.body, r#"{"data":{"probes":[{"tenant":"acme","user":"ada","slept":true}]}}"#,
             "{adapter:?}"
         );
         // Settings are transaction-local: the next request on the pool sees none of them.
         let reply = post(&served, &[], query).await;
         assert_eq!(
-            reply.body,
-            r#"{"data":{"probes":[{"tenant":null,"user":null,"slept":true}]}}"#,
+            reply.body, r#"{"data":{"probes":[{"tenant":null,"user":null,"slept":true}]}}"#,
             "{adapter:?}"
         );
         let reply = post(&served, &[ACCEPT_GRAPHQL_RESPONSE, "X-Deny: 1"], query).await;
         refused(adapter, &reply, 403, GRAPHQL_RESPONSE, "FORBIDDEN");
-        let reply = get(&served, &format!("/graphql?query={}", encode("{ probes { tenant } }")), &["X-Deny: 1"]).await;
+        let reply = get(
+            &served,
+            &format!("/graphql?query={}", encode("{ probes { tenant } }")),
+            &["X-Deny: 1"],
+        )
+        .await;
         refused(adapter, &reply, 403, JSON, "FORBIDDEN");
     }
 }
@@ -255,10 +342,17 @@ async fn slow_requests_time_out_with_504() {
         let started = std::time::Instant::now();
         let reply = post(&served, &[ACCEPT_GRAPHQL_RESPONSE, "X-Sleep: 3"], query).await;
         refused(adapter, &reply, 504, GRAPHQL_RESPONSE, "TIMEOUT");
-        assert!(started.elapsed() < Duration::from_secs(2), "{adapter:?}: {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{adapter:?}: {:?}",
+            started.elapsed()
+        );
         let reply = post(&served, &[], query).await;
         expect(adapter, &reply, 200, JSON);
-        assert_eq!(reply.body, r#"{"data":{"probes":[{"slept":true}]}}"#, "{adapter:?}");
+        assert_eq!(
+            reply.body, r#"{"data":{"probes":[{"slept":true}]}}"#,
+            "{adapter:?}"
+        );
     }
 }
 
@@ -266,27 +360,71 @@ async fn slow_requests_time_out_with_504() {
 async fn graphiql_page_and_local_assets() {
     let modules = support::blog::install_graphiql().expect("npm installs GraphiQL's assets");
     for adapter in ADAPTERS {
-        let graphiql = fraiseql::http::GraphiQL::new("/explore").assets_from(&modules).unwrap();
+        let graphiql = fraiseql::http::GraphiQL::new("/explore")
+            .assets_from(&modules)
+            .unwrap();
         let served = serve(adapter, |e| e.path("/api/graphql").graphiql(graphiql)).await;
         let page = get(&served, "/explore", &["Accept: text/html"]).await;
         expect(adapter, &page, 200, "text/html; charset=utf-8");
         assert!(page.body.contains(r#"url: "/api/graphql""#), "{adapter:?}");
-        assert!(page.body.contains(r#"<script src="/explore/assets/graphiql.min.js">"#), "{adapter:?}");
-        assert!(!page.body.contains("https://"), "{adapter:?}: a CDN reference in {}", page.body);
+        assert!(
+            page.body
+                .contains(r#"<script src="/explore/assets/graphiql.min.js">"#),
+            "{adapter:?}"
+        );
+        assert!(
+            !page.body.contains("https://"),
+            "{adapter:?}: a CDN reference in {}",
+            page.body
+        );
         for (name, content_type, file) in [
-            ("graphiql.min.js", "text/javascript; charset=utf-8", "graphiql/graphiql.min.js"),
-            ("graphiql.min.css", "text/css; charset=utf-8", "graphiql/graphiql.min.css"),
-            ("react.production.min.js", "text/javascript; charset=utf-8", "react/umd/react.production.min.js"),
-            ("react-dom.production.min.js", "text/javascript; charset=utf-8", "react-dom/umd/react-dom.production.min.js"),
+            (
+                "graphiql.min.js",
+                "text/javascript; charset=utf-8",
+                "graphiql/graphiql.min.js",
+            ),
+            (
+                "graphiql.min.css",
+                "text/css; charset=utf-8",
+                "graphiql/graphiql.min.css",
+            ),
+            (
+                "react.production.min.js",
+                "text/javascript; charset=utf-8",
+                "react/umd/react.production.min.js",
+            ),
+            (
+                "react-dom.production.min.js",
+                "text/javascript; charset=utf-8",
+                "react-dom/umd/react-dom.production.min.js",
+            ),
         ] {
             let asset = get(&served, &format!("/explore/assets/{name}"), &[]).await;
             expect(adapter, &asset, 200, content_type);
-            assert_eq!(asset.body.len(), std::fs::metadata(modules.join(file)).unwrap().len() as usize, "{adapter:?} {name}");
+            assert_eq!(
+                asset.body.len(),
+                std::fs::metadata(modules.join(file)).unwrap().len() as usize,
+                "{adapter:?} {name}"
+            );
         }
         let missing = get(&served, "/explore/assets/secrets.txt", &[]).await;
         assert_eq!(missing.status, 404, "{adapter:?}");
-        let moved = get(&served, &format!("/api/graphql?query={}", encode("{ posts(limit: 1) { identifier } }")), &[]).await;
+        let moved = get(
+            &served,
+            &format!(
+                "/api/graphql?query={}",
+                encode("{ posts(limit: 1) { identifier } }")
+            ),
+            &[],
+        )
+        .await;
         expect(adapter, &moved, 200, JSON);
-        assert_eq!(get(&served, "/graphql?query=%7Busers%7Bname%7D%7D", &[]).await.status, 404, "{adapter:?}");
+        assert_eq!(
+            get(&served, "/graphql?query=%7Busers%7Bname%7D%7D", &[])
+                .await
+                .status,
+            404,
+            "{adapter:?}"
+        );
     }
 }

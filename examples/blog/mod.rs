@@ -133,7 +133,9 @@ pub fn install_graphiql() -> std::io::Result<PathBuf> {
             .args(["graphiql@3", "react@18", "react-dom@18"])
             .status()?;
         if !status.success() {
-            return Err(std::io::Error::other("npm install of GraphiQL's assets failed"));
+            return Err(std::io::Error::other(
+                "npm install of GraphiQL's assets failed",
+            ));
         }
     }
     Ok(modules)

@@ -134,9 +134,7 @@ impl GraphQL {
             query: Some(request.query_string()).filter(|q| !q.is_empty()),
             content_type: header(CONTENT_TYPE).first().copied(),
             accept: accept.as_deref(),
-            content_length: header(CONTENT_LENGTH)
-                .first()
-                .and_then(|v| v.parse().ok()),
+            content_length: header(CONTENT_LENGTH).first().and_then(|v| v.parse().ok()),
         };
         convert(self.respond(&request, &head, payload).await)
     }
@@ -174,8 +172,7 @@ impl GraphQL {
 }
 
 fn convert(response: HttpResponse) -> actix_web::HttpResponse {
-    let status =
-        StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut builder = HttpResponseBuilder::new(status);
     builder.insert_header((CONTENT_TYPE, response.content_type));
     for header in response.headers {

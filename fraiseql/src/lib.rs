@@ -57,7 +57,11 @@
 // The derives name `::fraiseql`; this lets the crate's own tests use them.
 extern crate self as fraiseql;
 
+#[cfg(feature = "actix")]
+pub mod actix;
 pub mod attributes;
+#[cfg(feature = "axum")]
+pub mod axum;
 mod context;
 mod database;
 mod descriptor;
@@ -66,10 +70,6 @@ mod field;
 pub mod graphql;
 #[cfg(feature = "http")]
 pub mod http;
-#[cfg(feature = "axum")]
-pub mod axum;
-#[cfg(feature = "actix")]
-pub mod actix;
 mod repository;
 pub mod typed;
 

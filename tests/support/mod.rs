@@ -102,7 +102,9 @@ impl Drop for Served {
 /// `configure` leaves it.
 pub async fn serve(adapter: Adapter, configure: impl FnOnce(Endpoint) -> Endpoint) -> Served {
     let db = TestDb::new().await.expect("a test database");
-    db.execute_script(blog::SCHEMA).await.expect("the blog schema");
+    db.execute_script(blog::SCHEMA)
+        .await
+        .expect("the blog schema");
     db.execute_script(blog::SEED).await.expect("the blog seed");
     db.execute_script(PROBE).await.expect("the probe view");
     let schema = fraiseql::graphql::SchemaBuilder::new()
@@ -261,7 +263,8 @@ impl Reply {
 pub async fn raw(addr: SocketAddr, head: &str, body: &[u8]) -> Reply {
     let exchange = async {
         let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-        let mut request = format!("{head}\r\nHost: {addr}\r\nConnection: close\r\n\r\n").into_bytes();
+        let mut request =
+            format!("{head}\r\nHost: {addr}\r\nConnection: close\r\n\r\n").into_bytes();
         request.extend_from_slice(body);
         stream.write_all(&request).await.unwrap();
         let mut bytes = Vec::new();
@@ -282,7 +285,14 @@ fn parse(bytes: &[u8]) -> Reply {
         .unwrap_or_else(|| panic!("no response head in {:?}", String::from_utf8_lossy(bytes)));
     let head = std::str::from_utf8(&bytes[..split]).unwrap();
     let mut lines = head.split("\r\n");
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))

@@ -73,7 +73,10 @@ impl GraphiQL {
                 .map_err(|error| {
                     std::io::Error::new(
                         error.kind(),
-                        format!("GraphiQL asset {}: {error}", dir.join(ASSETS[i].1).display()),
+                        format!(
+                            "GraphiQL asset {}: {error}",
+                            dir.join(ASSETS[i].1).display()
+                        ),
                     )
                 })
         };

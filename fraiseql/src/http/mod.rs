@@ -248,7 +248,12 @@ impl Endpoint {
         let mut body = bytes::BytesMut::new();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|_| {
-                HttpResponse::error(format, 400, "BAD_REQUEST", "the request body could not be read")
+                HttpResponse::error(
+                    format,
+                    400,
+                    "BAD_REQUEST",
+                    "the request body could not be read",
+                )
             })?;
             if body.len() + chunk.len() > self.inner.body_limit {
                 return Err(self.too_large(format));

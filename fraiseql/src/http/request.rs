@@ -80,8 +80,9 @@ impl GraphQLRequest {
         let mut object = match value {
             Value::Object(object) => object,
             Value::Array(_) => {
-                return Err("batched requests are not supported: send one operation per request"
-                    .into());
+                return Err(
+                    "batched requests are not supported: send one operation per request".into(),
+                );
             }
             _ => return Err("the body must be a JSON object".into()),
         };
