@@ -40,10 +40,14 @@ impl HttpResponse {
     /// );
     /// ```
     pub fn error(format: Format, status: u16, code: &str, message: &str) -> Self {
-        let body = serde_json::json!({
-            "errors": [{ "message": message, "extensions": { "code": code } }]
-        });
-        Self::new(status, format.content_type(), body.to_string())
+        // Written by hand to keep `message` first whatever serde_json's map ordering.
+        let text = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+        let body = format!(
+            r#"{{"errors":[{{"message":{},"extensions":{{"code":{}}}}}]}}"#,
+            text(message),
+            text(code)
+        );
+        Self::new(status, format.content_type(), body)
     }
 
     /// Adds a header.
