@@ -136,38 +136,11 @@ impl GraphQL {
             accept: accept.as_deref(),
             content_length: header(CONTENT_LENGTH).first().and_then(|v| v.parse().ok()),
         };
-        convert(self.respond(&request, &head, payload).await)
-    }
-
-    async fn respond(
-        &self,
-        request: &HttpRequest,
-        head: &Head<'_>,
-        payload: web::Payload,
-    ) -> HttpResponse {
-        let format = match self.endpoint.check(head) {
-            Ok(format) => format,
-            Err(response) => return response,
-        };
-        let context = match (self.context)(request) {
-            Ok(context) => context,
-            Err(rejection) => return rejection.into_response(format),
-        };
-        let body = match head.method {
-            Method::Post => match self.endpoint.read_body(format, payload).await {
-                Ok(body) => body,
-                Err(response) => return response,
-            },
-            _ => bytes::Bytes::new(),
-        };
-        match self.endpoint.parse(head, format, &body) {
-            Ok(parsed) => {
-                self.endpoint
-                    .execute(head.method, format, &parsed, context)
-                    .await
-            }
-            Err(response) => response,
-        }
+        let response = self
+            .endpoint
+            .respond(&head, || (self.context)(&request), payload)
+            .await;
+        convert(response)
     }
 }
 

@@ -35,7 +35,7 @@ use ::axum::response::Response;
 use ::axum::routing::{any, get};
 
 use crate::context::RequestContext;
-use crate::http::{Endpoint, Format, Head, HttpResponse, Method, Rejection};
+use crate::http::{Endpoint, Head, HttpResponse, Method, Rejection};
 
 type Hook = dyn Fn(&Parts) -> Result<RequestContext, Rejection> + Send + Sync;
 
@@ -133,37 +133,11 @@ impl GraphQL {
                 .get(CONTENT_LENGTH)
                 .and_then(|v| v.to_str().ok()?.parse().ok()),
         };
-        convert(self.respond(&parts, &head, body).await)
-    }
-
-    async fn respond(&self, parts: &Parts, head: &Head<'_>, body: Body) -> HttpResponse {
-        let format: Format = match self.endpoint.check(head) {
-            Ok(format) => format,
-            Err(response) => return response,
-        };
-        let context = match (self.context)(parts) {
-            Ok(context) => context,
-            Err(rejection) => return rejection.into_response(format),
-        };
-        let body = match head.method {
-            Method::Post => match self
-                .endpoint
-                .read_body(format, body.into_data_stream())
-                .await
-            {
-                Ok(body) => body,
-                Err(response) => return response,
-            },
-            _ => bytes::Bytes::new(),
-        };
-        match self.endpoint.parse(head, format, &body) {
-            Ok(request) => {
-                self.endpoint
-                    .execute(head.method, format, &request, context)
-                    .await
-            }
-            Err(response) => response,
-        }
+        let response = self
+            .endpoint
+            .respond(&head, || (self.context)(&parts), body.into_data_stream())
+            .await;
+        convert(response)
     }
 }
 

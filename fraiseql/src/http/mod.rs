@@ -183,6 +183,36 @@ impl Endpoint {
         &self.inner.db
     }
 
+    /// Answers a request, start to end: checks the head, builds the context with `context`
+    /// (only once the head is acceptable), reads the body (POST only, up to the limit), parses
+    /// and executes. Adapters call this and translate the result.
+    pub async fn respond<E>(
+        &self,
+        head: &Head<'_>,
+        context: impl FnOnce() -> Result<RequestContext, Rejection>,
+        body: impl futures_util::Stream<Item = Result<bytes::Bytes, E>>,
+    ) -> HttpResponse {
+        let format = match self.check(head) {
+            Ok(format) => format,
+            Err(response) => return response,
+        };
+        let context = match context() {
+            Ok(context) => context,
+            Err(rejection) => return rejection.into_response(format),
+        };
+        let body = match head.method {
+            Method::Post => match self.read_body(format, body).await {
+                Ok(body) => body,
+                Err(response) => return response,
+            },
+            _ => bytes::Bytes::new(),
+        };
+        match self.parse(head, format, &body) {
+            Ok(request) => self.execute(head.method, format, &request, context).await,
+            Err(response) => response,
+        }
+    }
+
     /// Checks what can be checked before the body is read, and picks the response format.
     pub fn check(&self, head: &Head<'_>) -> Result<Format, HttpResponse> {
         let Some(format) = Format::negotiate(head.accept) else {
