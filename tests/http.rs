@@ -347,6 +347,22 @@ async fn slow_requests_time_out_with_504() {
             "{adapter:?}: {:?}",
             started.elapsed()
         );
+        // The abandoned statement is cancelled, not left sleeping its 3 s out.
+        let client = served.db.connect().await.unwrap();
+        let active = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()";
+        while client
+            .query_one(active, &[])
+            .await
+            .unwrap()
+            .get::<_, i64>(0)
+            > 0
+        {
+            assert!(
+                started.elapsed() < Duration::from_millis(2500),
+                "{adapter:?}: the statement still runs"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         let reply = post(&served, &[], query).await;
         expect(adapter, &reply, 200, JSON);
         assert_eq!(

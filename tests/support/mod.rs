@@ -87,7 +87,7 @@ pub struct Served {
     pub addr: SocketAddr,
     pub adapter: Adapter,
     stop: Option<Box<dyn FnOnce() + Send>>,
-    _db: TestDb,
+    pub db: TestDb,
 }
 
 impl Drop for Served {
@@ -123,7 +123,7 @@ pub async fn serve(adapter: Adapter, configure: impl FnOnce(Endpoint) -> Endpoin
         addr,
         adapter,
         stop: Some(stop),
-        _db: db,
+        db,
     }
 }
 
