@@ -55,7 +55,8 @@ pub struct GraphiQL {
 }
 
 impl GraphiQL {
-    /// GraphiQL at `path` (e.g. `/graphiql`), loading its scripts from the CDN.
+    /// GraphiQL at `path` (an absolute path such as `/graphiql`, not the GraphQL path), loading
+    /// its scripts from the CDN.
     pub fn new(path: impl Into<String>) -> Self {
         Self {
             path: path.into(),

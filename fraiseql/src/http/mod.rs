@@ -135,7 +135,8 @@ impl Endpoint {
         self
     }
 
-    /// Serves GET and POST at `path` (default `/graphql`).
+    /// Serves GET and POST at `path` (default `/graphql`): an absolute path from the app's root,
+    /// starting with `/` (axum refuses anything else when the routes are added).
     pub fn path(self, path: impl Into<String>) -> Self {
         let path = path.into();
         self.change(|inner| inner.path = path)

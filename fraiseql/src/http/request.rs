@@ -65,7 +65,7 @@ impl GraphQLRequest {
     }
 
     /// Parameters from a POST body holding one JSON object. A JSON array (a batch) is refused:
-    /// see the module documentation.
+    /// see [`crate::http`] for why.
     ///
     /// ```
     /// use fraiseql::http::GraphQLRequest;
