@@ -163,15 +163,22 @@ impl Database {
             tracing::warn!(%error, "no database connection");
             Error::Unavailable
         })?;
-        // Prepared once per connection (a round trip only the first time).
-        let apply = client
-            .prepare_cached(APPLY_SETTINGS)
-            .await
-            .map_err(Error::from_database)?;
-        let prepared = client
-            .prepare_cached(statement.sql())
-            .await
-            .map_err(Error::from_database)?;
+        // If this future is dropped mid-flight (an HTTP timeout, a client gone), the connection
+        // is still busy with the queued statements: it must not go back to the pool.
+        let mut guard = InFlight(Some(client));
+        let client = guard.0.as_ref().ok_or(Error::Internal)?;
+        // Prepared once per connection (a round trip only the first time). A failure here
+        // leaves nothing in flight: the connection goes back to the pool.
+        let (apply, prepared) = match tokio::join!(
+            client.prepare_cached(APPLY_SETTINGS),
+            client.prepare_cached(statement.sql()),
+        ) {
+            (Ok(apply), Ok(prepared)) => (apply, prepared),
+            (Err(error), _) | (_, Err(error)) => {
+                drop(guard.0.take());
+                return Err(Error::from_database(error));
+            }
+        };
         // BEGIN, settings, statement and COMMIT are pipelined: one round trip. All four are queued
         // on the connection at the first poll, so even if this future is dropped the transaction
         // still ends, and nothing outlives it into the next request on this connection.
@@ -183,6 +190,8 @@ impl Database {
             client.query_one(&prepared, &params),
             client.batch_execute("COMMIT"),
         );
+        // Every statement finished: the connection goes back to the pool.
+        drop(guard.0.take());
         // The first failure is the cause; later ones are "transaction aborted" echoes.
         begin.map_err(Error::from_database)?;
         applied.map_err(Error::from_database)?;
@@ -217,6 +226,27 @@ impl Access {
         match self {
             Access::Read => Error::from_database,
             Access::Write => Error::from_write,
+        }
+    }
+}
+
+/// A pooled connection with statements in flight. Dropped before they finished, it takes the
+/// connection out of the pool and cancels the running statement; the connection closes once
+/// the queued statements (ending the transaction) are done.
+struct InFlight(Option<deadpool_postgres::Object>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let Some(object) = self.0.take() else { return };
+        let cancel = object.cancel_token();
+        let client = deadpool_postgres::Object::take(object);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(error) = cancel.cancel_query(tokio_postgres::NoTls).await {
+                    tracing::warn!(%error, "cannot cancel an abandoned statement");
+                }
+                drop(client);
+            });
         }
     }
 }

@@ -57,13 +57,19 @@
 // The derives name `::fraiseql`; this lets the crate's own tests use them.
 extern crate self as fraiseql;
 
+#[cfg(feature = "actix")]
+pub mod actix;
 pub mod attributes;
+#[cfg(feature = "axum")]
+pub mod axum;
 mod context;
 mod database;
 mod descriptor;
 mod error;
 mod field;
 pub mod graphql;
+#[cfg(feature = "http")]
+pub mod http;
 mod mutation;
 mod repository;
 pub mod typed;

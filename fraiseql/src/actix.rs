@@ -1,0 +1,155 @@
+//! Serves a schema from an actix-web 4 `App` (feature `actix`): GET and POST on the GraphQL
+//! path, GraphiQL when configured. All GraphQL-over-HTTP decisions are [`crate::http`]'s; this
+//! module only translates.
+//!
+//! ```no_run
+//! use actix_web::{App, HttpServer, web};
+//! use fraiseql::http::{Endpoint, GraphiQL, Rejection};
+//! use fraiseql::RequestContext;
+//!
+//! # async fn demo(schema: fraiseql::graphql::Schema, db: fraiseql::Database) -> std::io::Result<()> {
+//! let graphql = fraiseql::actix::GraphQL::new(
+//!     Endpoint::new(schema, db).graphiql(GraphiQL::new("/graphiql")),
+//! )
+//! .context(|request| {
+//!     let tenant = request.headers().get("x-tenant").and_then(|v| v.to_str().ok())
+//!         .ok_or_else(|| Rejection::unauthenticated("missing x-tenant"))?;
+//!     Ok(RequestContext::new().tenant_id(tenant))
+//! });
+//! HttpServer::new(move || {
+//!     App::new()
+//!         .route("/", web::get().to(|| async { "hello" }))
+//!         .configure(|config| graphql.configure(config))
+//! })
+//! .bind(("127.0.0.1", 8080))?
+//! .run()
+//! .await
+//! # }
+//! ```
+
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
+use actix_web::{HttpRequest, HttpResponseBuilder, web};
+
+use crate::context::RequestContext;
+use crate::http::{Endpoint, Head, HttpResponse, Method, Rejection};
+
+type Hook = dyn Fn(&HttpRequest) -> Result<RequestContext, Rejection> + Send + Sync;
+
+/// An [`Endpoint`] ready to be configured into an actix-web `App`. Cheap to clone (one per
+/// worker).
+#[derive(Clone)]
+pub struct GraphQL {
+    endpoint: Endpoint,
+    context: Arc<Hook>,
+}
+
+impl std::fmt::Debug for GraphQL {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GraphQL")
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GraphQL {
+    /// Serves `endpoint`; every request runs with an empty [`RequestContext`] until
+    /// [`GraphQL::context`] says otherwise.
+    pub fn new(endpoint: Endpoint) -> Self {
+        Self {
+            endpoint,
+            context: Arc::new(|_| Ok(RequestContext::new())),
+        }
+    }
+
+    /// Builds each request's context from the request: its headers, and the extensions the
+    /// app's own middleware set (authenticated claims). A [`Rejection`] answers the request with
+    /// its status before anything runs.
+    pub fn context<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(&HttpRequest) -> Result<RequestContext, Rejection> + Send + Sync + 'static,
+    {
+        self.context = Arc::new(hook);
+        self
+    }
+
+    /// Adds the routes to an app: `App::new().configure(|config| graphql.configure(config))`.
+    pub fn configure(&self, config: &mut web::ServiceConfig) {
+        let this = self.clone();
+        config.route(
+            self.endpoint.graphql_path(),
+            web::route().to(move |request: HttpRequest, payload: web::Payload| {
+                let this = this.clone();
+                async move { this.handle(request, payload).await }
+            }),
+        );
+        if let Some(graphiql) = self.endpoint.graphiql_config() {
+            let page = graphiql.page_response(self.endpoint.graphql_path());
+            config.route(
+                graphiql.path(),
+                web::get().to(move || {
+                    let page = page.clone();
+                    async move { convert(page) }
+                }),
+            );
+            if graphiql.serves_assets() {
+                let assets = graphiql.clone();
+                config.route(
+                    &format!("{}{{name}}", graphiql.assets_prefix()),
+                    web::get().to(move |request: HttpRequest| {
+                        let asset = request
+                            .match_info()
+                            .get("name")
+                            .and_then(|name| assets.asset(name));
+                        async move {
+                            match asset {
+                                Some(asset) => convert(asset),
+                                None => actix_web::HttpResponse::NotFound().body("not found"),
+                            }
+                        }
+                    }),
+                );
+            }
+        }
+    }
+
+    async fn handle(&self, request: HttpRequest, payload: web::Payload) -> actix_web::HttpResponse {
+        let header = |name| {
+            request
+                .headers()
+                .get_all(name)
+                .filter_map(|v| v.to_str().ok())
+                .collect::<Vec<_>>()
+        };
+        let accept = header(ACCEPT);
+        let accept = (!accept.is_empty()).then(|| accept.join(","));
+        let head = Head {
+            method: match *request.method() {
+                actix_web::http::Method::GET => Method::Get,
+                actix_web::http::Method::POST => Method::Post,
+                _ => Method::Other,
+            },
+            query: Some(request.query_string()).filter(|q| !q.is_empty()),
+            content_type: header(CONTENT_TYPE).first().copied(),
+            accept: accept.as_deref(),
+            content_length: header(CONTENT_LENGTH).first().and_then(|v| v.parse().ok()),
+        };
+        let response = self
+            .endpoint
+            .respond(&head, || (self.context)(&request), payload)
+            .await;
+        convert(response)
+    }
+}
+
+fn convert(response: HttpResponse) -> actix_web::HttpResponse {
+    let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut builder = HttpResponseBuilder::new(status);
+    builder.insert_header((CONTENT_TYPE, response.content_type));
+    for header in response.headers {
+        builder.insert_header(header);
+    }
+    builder.body(response.body)
+}

@@ -1,0 +1,176 @@
+//! Serves a schema from an axum 0.8 `Router` (feature `axum`): GET and POST on the GraphQL
+//! path, GraphiQL when configured. All GraphQL-over-HTTP decisions are [`crate::http`]'s; this
+//! module only translates.
+//!
+//! ```no_run
+//! use axum::{Router, routing::get};
+//! use fraiseql::http::{Endpoint, GraphiQL, Rejection};
+//! use fraiseql::RequestContext;
+//!
+//! # fn demo(schema: fraiseql::graphql::Schema, db: fraiseql::Database) -> Router {
+//! let graphql = fraiseql::axum::GraphQL::new(
+//!     Endpoint::new(schema, db).graphiql(GraphiQL::new("/graphiql")),
+//! )
+//! .context(|request| {
+//!     // Whatever the app's own middleware left in the request's extensions or headers.
+//!     let tenant = request.headers.get("x-tenant").and_then(|v| v.to_str().ok())
+//!         .ok_or_else(|| Rejection::unauthenticated("missing x-tenant"))?;
+//!     Ok(RequestContext::new().tenant_id(tenant))
+//! });
+//! Router::new()
+//!     .route("/", get(|| async { "hello" }))
+//!     .merge(graphql.router())
+//! # }
+//! ```
+
+use std::sync::Arc;
+
+use ::axum::Router;
+use ::axum::body::Body;
+use ::axum::extract::Request;
+use ::axum::http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
+use ::axum::http::request::Parts;
+use ::axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use ::axum::response::Response;
+use ::axum::routing::{any, get};
+
+use crate::context::RequestContext;
+use crate::http::{Endpoint, Head, HttpResponse, Method, Rejection};
+
+type Hook = dyn Fn(&Parts) -> Result<RequestContext, Rejection> + Send + Sync;
+
+/// An [`Endpoint`] ready to be merged into an axum `Router`.
+#[derive(Clone)]
+pub struct GraphQL {
+    endpoint: Endpoint,
+    context: Arc<Hook>,
+}
+
+impl std::fmt::Debug for GraphQL {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GraphQL")
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GraphQL {
+    /// Serves `endpoint`; every request runs with an empty [`RequestContext`] until
+    /// [`GraphQL::context`] says otherwise.
+    pub fn new(endpoint: Endpoint) -> Self {
+        Self {
+            endpoint,
+            context: Arc::new(|_| Ok(RequestContext::new())),
+        }
+    }
+
+    /// Builds each request's context from the request's head: its headers, and the extensions
+    /// the app's own middleware set (authenticated claims). A [`Rejection`] answers the request
+    /// with its status before anything runs.
+    pub fn context<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(&Parts) -> Result<RequestContext, Rejection> + Send + Sync + 'static,
+    {
+        self.context = Arc::new(hook);
+        self
+    }
+
+    /// The routes, to `merge` into the app's `Router` (whatever its state type).
+    pub fn router<S: Clone + Send + Sync + 'static>(self) -> Router<S> {
+        let path = self.endpoint.graphql_path().to_owned();
+        let graphiql = self.endpoint.graphiql_config().cloned();
+        let this = self.clone();
+        let mut router = Router::new().route(
+            &path,
+            any(move |request: Request| {
+                let this = this.clone();
+                async move { this.handle(request).await }
+            }),
+        );
+        if let Some(graphiql) = graphiql {
+            let page = graphiql.page_response(&path);
+            router = router.route(
+                graphiql.path(),
+                get(move || {
+                    let page = page.clone();
+                    async move { convert(page) }
+                }),
+            );
+            if graphiql.serves_assets() {
+                let prefix = graphiql.assets_prefix();
+                router = router.route(
+                    &format!("{prefix}{{name}}"),
+                    get(move |request: Request| {
+                        let graphiql = graphiql.clone();
+                        async move {
+                            let name = request.uri().path().rsplit('/').next().unwrap_or("");
+                            graphiql.asset(name).map_or_else(not_found, convert)
+                        }
+                    }),
+                );
+            }
+        }
+        router
+    }
+
+    async fn handle(&self, request: Request) -> Response {
+        let (parts, body) = request.into_parts();
+        let accept = joined(&parts.headers);
+        let head = Head {
+            method: match parts.method {
+                ::axum::http::Method::GET => Method::Get,
+                ::axum::http::Method::POST => Method::Post,
+                _ => Method::Other,
+            },
+            query: parts.uri.query(),
+            content_type: parts
+                .headers
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok()),
+            accept: accept.as_deref(),
+            content_length: parts
+                .headers
+                .get(CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok()?.parse().ok()),
+        };
+        let response = self
+            .endpoint
+            .respond(&head, || (self.context)(&parts), body.into_data_stream())
+            .await;
+        convert(response)
+    }
+}
+
+/// Every `Accept` header, joined with `,` (`None` when there is none).
+fn joined(headers: &HeaderMap) -> Option<String> {
+    let values: Vec<&str> = headers
+        .get_all(ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    (!values.is_empty()).then(|| values.join(","))
+}
+
+fn convert(response: HttpResponse) -> Response {
+    let mut out = Response::new(Body::from(response.body));
+    *out.status_mut() =
+        StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = out.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static(response.content_type),
+    );
+    for (name, value) in response.headers {
+        headers.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
+    out
+}
+
+fn not_found() -> Response {
+    let mut response = Response::new(Body::from("not found"));
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
+}

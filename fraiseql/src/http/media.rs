@@ -1,0 +1,122 @@
+//! Media types: which response type the `Accept` header asks for, and whether a POST body's
+//! `Content-Type` is one the endpoint reads.
+
+/// The media type of a GraphQL response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `application/graphql-response+json`: request errors answer 400.
+    GraphQLResponse,
+    /// `application/json` (legacy clients): every well-formed request answers 200.
+    Json,
+}
+
+impl Format {
+    /// The `Content-Type` header value of a response in this format.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::GraphQLResponse => "application/graphql-response+json; charset=utf-8",
+            Format::Json => "application/json; charset=utf-8",
+        }
+    }
+
+    /// The format an `Accept` header asks for: the supported media type with the highest
+    /// quality, the first listed on a tie; wildcards and a missing header mean `application/json`;
+    /// `None` when nothing listed is supported (answer 406).
+    ///
+    /// ```
+    /// use fraiseql::http::Format;
+    /// assert_eq!(Format::negotiate(None), Some(Format::Json));
+    /// assert_eq!(
+    ///     Format::negotiate(Some("application/graphql-response+json, application/json;q=0.9")),
+    ///     Some(Format::GraphQLResponse)
+    /// );
+    /// assert_eq!(Format::negotiate(Some("text/html")), None);
+    /// ```
+    pub fn negotiate(accept: Option<&str>) -> Option<Format> {
+        let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
+            return Some(Format::Json);
+        };
+        let mut best: Option<(Format, f32)> = None;
+        for item in accept.split(',') {
+            let (essence, params) = split(item);
+            let format = match essence.as_str() {
+                "application/graphql-response+json" => Format::GraphQLResponse,
+                "application/json" | "application/*" | "*/*" => Format::Json,
+                _ => continue,
+            };
+            let quality = params
+                .iter()
+                .find(|(name, _)| name == "q")
+                .map_or(Some(1.0), |(_, value)| value.parse::<f32>().ok())
+                .unwrap_or(0.0);
+            if quality > 0.0 && best.is_none_or(|(_, q)| quality > q) {
+                best = Some((format, quality));
+            }
+        }
+        best.map(|(format, _)| format)
+    }
+}
+
+/// Whether a POST body's `Content-Type` is `application/json` (charset, when given, UTF-8).
+///
+/// ```
+/// use fraiseql::http::is_json_body;
+/// assert!(is_json_body("application/json; charset=UTF-8"));
+/// assert!(!is_json_body("application/json; charset=utf-16"));
+/// assert!(!is_json_body("text/plain"));
+/// ```
+pub fn is_json_body(content_type: &str) -> bool {
+    let (essence, params) = split(content_type);
+    essence == "application/json"
+        && params
+            .iter()
+            .all(|(name, value)| name != "charset" || value.eq_ignore_ascii_case("utf-8"))
+}
+
+/// `type/subtype; name=value; …` → lowercase essence and lowercase-named parameters.
+fn split(item: &str) -> (String, Vec<(String, String)>) {
+    let mut parts = item.split(';');
+    let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let params = parts
+        .filter_map(|p| {
+            let (name, value) = p.split_once('=')?;
+            Some((
+                name.trim().to_ascii_lowercase(),
+                value.trim().trim_matches('"').to_owned(),
+            ))
+        })
+        .collect();
+    (essence, params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiation_follows_quality_then_order() {
+        let cases = [
+            ("application/json", Some(Format::Json)),
+            ("*/*", Some(Format::Json)),
+            ("application/*;q=0.5", Some(Format::Json)),
+            (
+                "application/json, application/graphql-response+json",
+                Some(Format::Json),
+            ),
+            (
+                "application/json;q=0.5, application/graphql-response+json",
+                Some(Format::GraphQLResponse),
+            ),
+            (
+                "Application/GraphQL-Response+JSON; charset=utf-8",
+                Some(Format::GraphQLResponse),
+            ),
+            ("application/json;q=0", None),
+            ("text/html, image/png", None),
+            ("application/json;q=oops", None),
+        ];
+        for (accept, expected) in cases {
+            assert_eq!(Format::negotiate(Some(accept)), expected, "{accept}");
+        }
+    }
+}
