@@ -16,6 +16,9 @@ use uuid::Uuid;
 pub const SCHEMA: &str = include_str!("schema.sql");
 /// 8 users, 24 posts, 60 comments.
 pub const SEED: &str = include_str!("seed.sql");
+/// The mutation functions (`fn_create_user`, `fn_update_user`, `fn_delete_user`,
+/// `fn_create_post`); they need `fraiseql::MUTATION_RESULT_SQL` first.
+pub const MUTATIONS: &str = include_str!("mutations.sql");
 
 /// A registered user.
 #[derive(FraiseType)]
@@ -85,8 +88,7 @@ pub async fn database() -> Result<(Database, Option<Server>), Box<dyn std::error
             if init {
                 println!("loading the blog schema and seed into {dbname}");
                 let client = server.connect(&dbname).await?;
-                client.batch_execute(SCHEMA).await?;
-                client.batch_execute(SEED).await?;
+                load(&client).await?;
             }
             Ok((Database::connect(server.config(&dbname), 8)?, None))
         }
@@ -99,8 +101,7 @@ pub async fn database() -> Result<(Database, Option<Server>), Box<dyn std::error
                 .batch_execute("CREATE DATABASE blog")
                 .await?;
             let client = server.connect("blog").await?;
-            client.batch_execute(SCHEMA).await?;
-            client.batch_execute(SEED).await?;
+            load(&client).await?;
             println!("loaded the blog: {}", server.connection_string("blog"));
             Ok((Database::connect(server.config("blog"), 8)?, Some(server)))
         }
@@ -152,4 +153,12 @@ pub fn graphiql() -> GraphiQL {
             graphiql
         }
     }
+}
+
+/// The schema, the mutation functions and the seed.
+async fn load(client: &tokio_postgres::Client) -> Result<(), tokio_postgres::Error> {
+    client.batch_execute(SCHEMA).await?;
+    client.batch_execute(fraiseql::MUTATION_RESULT_SQL).await?;
+    client.batch_execute(MUTATIONS).await?;
+    client.batch_execute(SEED).await
 }

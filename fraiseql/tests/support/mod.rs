@@ -6,8 +6,13 @@ use fraiseql::FraiseType;
 use fraiseql_tempdb::TestDb;
 use uuid::Uuid;
 
-/// tb_user/tb_post/tb_comment with Trinity keys, tv_user/tv_post refreshed by fn_sync_tv_*.
-pub const BLOG: &str = include_str!("../fixtures/blog.sql");
+/// tb_user/tb_post/tb_comment with Trinity keys, tv_user/tv_post refreshed by fn_sync_tv_*,
+/// and the seed: the blog the server examples serve (`examples/blog/`), so tests and examples
+/// cannot drift apart.
+pub const BLOG: &str = concat!(
+    include_str!("../../../examples/blog/schema.sql"),
+    include_str!("../../../examples/blog/seed.sql")
+);
 
 /// A registered user.
 #[derive(FraiseType, Debug, Clone, PartialEq)]
@@ -53,7 +58,7 @@ pub struct Comment {
 
 /// The blog's mutation functions (`fn_create_user`, `fn_update_user`, `fn_delete_user`,
 /// `fn_create_post`); they need [`fraiseql::MUTATION_RESULT_SQL`] first.
-pub const BLOG_MUTATIONS: &str = include_str!("../fixtures/blog_mutations.sql");
+pub const BLOG_MUTATIONS: &str = include_str!("../../../examples/blog/mutations.sql");
 
 /// A fresh database holding the blog, and a plain connection to it.
 pub async fn blog_db() -> (TestDb, tokio_postgres::Client) {
