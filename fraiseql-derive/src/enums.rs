@@ -151,6 +151,17 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             type ListHandle = ::fraiseql::typed::EnumArrayHandle<#ident>;
         }
 
+        impl ::fraiseql::FraiseInputField for #ident {
+            const TYPE: ::fraiseql::FieldType =
+                ::fraiseql::FieldType::Enum(<#ident as ::fraiseql::FraiseEnum>::descriptor);
+        }
+
+        impl ::fraiseql::__private::serde::Serialize for #ident {
+            fn serialize<S: ::fraiseql::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(<#ident as ::fraiseql::FraiseEnum>::stored(self))
+            }
+        }
+
         impl<'de> ::fraiseql::__private::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::fraiseql::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 let text = <::std::borrow::Cow<'de, str> as ::fraiseql::__private::serde::Deserialize>::deserialize(deserializer)?;

@@ -85,7 +85,7 @@ pub fn expand(model: &TypeModel) -> TokenStream {
     let description = opt_str(&model.description);
     let identifier = opt_str(&model.identifier);
     let fields_doc = format!("Typed filter and order handles on the fields of [`{ident}`].");
-    let deserialize = expand_deserialize(model);
+    let deserialize = expand_deserialize(ident, &model.fields);
 
     quote! {
         #[doc = #fields_doc]
@@ -144,16 +144,16 @@ pub fn expand(model: &TypeModel) -> TokenStream {
     }
 }
 
-/// Deserialization from the document: a private mirror struct with serde's own derive and the
-/// document's keys, moved into the user's struct (skipped fields take their `Default`).
-fn expand_deserialize(model: &TypeModel) -> TokenStream {
-    let ident = &model.ident;
-    let mirror_fields = model.fields.iter().filter_map(|field| {
+/// Deserialization from the document (or an input's JSON): a private mirror struct with serde's
+/// own derive and the JSON keys, moved into the user's struct (skipped fields take their
+/// `Default`).
+pub fn expand_deserialize(ident: &syn::Ident, fields: &[FieldModel]) -> TokenStream {
+    let mirror_fields = fields.iter().filter_map(|field| {
         let served = field.served.as_ref()?;
         let (name, ty, key) = (&field.ident, &field.ty, served.source.key());
         Some(quote!(#[serde(rename = #key)] #name: #ty,))
     });
-    let moves = model.fields.iter().map(|field| {
+    let moves = fields.iter().map(|field| {
         let name = &field.ident;
         match field.served {
             Some(_) => quote!(#name: document.#name,),

@@ -64,6 +64,7 @@ mod descriptor;
 mod error;
 mod field;
 pub mod graphql;
+mod input;
 mod repository;
 pub mod typed;
 
@@ -74,14 +75,20 @@ pub use repository::{ConnectionPage, Edge, FindMany, PageInfo, Repository};
 
 pub use descriptor::{
     Deprecation, EnumDescriptor, EnumValueDescriptor, FieldDescriptor, FieldSource, FieldType,
-    TypeDescriptor,
+    InputDescriptor, InputFieldDescriptor, TypeDescriptor,
 };
-pub use field::{FraiseEnum, FraiseField, FraiseType};
-pub use fraiseql_derive::{FraiseEnum, FraiseType};
+pub use field::{FraiseEnum, FraiseField, FraiseInput, FraiseInputField, FraiseType};
+pub use fraiseql_derive::{FraiseEnum, FraiseInput, FraiseType};
+pub use input::InputError;
 pub use fraiseql_sql as sql;
 
 /// What generated code needs; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
     pub use serde;
+
+    /// `skip_serializing_if` of the fields of `#[derive(FraiseInput)]`'s serialization mirror.
+    pub fn omitted<T: crate::FraiseInputField + ?Sized>(value: &&T) -> bool {
+        value.is_omitted()
+    }
 }
