@@ -359,7 +359,10 @@ fn not_on_input_field(meta: &syn::meta::ParseNestedMeta) -> syn::Error {
         "column" => "input fields are keys of the JSON object the function receives, not columns",
         _ => "input fields cannot be deprecated here; document the change instead",
     };
-    meta.error(format!("`{}` does not apply to FraiseInput fields: {why}", attr::name(meta)))
+    meta.error(format!(
+        "`{}` does not apply to FraiseInput fields: {why}",
+        attr::name(meta)
+    ))
 }
 
 fn check_unique_names(fields: &[FieldModel]) -> syn::Result<()> {

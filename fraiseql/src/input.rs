@@ -214,7 +214,9 @@ fn scalar(kind: ScalarKind, value: &InputValue<S>, path: &Path<'_>) -> Result<Js
         (ScalarKind::Int, InputValue::Scalar(S::Int(i))) => Ok(Json::from(*i)),
         (ScalarKind::BigInt, value) => big_int(value).map(Json::from).ok_or_else(wrong),
         (ScalarKind::Float, InputValue::Scalar(S::Float(f))) => float(*f).ok_or_else(wrong),
-        (ScalarKind::Float, InputValue::Scalar(S::Int(i))) => float(f64::from(*i)).ok_or_else(wrong),
+        (ScalarKind::Float, InputValue::Scalar(S::Int(i))) => {
+            float(f64::from(*i)).ok_or_else(wrong)
+        }
         (ScalarKind::Numeric, InputValue::Scalar(S::Int(i))) => Ok(Json::from(*i)),
         (ScalarKind::Numeric, InputValue::Scalar(S::Float(f))) => float(*f).ok_or_else(wrong),
         (ScalarKind::Numeric, InputValue::Scalar(S::String(s))) if is_decimal(s) => {
@@ -231,8 +233,11 @@ fn scalar(kind: ScalarKind, value: &InputValue<S>, path: &Path<'_>) -> Result<Js
             through(serde_json::to_value(date.ok_or_else(wrong)?))
         }
         (ScalarKind::Timestamp, value) => {
-            let instant = text(value).and_then(|t| DateTime::<FixedOffset>::parse_from_rfc3339(&t).ok());
-            through(serde_json::to_value(instant.ok_or_else(wrong)?.with_timezone(&Utc)))
+            let instant =
+                text(value).and_then(|t| DateTime::<FixedOffset>::parse_from_rfc3339(&t).ok());
+            through(serde_json::to_value(
+                instant.ok_or_else(wrong)?.with_timezone(&Utc),
+            ))
         }
         (ScalarKind::Json, value) => free_json(value, path),
         _ => Err(wrong()),
@@ -246,7 +251,9 @@ fn big_int(value: &InputValue<S>) -> Option<i64> {
         InputValue::Scalar(S::Int(i)) => Some(i64::from(*i)),
         InputValue::Scalar(S::String(s)) => s.parse().ok(),
         // Exactly representable whole floats only: 2^53 and beyond may have been rounded.
-        InputValue::Scalar(S::Float(f)) if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 => {
+        InputValue::Scalar(S::Float(f))
+            if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 =>
+        {
             #[allow(clippy::cast_possible_truncation)]
             Some(*f as i64)
         }
@@ -322,7 +329,9 @@ mod tests {
         for good in ["0", "-12", "+3", "3.14", ".5", "5.", "1e-7", "2.5E+10"] {
             assert!(is_decimal(good), "{good}");
         }
-        for bad in ["", "-", ".", "1e", "1.2.3", "NaN", "Infinity", "0x10", "1 ", "e5"] {
+        for bad in [
+            "", "-", ".", "1e", "1.2.3", "NaN", "Infinity", "0x10", "1 ", "e5",
+        ] {
             assert!(!is_decimal(bad), "{bad}");
         }
     }

@@ -79,8 +79,8 @@ pub use descriptor::{
 };
 pub use field::{FraiseEnum, FraiseField, FraiseInput, FraiseInputField, FraiseType};
 pub use fraiseql_derive::{FraiseEnum, FraiseInput, FraiseType};
-pub use input::InputError;
 pub use fraiseql_sql as sql;
+pub use input::InputError;
 
 /// What generated code needs; not part of the public API.
 #[doc(hidden)]

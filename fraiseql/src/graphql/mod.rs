@@ -9,8 +9,8 @@ mod root;
 mod types;
 
 pub use execute::{Response, execute, operation_type, statement};
-pub use info::{Limits, RootFields, SchemaInfo};
 pub(crate) use info::scalar_name;
+pub use info::{Limits, RootFields, SchemaInfo};
 pub use root::Query;
 
 use std::sync::Arc;
