@@ -357,7 +357,7 @@ fn parse_field(
 fn not_on_input_field(meta: &syn::meta::ParseNestedMeta) -> syn::Error {
     let why = match attr::name(meta).as_str() {
         "column" => "input fields are keys of the JSON object the function receives, not columns",
-        _ => "input fields cannot be deprecated here; document the change instead",
+        _ => "deprecating input fields is not supported",
     };
     meta.error(format!(
         "`{}` does not apply to FraiseInput fields: {why}",
