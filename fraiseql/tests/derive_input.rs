@@ -566,13 +566,13 @@ fn json_value(json: &Value) -> InputValue {
 
 /// `input` as a GraphQL client writes it, built field by field without the descriptor.
 fn everything_value(input: &EverythingInput, spelling: Spelling) -> InputValue {
-    let optional =
-        |fields: &mut Vec<(&'static str, InputValue)>, name, value: Option<InputValue>| match value
-        {
-            Some(value) => fields.push((name, value)),
-            None if spelling.none_as_null => fields.push((name, InputValue::null())),
-            None => {}
-        };
+    let optional = |fields: &mut Vec<(&'static str, InputValue)>,
+                    name,
+                    value: Option<InputValue>| match value {
+        Some(value) => fields.push((name, value)),
+        None if spelling.none_as_null => fields.push((name, InputValue::null())),
+        None => {}
+    };
     let big = if spelling.big_as_text || i32::try_from(input.big).is_err() {
         string(&input.big.to_string())
     } else {

@@ -4,6 +4,8 @@
 mod compile;
 mod execute;
 mod info;
+#[cfg(test)]
+mod input_types_tests;
 mod plan;
 mod root;
 mod types;
