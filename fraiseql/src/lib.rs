@@ -51,6 +51,10 @@
 //! let wrong = User::filter().active().gt(true); // no `gt` on booleans
 //! ```
 //!
+//! Mutations take `#[derive(FraiseInput)]` structs: GraphQL input objects whose `Serialize` is the
+//! JSON object the PostgreSQL function receives (see [`FraiseInput`] and
+//! [`InputDescriptor::to_json`]).
+//!
 //! The [`attributes`] page lists every attribute, with examples. The SQL vocabulary underneath is
 //! [`fraiseql_sql`], re-exported as [`sql`].
 

@@ -613,12 +613,16 @@ pub(crate) fn input_type(registry: &mut Registry<S>, ty: &FieldType) -> Type {
         FieldType::Nullable(inner) => (inner.non_null(), true),
         other => (other, false),
     };
-    let registered = match inner {
-        FieldType::List(item) => {
-            let item = input_type(registry, item);
-            let list = item.wrap_list(None);
-            return if nullable { list } else { list.wrap_non_null() };
-        }
+    let ty = match inner {
+        FieldType::List(item) => input_type(registry, item).wrap_list(None),
+        base => Type::nullable(input_base(registry, base).innermost_name()),
+    };
+    if nullable { ty } else { ty.wrap_non_null() }
+}
+
+/// The named type at the bottom of an input field's type, registered.
+fn input_base(registry: &mut Registry<S>, ty: &FieldType) -> Type {
+    match ty {
         FieldType::Scalar(ScalarKind::Bool) => registry.get_type::<bool>(&()),
         FieldType::Scalar(ScalarKind::Int) => registry.get_type::<i32>(&()),
         FieldType::Scalar(ScalarKind::Float) => registry.get_type::<f64>(&()),
@@ -626,8 +630,8 @@ pub(crate) fn input_type(registry: &mut Registry<S>, ty: &FieldType) -> Type {
         FieldType::Scalar(kind) => registry.get_type::<CustomScalar>(&scalar_name(*kind)),
         FieldType::Enum(e) => registry.get_type::<Enum>(&EnumInfo::Fraise(e())),
         FieldType::Input(input) => registry.get_type::<Input>(&InputInfo::Fraise(input())),
-        FieldType::Object(_) | FieldType::Nullable(_) => registry.get_type::<CustomScalar>(&"JSON"),
-    };
-    let ty = Type::nullable(registered.innermost_name());
-    if nullable { ty } else { ty.wrap_non_null() }
+        FieldType::Object(_) | FieldType::Nullable(_) | FieldType::List(_) => {
+            registry.get_type::<CustomScalar>(&"JSON")
+        }
+    }
 }
