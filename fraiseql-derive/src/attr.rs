@@ -79,3 +79,27 @@ pub fn deprecation(meta: &ParseNestedMeta, slot: &mut Option<Option<String>>) ->
     };
     set(meta, slot, reason)
 }
+
+/// The type-level attributes every derive takes: `name`, `description`, `rename_all`,
+/// `json_case`.
+#[derive(Default)]
+pub struct Naming {
+    pub name: Option<LitStr>,
+    pub description: Option<LitStr>,
+    pub rename_all: Option<LitStr>,
+    pub json_case: Option<LitStr>,
+}
+
+impl Naming {
+    /// Reads `meta` when it is one of the naming attributes; `Ok(false)` when it is not.
+    pub fn read(&mut self, meta: &ParseNestedMeta) -> syn::Result<bool> {
+        let slot = match name(meta).as_str() {
+            "name" => &mut self.name,
+            "description" => &mut self.description,
+            "rename_all" => &mut self.rename_all,
+            "json_case" => &mut self.json_case,
+            _ => return Ok(false),
+        };
+        string(meta, slot).map(|()| true)
+    }
+}

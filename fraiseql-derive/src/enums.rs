@@ -8,7 +8,7 @@ use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::attr;
 use crate::case::Case;
-use crate::expand::{deprecation, opt_str};
+use crate::expand::{deprecation, descriptor_fn, opt_str};
 
 const ENUM_ATTRS: &str = "name, description, rename_all, json_case";
 const VARIANT_ATTRS: &str = "rename, json, description, deprecated";
@@ -26,17 +26,19 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             "FraiseEnum cannot be derived for generic enums",
         ));
     }
-    let (mut name, mut description, mut rename_all, mut json_case) = (None, None, None, None);
+    let mut naming = attr::Naming::default();
     attr::for_each(&input.attrs, |meta| {
-        let slot = match attr::name(meta).as_str() {
-            "name" => &mut name,
-            "description" => &mut description,
-            "rename_all" => &mut rename_all,
-            "json_case" => &mut json_case,
-            _ => return Err(attr::unknown(meta, ENUM_ATTRS)),
-        };
-        attr::string(meta, slot)
+        if naming.read(meta)? {
+            return Ok(());
+        }
+        Err(attr::unknown(meta, ENUM_ATTRS))
     })?;
+    let attr::Naming {
+        name,
+        description,
+        rename_all,
+        json_case,
+    } = naming;
     let case = |lit: &Option<LitStr>, default| match lit {
         None => Ok(default),
         Some(lit) => Case::parse(&lit.value()).ok_or_else(|| {
@@ -126,16 +128,17 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         from_stored.push(quote!(#stored => ::core::result::Result::Ok(#ident::#variant_ident),));
     }
 
+    let descriptor_fn = descriptor_fn(
+        quote!(::fraiseql::EnumDescriptor),
+        quote!(::fraiseql::EnumDescriptor {
+            name: #name,
+            description: #description,
+            values: &[#(#values),*],
+        }),
+    );
     Ok(quote! {
         impl ::fraiseql::FraiseEnum for #ident {
-            fn descriptor() -> &'static ::fraiseql::EnumDescriptor {
-                static DESCRIPTOR: ::fraiseql::EnumDescriptor = ::fraiseql::EnumDescriptor {
-                    name: #name,
-                    description: #description,
-                    values: &[#(#values),*],
-                };
-                &DESCRIPTOR
-            }
+            #descriptor_fn
 
             fn stored(&self) -> &'static str {
                 match self {

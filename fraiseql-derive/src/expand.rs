@@ -25,6 +25,16 @@ pub fn deprecation(deprecation: &Option<Option<String>>) -> TokenStream {
     }
 }
 
+/// `fn descriptor() -> &'static #ty`, returning a `static` initialised with `init`.
+pub fn descriptor_fn(ty: TokenStream, init: TokenStream) -> TokenStream {
+    quote! {
+        fn descriptor() -> &'static #ty {
+            static DESCRIPTOR: #ty = #init;
+            &DESCRIPTOR
+        }
+    }
+}
+
 pub fn expand(model: &TypeModel) -> TokenStream {
     let TypeModel { ident, vis, .. } = model;
     let fields_ident = format_ident!("{}Fields", ident);
@@ -86,6 +96,18 @@ pub fn expand(model: &TypeModel) -> TokenStream {
     let identifier = opt_str(&model.identifier);
     let fields_doc = format!("Typed filter and order handles on the fields of [`{ident}`].");
     let deserialize = expand_deserialize(ident, &model.fields);
+    let descriptor_fn = descriptor_fn(
+        quote!(::fraiseql::TypeDescriptor),
+        quote!(::fraiseql::TypeDescriptor {
+            name: #name,
+            description: #description,
+            view: #view,
+            data: #data,
+            key: #key,
+            identifier: #identifier,
+            fields: &[#(#field_descriptors),*],
+        }),
+    );
 
     quote! {
         #[doc = #fields_doc]
@@ -119,18 +141,7 @@ pub fn expand(model: &TypeModel) -> TokenStream {
         impl ::fraiseql::FraiseType for #ident {
             type Fields = #fields_ident;
 
-            fn descriptor() -> &'static ::fraiseql::TypeDescriptor {
-                static DESCRIPTOR: ::fraiseql::TypeDescriptor = ::fraiseql::TypeDescriptor {
-                    name: #name,
-                    description: #description,
-                    view: #view,
-                    data: #data,
-                    key: #key,
-                    identifier: #identifier,
-                    fields: &[#(#field_descriptors),*],
-                };
-                &DESCRIPTOR
-            }
+            #descriptor_fn
         }
 
         impl ::fraiseql::FraiseField for #ident {

@@ -10,7 +10,7 @@ use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident};
 
 use crate::attr;
-use crate::expand::{expand_deserialize, opt_str};
+use crate::expand::{descriptor_fn, expand_deserialize, opt_str};
 use crate::model::{self, Derive, FieldModel};
 
 const INPUT_ATTRS: &str = "name, description, rename_all, json_case";
@@ -29,23 +29,24 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
 
 fn parse(input: &DeriveInput) -> syn::Result<InputModel> {
     let fields = model::named_fields(input, Derive::Input)?;
-    let (mut name, mut description, mut rename_all, mut json_case) = (None, None, None, None);
+    let mut naming = attr::Naming::default();
     attr::for_each(&input.attrs, |meta| {
-        let slot = match attr::name(meta).as_str() {
-            "name" => &mut name,
-            "description" => &mut description,
-            "rename_all" => &mut rename_all,
-            "json_case" => &mut json_case,
-            "view" | "data" | "key" | "identifier" => {
-                return Err(meta.error(format!(
-                    "`{}` does not apply to FraiseInput: an input is passed to a function, not read from a relation",
-                    attr::name(meta)
-                )));
-            }
-            _ => return Err(attr::unknown(meta, INPUT_ATTRS)),
-        };
-        attr::string(meta, slot)
+        if naming.read(meta)? {
+            return Ok(());
+        }
+        match attr::name(meta).as_str() {
+            item @ ("view" | "data" | "key" | "identifier") => Err(meta.error(format!(
+                "`{item}` does not apply to FraiseInput: an input is passed to a function, not read from a relation"
+            ))),
+            _ => Err(attr::unknown(meta, INPUT_ATTRS)),
+        }
     })?;
+    let attr::Naming {
+        name,
+        description,
+        rename_all,
+        json_case,
+    } = naming;
     let fields = model::parse_fields(
         fields,
         Derive::Input,
@@ -81,16 +82,17 @@ fn expand(model: &InputModel) -> TokenStream {
     });
     let serialize = expand_serialize(model);
     let deserialize = expand_deserialize(ident, &model.fields);
+    let descriptor_fn = descriptor_fn(
+        quote!(::fraiseql::InputDescriptor),
+        quote!(::fraiseql::InputDescriptor {
+            name: #name,
+            description: #description,
+            fields: &[#(#fields),*],
+        }),
+    );
     quote! {
         impl ::fraiseql::FraiseInput for #ident {
-            fn descriptor() -> &'static ::fraiseql::InputDescriptor {
-                static DESCRIPTOR: ::fraiseql::InputDescriptor = ::fraiseql::InputDescriptor {
-                    name: #name,
-                    description: #description,
-                    fields: &[#(#fields),*],
-                };
-                &DESCRIPTOR
-            }
+            #descriptor_fn
         }
 
         impl ::fraiseql::FraiseInputField for #ident {

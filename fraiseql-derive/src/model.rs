@@ -189,22 +189,26 @@ pub fn parse(input: &DeriveInput) -> syn::Result<TypeModel> {
     let fields = named_fields(input, Derive::Type)?;
 
     let (mut view, mut data, mut key, mut identifier) = (None, None, None, None);
-    let (mut json_case, mut rename_all, mut description, mut name) = (None, None, None, None);
+    let mut naming = attr::Naming::default();
     attr::for_each(&input.attrs, |meta| {
+        if naming.read(meta)? {
+            return Ok(());
+        }
         let slot = match attr::name(meta).as_str() {
             "view" => &mut view,
             "data" => &mut data,
             "key" => &mut key,
             "identifier" => &mut identifier,
-            "json_case" => &mut json_case,
-            "rename_all" => &mut rename_all,
-            "description" => &mut description,
-            "name" => &mut name,
             _ => return Err(attr::unknown(meta, TYPE_ATTRS)),
         };
         attr::string(meta, slot)
     })?;
-
+    let attr::Naming {
+        name,
+        description,
+        rename_all,
+        json_case,
+    } = naming;
     let json_case = key_case(&json_case)?;
     let rename_all = name_case(&rename_all)?;
     let ident = input.ident.clone();
