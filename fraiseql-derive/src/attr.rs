@@ -91,15 +91,23 @@ pub struct Naming {
 }
 
 impl Naming {
-    /// Reads `meta` when it is one of the naming attributes; `Ok(false)` when it is not.
-    pub fn read(&mut self, meta: &ParseNestedMeta) -> syn::Result<bool> {
-        let slot = match name(meta).as_str() {
-            "name" => &mut self.name,
-            "description" => &mut self.description,
-            "rename_all" => &mut self.rename_all,
-            "json_case" => &mut self.json_case,
-            _ => return Ok(false),
-        };
-        string(meta, slot).map(|()| true)
+    /// Reads every `#[fraiseql(...)]` item of `attrs`, handing those that are not naming
+    /// attributes to `other`.
+    pub fn read(
+        attrs: &[Attribute],
+        mut other: impl FnMut(&ParseNestedMeta) -> syn::Result<()>,
+    ) -> syn::Result<Self> {
+        let mut naming = Naming::default();
+        for_each(attrs, |meta| {
+            let slot = match name(meta).as_str() {
+                "name" => &mut naming.name,
+                "description" => &mut naming.description,
+                "rename_all" => &mut naming.rename_all,
+                "json_case" => &mut naming.json_case,
+                _ => return other(meta),
+            };
+            string(meta, slot)
+        })?;
+        Ok(naming)
     }
 }

@@ -9,6 +9,7 @@ use syn::{Data, DeriveInput, Fields, LitStr};
 use crate::attr;
 use crate::case::Case;
 use crate::expand::{deprecation, descriptor_fn, opt_str};
+use crate::model::description_or_doc;
 
 const ENUM_ATTRS: &str = "name, description, rename_all, json_case";
 const VARIANT_ATTRS: &str = "rename, json, description, deprecated";
@@ -26,19 +27,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             "FraiseEnum cannot be derived for generic enums",
         ));
     }
-    let mut naming = attr::Naming::default();
-    attr::for_each(&input.attrs, |meta| {
-        if naming.read(meta)? {
-            return Ok(());
-        }
-        Err(attr::unknown(meta, ENUM_ATTRS))
-    })?;
-    let attr::Naming {
-        name,
-        description,
-        rename_all,
-        json_case,
-    } = naming;
+    let naming = attr::Naming::read(&input.attrs, |meta| Err(attr::unknown(meta, ENUM_ATTRS)))?;
     let case = |lit: &Option<LitStr>, default| match lit {
         None => Ok(default),
         Some(lit) => Case::parse(&lit.value()).ok_or_else(|| {
@@ -48,10 +37,10 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             )
         }),
     };
-    let rename_all = case(&rename_all, Case::ScreamingSnake)?;
-    let json_case = case(&json_case, Case::Snake)?;
+    let rename_all = case(&naming.rename_all, Case::ScreamingSnake)?;
+    let json_case = case(&naming.json_case, Case::Snake)?;
     let ident = &input.ident;
-    let name = match &name {
+    let name = match &naming.name {
         Some(lit) => {
             Name::new(&lit.value()).map_err(|e| {
                 syn::Error::new(lit.span(), format!("invalid GraphQL enum name: {e}"))
@@ -60,12 +49,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         }
         None => ident.to_string(),
     };
-    let description = opt_str(
-        &description
-            .as_ref()
-            .map(LitStr::value)
-            .or_else(|| attr::doc_comment(&input.attrs)),
-    );
+    let description = opt_str(&description_or_doc(&naming.description, &input.attrs));
 
     let mut values = Vec::new();
     let mut arms = Vec::new();

@@ -29,33 +29,23 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
 
 fn parse(input: &DeriveInput) -> syn::Result<InputModel> {
     let fields = model::named_fields(input, Derive::Input)?;
-    let mut naming = attr::Naming::default();
-    attr::for_each(&input.attrs, |meta| {
-        if naming.read(meta)? {
-            return Ok(());
-        }
+    let naming = attr::Naming::read(&input.attrs, |meta| {
         match attr::name(meta).as_str() {
-            item @ ("view" | "data" | "key" | "identifier") => Err(meta.error(format!(
-                "`{item}` does not apply to FraiseInput: an input is passed to a function, not read from a relation"
-            ))),
-            _ => Err(attr::unknown(meta, INPUT_ATTRS)),
-        }
+        item @ ("view" | "data" | "key" | "identifier") => Err(meta.error(format!(
+            "`{item}` does not apply to FraiseInput: an input is passed to a function, not read from a relation"
+        ))),
+        _ => Err(attr::unknown(meta, INPUT_ATTRS)),
+    }
     })?;
-    let attr::Naming {
-        name,
-        description,
-        rename_all,
-        json_case,
-    } = naming;
     let fields = model::parse_fields(
         fields,
         Derive::Input,
-        model::key_case(&json_case)?,
-        model::name_case(&rename_all)?,
+        model::key_case(&naming.json_case)?,
+        model::name_case(&naming.rename_all)?,
     )?;
     Ok(InputModel {
-        name: model::type_name(&name, &input.ident)?,
-        description: model::description_or_doc(&description, &input.attrs),
+        name: model::type_name(&naming.name, &input.ident)?,
+        description: model::description_or_doc(&naming.description, &input.attrs),
         ident: input.ident.clone(),
         fields,
     })

@@ -189,11 +189,7 @@ pub fn parse(input: &DeriveInput) -> syn::Result<TypeModel> {
     let fields = named_fields(input, Derive::Type)?;
 
     let (mut view, mut data, mut key, mut identifier) = (None, None, None, None);
-    let mut naming = attr::Naming::default();
-    attr::for_each(&input.attrs, |meta| {
-        if naming.read(meta)? {
-            return Ok(());
-        }
+    let naming = attr::Naming::read(&input.attrs, |meta| {
         let slot = match attr::name(meta).as_str() {
             "view" => &mut view,
             "data" => &mut data,
