@@ -43,6 +43,12 @@ fn parse(input: &DeriveInput) -> syn::Result<InputModel> {
         model::key_case(&naming.json_case)?,
         model::name_case(&naming.rename_all)?,
     )?;
+    if fields.iter().all(|field| field.served.is_none()) {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            "a FraiseInput needs at least one field that is not skipped: GraphQL input objects cannot be empty",
+        ));
+    }
     Ok(InputModel {
         name: model::type_name(&naming.name, &input.ident)?,
         description: model::description_or_doc(&naming.description, &input.attrs),
@@ -123,13 +129,11 @@ fn expand_serialize(model: &InputModel) -> TokenStream {
             #[serde(crate = "::fraiseql::__private::serde")]
             struct Json<'a> {
                 #(#mirror_fields)*
-                #[serde(skip)]
-                _input: ::core::marker::PhantomData<&'a ()>,
             }
 
             impl serde::Serialize for #ident {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                    serde::Serialize::serialize(&Json { #(#borrows)* _input: ::core::marker::PhantomData }, serializer)
+                    serde::Serialize::serialize(&Json { #(#borrows)* }, serializer)
                 }
             }
         };

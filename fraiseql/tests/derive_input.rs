@@ -71,6 +71,13 @@ struct EverythingInput {
     address: Option<AddressInput>,
 }
 
+/// A tree: inputs may hold lists of themselves.
+#[derive(FraiseInput, Debug, Clone, PartialEq)]
+struct CategoryInput {
+    name: String,
+    children: Vec<CategoryInput>,
+}
+
 fn address() -> AddressInput {
     AddressInput {
         street_line: "1 Rue de la Paix".into(),
@@ -398,6 +405,50 @@ fn scalars_convert_to_what_rust_types_serialize() {
         .unwrap();
     assert_eq!(from_float["big"], json!(4_294_967_296_i64));
     assert_eq!(from_float["at"], json!("2024-05-01T08:00:00Z"));
+}
+
+#[test]
+fn recursive_inputs_nest() {
+    let descriptor = CategoryInput::descriptor();
+    match descriptor.field("children").unwrap().ty {
+        FieldType::List(FieldType::Input(item)) => assert!(std::ptr::eq(item(), descriptor)),
+        other => panic!("children is {other:?}"),
+    }
+    let leaf = |name: &str| object(vec![("name", string(name)), ("children", list(vec![]))]);
+    let tree = object(vec![
+        ("name", string("root")),
+        (
+            "children",
+            list(vec![
+                leaf("a"),
+                object(vec![("name", string("b")), ("children", leaf("c"))]),
+            ]),
+        ),
+    ]);
+    let rust = CategoryInput {
+        name: "root".into(),
+        children: vec![
+            CategoryInput {
+                name: "a".into(),
+                children: vec![],
+            },
+            CategoryInput {
+                name: "b".into(),
+                children: vec![CategoryInput {
+                    name: "c".into(),
+                    children: vec![],
+                }],
+            },
+        ],
+    };
+    assert_eq!(
+        descriptor.to_json(&tree).unwrap(),
+        serde_json::to_value(&rust).unwrap()
+    );
+    assert_eq!(
+        serde_json::to_value(&rust).unwrap()["children"][1]["children"][0]["name"],
+        json!("c")
+    );
 }
 
 #[test]
