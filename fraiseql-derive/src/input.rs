@@ -14,6 +14,7 @@ use crate::expand::{descriptor_fn, expand_deserialize, opt_str};
 use crate::model::{self, Derive, FieldModel};
 
 const INPUT_ATTRS: &str = "name, description, rename_all, json_case";
+const NOT_READ_FROM_A_RELATION: &str = "an input is passed to a function, not read from a relation";
 
 /// A `FraiseInput` struct, parsed and validated, defaults applied.
 pub struct InputModel {
@@ -29,13 +30,11 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
 
 fn parse(input: &DeriveInput) -> syn::Result<InputModel> {
     let fields = model::named_fields(input, Derive::Input)?;
-    let naming = attr::Naming::read(&input.attrs, |meta| {
-        match attr::name(meta).as_str() {
+    let naming = attr::Naming::read(&input.attrs, |meta| match attr::name(meta).as_str() {
         item @ ("view" | "data" | "key" | "identifier") => Err(meta.error(format!(
-            "`{item}` does not apply to FraiseInput: an input is passed to a function, not read from a relation"
+            "`{item}` does not apply to FraiseInput: {NOT_READ_FROM_A_RELATION}"
         ))),
         _ => Err(attr::unknown(meta, INPUT_ATTRS)),
-    }
     })?;
     let fields = model::parse_fields(
         fields,

@@ -84,7 +84,14 @@ impl InputDescriptor {
     ///
     /// It equals `serde_json::to_value` of the same input as a Rust struct. Timestamps are sent in
     /// UTC (`2024-05-01T08:00:00Z`), UUIDs in lowercase hyphenated form, dates as `YYYY-MM-DD`;
-    /// big integers given as text or as whole floats become JSON numbers.
+    /// big integers given as text or as whole floats become JSON numbers; a single value given
+    /// for a list is a list of one, as GraphQL coerces it.
+    ///
+    /// The descriptor knows GraphQL types, not Rust ones, so three Rust types read differently
+    /// from what this sends: an `f32` field serializes its own rounding (`0.1` as
+    /// `0.10000000149011612`) where this sends the client's `0.1`; an `i16` field is a GraphQL
+    /// `Int`, so a value past 16 bits reaches the function (whose `smallint` refuses it); a
+    /// `DateTime<FixedOffset>` field serializes its offset where this sends UTC (the same instant).
     ///
     /// ```
     /// use fraiseql::FraiseInput;
