@@ -79,3 +79,35 @@ pub fn deprecation(meta: &ParseNestedMeta, slot: &mut Option<Option<String>>) ->
     };
     set(meta, slot, reason)
 }
+
+/// The type-level attributes every derive takes: `name`, `description`, `rename_all`,
+/// `json_case`.
+#[derive(Default)]
+pub struct Naming {
+    pub name: Option<LitStr>,
+    pub description: Option<LitStr>,
+    pub rename_all: Option<LitStr>,
+    pub json_case: Option<LitStr>,
+}
+
+impl Naming {
+    /// Reads every `#[fraiseql(...)]` item of `attrs`, handing those that are not naming
+    /// attributes to `other`.
+    pub fn read(
+        attrs: &[Attribute],
+        mut other: impl FnMut(&ParseNestedMeta) -> syn::Result<()>,
+    ) -> syn::Result<Self> {
+        let mut naming = Naming::default();
+        for_each(attrs, |meta| {
+            let slot = match name(meta).as_str() {
+                "name" => &mut naming.name,
+                "description" => &mut naming.description,
+                "rename_all" => &mut naming.rename_all,
+                "json_case" => &mut naming.json_case,
+                _ => return other(meta),
+            };
+            string(meta, slot)
+        })?;
+        Ok(naming)
+    }
+}

@@ -8,7 +8,8 @@ use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::attr;
 use crate::case::Case;
-use crate::expand::{deprecation, opt_str};
+use crate::expand::{deprecation, descriptor_fn, opt_str};
+use crate::model::description_or_doc;
 
 const ENUM_ATTRS: &str = "name, description, rename_all, json_case";
 const VARIANT_ATTRS: &str = "rename, json, description, deprecated";
@@ -26,17 +27,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             "FraiseEnum cannot be derived for generic enums",
         ));
     }
-    let (mut name, mut description, mut rename_all, mut json_case) = (None, None, None, None);
-    attr::for_each(&input.attrs, |meta| {
-        let slot = match attr::name(meta).as_str() {
-            "name" => &mut name,
-            "description" => &mut description,
-            "rename_all" => &mut rename_all,
-            "json_case" => &mut json_case,
-            _ => return Err(attr::unknown(meta, ENUM_ATTRS)),
-        };
-        attr::string(meta, slot)
-    })?;
+    let naming = attr::Naming::read(&input.attrs, |meta| Err(attr::unknown(meta, ENUM_ATTRS)))?;
     let case = |lit: &Option<LitStr>, default| match lit {
         None => Ok(default),
         Some(lit) => Case::parse(&lit.value()).ok_or_else(|| {
@@ -46,10 +37,10 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             )
         }),
     };
-    let rename_all = case(&rename_all, Case::ScreamingSnake)?;
-    let json_case = case(&json_case, Case::Snake)?;
+    let rename_all = case(&naming.rename_all, Case::ScreamingSnake)?;
+    let json_case = case(&naming.json_case, Case::Snake)?;
     let ident = &input.ident;
-    let name = match &name {
+    let name = match &naming.name {
         Some(lit) => {
             Name::new(&lit.value()).map_err(|e| {
                 syn::Error::new(lit.span(), format!("invalid GraphQL enum name: {e}"))
@@ -58,12 +49,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         }
         None => ident.to_string(),
     };
-    let description = opt_str(
-        &description
-            .as_ref()
-            .map(LitStr::value)
-            .or_else(|| attr::doc_comment(&input.attrs)),
-    );
+    let description = opt_str(&description_or_doc(&naming.description, &input.attrs));
 
     let mut values = Vec::new();
     let mut arms = Vec::new();
@@ -126,16 +112,17 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         from_stored.push(quote!(#stored => ::core::result::Result::Ok(#ident::#variant_ident),));
     }
 
+    let descriptor_fn = descriptor_fn(
+        quote!(::fraiseql::EnumDescriptor),
+        quote!(::fraiseql::EnumDescriptor {
+            name: #name,
+            description: #description,
+            values: &[#(#values),*],
+        }),
+    );
     Ok(quote! {
         impl ::fraiseql::FraiseEnum for #ident {
-            fn descriptor() -> &'static ::fraiseql::EnumDescriptor {
-                static DESCRIPTOR: ::fraiseql::EnumDescriptor = ::fraiseql::EnumDescriptor {
-                    name: #name,
-                    description: #description,
-                    values: &[#(#values),*],
-                };
-                &DESCRIPTOR
-            }
+            #descriptor_fn
 
             fn stored(&self) -> &'static str {
                 match self {
@@ -149,6 +136,17 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
                 ::fraiseql::FieldType::Enum(<#ident as ::fraiseql::FraiseEnum>::descriptor);
             type Handle = ::fraiseql::typed::EnumHandle<#ident>;
             type ListHandle = ::fraiseql::typed::EnumArrayHandle<#ident>;
+        }
+
+        impl ::fraiseql::FraiseInputField for #ident {
+            const TYPE: ::fraiseql::FieldType =
+                ::fraiseql::FieldType::Enum(<#ident as ::fraiseql::FraiseEnum>::descriptor);
+        }
+
+        impl ::fraiseql::__private::serde::Serialize for #ident {
+            fn serialize<S: ::fraiseql::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(<#ident as ::fraiseql::FraiseEnum>::stored(self))
+            }
         }
 
         impl<'de> ::fraiseql::__private::serde::Deserialize<'de> for #ident {

@@ -25,6 +25,16 @@ pub fn deprecation(deprecation: &Option<Option<String>>) -> TokenStream {
     }
 }
 
+/// `fn descriptor() -> &'static #ty`, returning a `static` initialised with `init`.
+pub fn descriptor_fn(ty: TokenStream, init: TokenStream) -> TokenStream {
+    quote! {
+        fn descriptor() -> &'static #ty {
+            static DESCRIPTOR: #ty = #init;
+            &DESCRIPTOR
+        }
+    }
+}
+
 pub fn expand(model: &TypeModel) -> TokenStream {
     let TypeModel { ident, vis, .. } = model;
     let fields_ident = format_ident!("{}Fields", ident);
@@ -85,7 +95,19 @@ pub fn expand(model: &TypeModel) -> TokenStream {
     let description = opt_str(&model.description);
     let identifier = opt_str(&model.identifier);
     let fields_doc = format!("Typed filter and order handles on the fields of [`{ident}`].");
-    let deserialize = expand_deserialize(model);
+    let deserialize = expand_deserialize(ident, &model.fields);
+    let descriptor_fn = descriptor_fn(
+        quote!(::fraiseql::TypeDescriptor),
+        quote!(::fraiseql::TypeDescriptor {
+            name: #name,
+            description: #description,
+            view: #view,
+            data: #data,
+            key: #key,
+            identifier: #identifier,
+            fields: &[#(#field_descriptors),*],
+        }),
+    );
 
     quote! {
         #[doc = #fields_doc]
@@ -119,18 +141,7 @@ pub fn expand(model: &TypeModel) -> TokenStream {
         impl ::fraiseql::FraiseType for #ident {
             type Fields = #fields_ident;
 
-            fn descriptor() -> &'static ::fraiseql::TypeDescriptor {
-                static DESCRIPTOR: ::fraiseql::TypeDescriptor = ::fraiseql::TypeDescriptor {
-                    name: #name,
-                    description: #description,
-                    view: #view,
-                    data: #data,
-                    key: #key,
-                    identifier: #identifier,
-                    fields: &[#(#field_descriptors),*],
-                };
-                &DESCRIPTOR
-            }
+            #descriptor_fn
         }
 
         impl ::fraiseql::FraiseField for #ident {
@@ -144,16 +155,16 @@ pub fn expand(model: &TypeModel) -> TokenStream {
     }
 }
 
-/// Deserialization from the document: a private mirror struct with serde's own derive and the
-/// document's keys, moved into the user's struct (skipped fields take their `Default`).
-fn expand_deserialize(model: &TypeModel) -> TokenStream {
-    let ident = &model.ident;
-    let mirror_fields = model.fields.iter().filter_map(|field| {
+/// Deserialization from the document (or an input's JSON): a private mirror struct with serde's
+/// own derive and the JSON keys, moved into the user's struct (skipped fields take their
+/// `Default`).
+pub fn expand_deserialize(ident: &syn::Ident, fields: &[FieldModel]) -> TokenStream {
+    let mirror_fields = fields.iter().filter_map(|field| {
         let served = field.served.as_ref()?;
         let (name, ty, key) = (&field.ident, &field.ty, served.source.key());
         Some(quote!(#[serde(rename = #key)] #name: #ty,))
     });
-    let moves = model.fields.iter().map(|field| {
+    let moves = fields.iter().map(|field| {
         let name = &field.ident;
         match field.served {
             Some(_) => quote!(#name: document.#name,),

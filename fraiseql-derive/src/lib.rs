@@ -1,4 +1,5 @@
-//! Derive macros of FraiseQL for Rust: `#[derive(FraiseType)]` and `#[derive(FraiseEnum)]`.
+//! Derive macros of FraiseQL for Rust: `#[derive(FraiseType)]`, `#[derive(FraiseInput)]` and
+//! `#[derive(FraiseEnum)]`.
 //!
 //! Use them through the `fraiseql` crate, which re-exports them and documents every attribute.
 //! This crate is a thin shell: attributes are parsed into a small model (validated with the same
@@ -9,6 +10,7 @@ mod attr;
 mod case;
 mod enums;
 mod expand;
+mod input;
 mod model;
 
 use proc_macro::TokenStream;
@@ -20,6 +22,15 @@ pub fn derive_fraise_type(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     model::parse(&input)
         .map(|model| expand::expand(&model))
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives `fraiseql::FraiseInput`; see the `fraiseql` crate for the attributes.
+#[proc_macro_derive(FraiseInput, attributes(fraiseql))]
+pub fn derive_fraise_input(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    input::derive(&input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

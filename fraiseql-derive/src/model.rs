@@ -1,7 +1,9 @@
 //! The model of a `#[derive(FraiseType)]` struct: parsed, validated, with every default applied.
 
 use fraiseql_sql::{Ident as SqlIdent, JsonKey, Name, QualifiedName};
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
+use syn::token::Comma;
 use syn::{
     Data, DeriveInput, Fields, GenericArgument, Ident, LitStr, PathArguments, Type, Visibility,
 };
@@ -11,6 +13,7 @@ use crate::case::Case;
 
 const TYPE_ATTRS: &str = "view, data, key, identifier, json_case, rename_all, description, name";
 const FIELD_ATTRS: &str = "rename, json, column, skip, description, deprecated";
+const INPUT_FIELD_ATTRS: &str = "rename, json, skip, description";
 
 pub struct TypeModel {
     pub ident: Ident,
@@ -76,72 +79,136 @@ fn case(lit: &Option<LitStr>, default: Case) -> syn::Result<Case> {
     }
 }
 
-pub fn parse(input: &DeriveInput) -> syn::Result<TypeModel> {
+/// Which derive a struct is parsed for: the two share field types and most attributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Derive {
+    Type,
+    Input,
+}
+
+impl Derive {
+    fn name(self) -> &'static str {
+        match self {
+            Derive::Type => "FraiseType",
+            Derive::Input => "FraiseInput",
+        }
+    }
+}
+
+/// The named fields of a non-generic struct, or the error at the part that disqualifies it.
+pub fn named_fields(
+    input: &DeriveInput,
+    derive: Derive,
+) -> syn::Result<&Punctuated<syn::Field, Comma>> {
+    let name = derive.name();
     if !input.generics.params.is_empty() {
+        let why = match derive {
+            Derive::Type => "a type maps to one read relation",
+            Derive::Input => "an input is one GraphQL input object",
+        };
         return Err(syn::Error::new(
             input.generics.span(),
-            "FraiseType cannot be derived for generic structs: a type maps to one read relation",
+            format!("{name} cannot be derived for generic structs: {why}"),
         ));
     }
-    let fields = match &input.data {
+    match &input.data {
         Data::Struct(s) => match &s.fields {
-            Fields::Named(named) => &named.named,
+            Fields::Named(named) => Ok(&named.named),
             other => {
-                return Err(syn::Error::new(
+                let why = match derive {
+                    Derive::Type => "each field maps to a key of the document",
+                    Derive::Input => "each field is a key of the JSON object the function receives",
+                };
+                Err(syn::Error::new(
                     other.span(),
-                    "FraiseType needs a struct with named fields: each field maps to a key of the document",
-                ));
+                    format!("{name} needs a struct with named fields: {why}"),
+                ))
             }
         },
-        Data::Enum(e) => {
-            return Err(syn::Error::new(
-                e.enum_token.span,
-                "FraiseType is derived on structs; for an enum stored as text, derive FraiseEnum",
-            ));
-        }
-        Data::Union(u) => {
-            return Err(syn::Error::new(
-                u.union_token.span,
-                "FraiseType is derived on structs",
-            ));
-        }
-    };
+        Data::Enum(e) => Err(syn::Error::new(
+            e.enum_token.span,
+            format!("{name} is derived on structs; for an enum stored as text, derive FraiseEnum"),
+        )),
+        Data::Union(u) => Err(syn::Error::new(
+            u.union_token.span,
+            format!("{name} is derived on structs"),
+        )),
+    }
+}
+
+/// `json_case`: how field names become JSON keys (snake_case unless said otherwise).
+pub fn key_case(lit: &Option<LitStr>) -> syn::Result<Case> {
+    match lit {
+        None => Ok(Case::Snake),
+        Some(lit) => match Case::parse(&lit.value()) {
+            Some(case @ (Case::Snake | Case::Camel)) => Ok(case),
+            _ => Err(syn::Error::new(
+                lit.span(),
+                "json_case must be \"snake_case\" or \"camelCase\"",
+            )),
+        },
+    }
+}
+
+/// `rename_all`: how field names become GraphQL names (camelCase unless said otherwise).
+pub fn name_case(lit: &Option<LitStr>) -> syn::Result<Case> {
+    case(lit, Case::Camel)
+}
+
+/// `name`: the GraphQL type name, the struct's own by default.
+pub fn type_name(lit: &Option<LitStr>, ident: &Ident) -> syn::Result<String> {
+    match lit {
+        Some(lit) => checked(lit, "GraphQL type name", Name::new),
+        None => Ok(ident.to_string()),
+    }
+}
+
+/// `description`, or the doc comment.
+pub fn description_or_doc(lit: &Option<LitStr>, attrs: &[syn::Attribute]) -> Option<String> {
+    lit.as_ref()
+        .map(LitStr::value)
+        .or_else(|| attr::doc_comment(attrs))
+}
+
+/// The fields, parsed, with GraphQL names checked unique.
+pub fn parse_fields<'f>(
+    fields: impl IntoIterator<Item = &'f syn::Field>,
+    derive: Derive,
+    json_case: Case,
+    rename_all: Case,
+) -> syn::Result<Vec<FieldModel>> {
+    let fields = fields
+        .into_iter()
+        .map(|field| parse_field(field, derive, json_case, rename_all))
+        .collect::<syn::Result<Vec<_>>>()?;
+    check_unique_names(&fields)?;
+    Ok(fields)
+}
+
+pub fn parse(input: &DeriveInput) -> syn::Result<TypeModel> {
+    let fields = named_fields(input, Derive::Type)?;
 
     let (mut view, mut data, mut key, mut identifier) = (None, None, None, None);
-    let (mut json_case, mut rename_all, mut description, mut name) = (None, None, None, None);
-    attr::for_each(&input.attrs, |meta| {
+    let naming = attr::Naming::read(&input.attrs, |meta| {
         let slot = match attr::name(meta).as_str() {
             "view" => &mut view,
             "data" => &mut data,
             "key" => &mut key,
             "identifier" => &mut identifier,
-            "json_case" => &mut json_case,
-            "rename_all" => &mut rename_all,
-            "description" => &mut description,
-            "name" => &mut name,
             _ => return Err(attr::unknown(meta, TYPE_ATTRS)),
         };
         attr::string(meta, slot)
     })?;
-
-    let json_case = match &json_case {
-        None => Case::Snake,
-        Some(lit) => match Case::parse(&lit.value()) {
-            Some(case @ (Case::Snake | Case::Camel)) => case,
-            _ => {
-                return Err(syn::Error::new(
-                    lit.span(),
-                    "json_case must be \"snake_case\" or \"camelCase\"",
-                ));
-            }
-        },
-    };
-    let rename_all = case(&rename_all, Case::Camel)?;
+    let attr::Naming {
+        name,
+        description,
+        rename_all,
+        json_case,
+    } = naming;
+    let json_case = key_case(&json_case)?;
+    let rename_all = name_case(&rename_all)?;
     let ident = input.ident.clone();
-    let name = match &name {
-        Some(lit) => checked(lit, "GraphQL type name", Name::new)?,
-        None => ident.to_string(),
-    };
+    let name = type_name(&name, &ident)?;
     let view = match &view {
         Some(lit) => checked(lit, "view", QualifiedName::parse)?,
         None => format!("tv_{}", Case::Snake.apply(&ident.to_string())),
@@ -153,11 +220,7 @@ pub fn parse(input: &DeriveInput) -> syn::Result<TypeModel> {
         None => "data".to_owned(),
     };
 
-    let fields = fields
-        .iter()
-        .map(|field| parse_field(field, json_case, rename_all))
-        .collect::<syn::Result<Vec<_>>>()?;
-    check_unique_names(&fields)?;
+    let fields = parse_fields(fields, Derive::Type, json_case, rename_all)?;
 
     let key_name = key.as_ref().map_or_else(|| "id".to_owned(), LitStr::value);
     let key_span = key.as_ref().map_or_else(|| ident.span(), LitStr::span);
@@ -190,10 +253,7 @@ pub fn parse(input: &DeriveInput) -> syn::Result<TypeModel> {
     };
 
     Ok(TypeModel {
-        description: description
-            .as_ref()
-            .map(LitStr::value)
-            .or_else(|| attr::doc_comment(&input.attrs)),
+        description: description_or_doc(&description, &input.attrs),
         vis: input.vis.clone(),
         ident,
         name,
@@ -212,7 +272,12 @@ fn find_served<'a>(fields: &'a [FieldModel], rust_name: &str) -> Option<&'a Serv
         .and_then(|f| f.served.as_ref())
 }
 
-fn parse_field(field: &syn::Field, json_case: Case, rename_all: Case) -> syn::Result<FieldModel> {
+fn parse_field(
+    field: &syn::Field,
+    derive: Derive,
+    json_case: Case,
+    rename_all: Case,
+) -> syn::Result<FieldModel> {
     let ident = field.ident.clone().expect("named fields have identifiers");
     let (mut rename, mut json, mut column, mut description) = (None, None, None, None);
     let (mut skip, mut deprecation) = (None, None);
@@ -220,6 +285,7 @@ fn parse_field(field: &syn::Field, json_case: Case, rename_all: Case) -> syn::Re
         "rename" => attr::string(meta, &mut rename),
         "json" => attr::string(meta, &mut json),
         "description" => attr::string(meta, &mut description),
+        "column" | "deprecated" if derive == Derive::Input => Err(not_on_input_field(meta)),
         "column" => {
             let name = if meta.input.peek(syn::Token![=]) {
                 Some(meta.value()?.parse::<LitStr>()?)
@@ -230,7 +296,13 @@ fn parse_field(field: &syn::Field, json_case: Case, rename_all: Case) -> syn::Re
         }
         "skip" => attr::set(meta, &mut skip, meta.path.span()),
         "deprecated" => attr::deprecation(meta, &mut deprecation),
-        _ => Err(attr::unknown(meta, FIELD_ATTRS)),
+        _ => Err(attr::unknown(
+            meta,
+            match derive {
+                Derive::Type => FIELD_ATTRS,
+                Derive::Input => INPUT_FIELD_ATTRS,
+            },
+        )),
     })?;
     let ty = field.ty.clone();
     if skip.is_some() {
@@ -240,7 +312,7 @@ fn parse_field(field: &syn::Field, json_case: Case, rename_all: Case) -> syn::Re
             served: None,
         });
     }
-    check_type(&ty)?;
+    check_type(&ty, derive)?;
     let rust_name = ident.to_string();
     let name = match &rename {
         Some(lit) => checked(lit, "GraphQL field name", Name::new)?,
@@ -275,13 +347,22 @@ fn parse_field(field: &syn::Field, json_case: Case, rename_all: Case) -> syn::Re
         served: Some(ServedField {
             name,
             source,
-            description: description
-                .as_ref()
-                .map(LitStr::value)
-                .or_else(|| attr::doc_comment(&field.attrs)),
+            description: description_or_doc(&description, &field.attrs),
             deprecation,
         }),
     })
+}
+
+/// `column` or `deprecated` on a field of an input, which has neither.
+fn not_on_input_field(meta: &syn::meta::ParseNestedMeta) -> syn::Error {
+    let why = match attr::name(meta).as_str() {
+        "column" => "input fields are keys of the JSON object the function receives, not columns",
+        _ => "deprecating input fields is not supported",
+    };
+    meta.error(format!(
+        "`{}` does not apply to FraiseInput fields: {why}",
+        attr::name(meta)
+    ))
 }
 
 fn check_unique_names(fields: &[FieldModel]) -> syn::Result<()> {
@@ -304,7 +385,7 @@ fn check_unique_names(fields: &[FieldModel]) -> syn::Result<()> {
 
 /// Refuses field types that can never be FraiseQL fields, with a hint. Other types are checked
 /// by the `FraiseField` trait, whose error names the supported types.
-fn check_type(ty: &Type) -> syn::Result<()> {
+fn check_type(ty: &Type, derive: Derive) -> syn::Result<()> {
     let unsupported = |what: &str| {
         Err(syn::Error::new(
             ty.span(),
@@ -312,8 +393,8 @@ fn check_type(ty: &Type) -> syn::Result<()> {
         ))
     };
     match ty {
-        Type::Paren(inner) => check_type(&inner.elem),
-        Type::Group(inner) => check_type(&inner.elem),
+        Type::Paren(inner) => check_type(&inner.elem, derive),
+        Type::Group(inner) => check_type(&inner.elem, derive),
         Type::Path(path) if path.qself.is_none() => {
             let Some(last) = path.path.segments.last() else {
                 return Ok(());
@@ -323,15 +404,16 @@ fn check_type(ty: &Type) -> syn::Result<()> {
                     unsupported("GraphQL and PostgreSQL integers are signed; use i16, i32 or i64")
                 }
                 "char" => unsupported("use String"),
-                "HashMap" | "BTreeMap" | "IndexMap" => unsupported(
-                    "maps have no GraphQL type; use serde_json::Value for free-form JSON, or a FraiseType struct",
-                ),
+                "HashMap" | "BTreeMap" | "IndexMap" => unsupported(&format!(
+                    "maps have no GraphQL type; use serde_json::Value for free-form JSON, or a {} struct",
+                    derive.name()
+                )),
                 "HashSet" | "BTreeSet" => unsupported("use Vec<T>"),
                 "Box" | "Rc" | "Arc" | "Cow" => unsupported("use the inner type directly"),
                 "Option" | "Vec" => match &last.arguments {
                     PathArguments::AngleBracketed(args) => {
                         args.args.iter().try_for_each(|arg| match arg {
-                            GenericArgument::Type(inner) => check_type(inner),
+                            GenericArgument::Type(inner) => check_type(inner, derive),
                             _ => Ok(()),
                         })
                     }
@@ -343,10 +425,14 @@ fn check_type(ty: &Type) -> syn::Result<()> {
         Type::Reference(_) => unsupported(
             "borrowed fields cannot be deserialized from a document; use an owned type (String, not &str)",
         ),
-        Type::Tuple(_) => unsupported("tuples have no GraphQL type; use a FraiseType struct"),
+        Type::Tuple(_) => unsupported(&format!(
+            "tuples have no GraphQL type; use a {} struct",
+            derive.name()
+        )),
         Type::Array(_) | Type::Slice(_) => unsupported("use Vec<T>"),
-        _ => unsupported(
-            "only plain types such as String, i32, Option<T>, Vec<T> or a FraiseType struct",
-        ),
+        _ => unsupported(&format!(
+            "only plain types such as String, i32, Option<T>, Vec<T> or a {} struct",
+            derive.name()
+        )),
     }
 }

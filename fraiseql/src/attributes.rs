@@ -1,4 +1,5 @@
-//! Every attribute of `#[derive(FraiseType)]` and `#[derive(FraiseEnum)]`, with an example each.
+//! Every attribute of `#[derive(FraiseType)]`, `#[derive(FraiseInput)]` and `#[derive(FraiseEnum)]`,
+//! with an example each.
 //!
 //! # Type attributes: `#[fraiseql(...)]` on the struct
 //!
@@ -125,4 +126,82 @@
 //! let values: Vec<_> = <Role as FraiseEnum>::descriptor().values.iter().map(|v| (v.name, v.stored)).collect();
 //! assert_eq!(values, [("ADMIN", "admin"), ("SUPER_USER", "super_user"), ("GUEST", "anon")]);
 //! assert_eq!(serde_json::from_str::<Role>(r#""super_user""#).unwrap(), Role::SuperUser);
+//! assert_eq!(serde_json::to_string(&Role::Anonymous).unwrap(), r#""anon""#);
+//! ```
+//!
+//! The derive implements serde's `Serialize` and `Deserialize` as the stored text; do not derive
+//! them as well.
+//!
+//! # Input attributes: `#[derive(FraiseInput)]`
+//!
+//! A struct with named fields passed to a mutation function: a GraphQL input object, and (through
+//! the `Serialize` the derive implements) the JSON object the function receives as `jsonb`.
+//! Fields take the same types as `FraiseType` fields, with nested `FraiseInput` structs in place
+//! of `FraiseType` ones.
+//!
+//! | on | attribute | default | meaning |
+//! |---|---|---|---|
+//! | struct | `name = "NewUser"` | the struct name | the GraphQL input object name |
+//! | struct | `description = "…"` | the doc comment | the GraphQL description |
+//! | struct | `rename_all = "snake_case"` | `camelCase` | how field names become GraphQL names |
+//! | struct | `json_case = "camelCase"` | `snake_case` | how field names become JSON keys |
+//! | field | `rename = "fullName"` | | the GraphQL field name |
+//! | field | `json = "full_name"` | | the JSON key |
+//! | field | `skip` | | neither in GraphQL nor in the JSON; deserialized as `Default::default()` |
+//! | field | `description = "…"` | the doc comment | the GraphQL description |
+//!
+//! - A field of type `T` is required (`T!` in GraphQL); `Option<T>` may be omitted.
+//! - `None` is **left out** of the JSON, never sent as `null`; a client's explicit `null` is left
+//!   out too, so the function sees one thing, an absent key (`input ? 'age'` is false), and
+//!   `jsonb_populate_record` reads it as `NULL`. Inside lists, `None` is `null`.
+//! - Enums are sent as their stored text, nested inputs as nested objects, timestamps in UTC.
+//! - `view`, `data`, `key`, `identifier`, `column` and `deprecated` do not apply to inputs and do
+//!   not compile; neither do output types (`FraiseType`) as input fields, nor inputs as output
+//!   fields. Default values are not supported.
+//!
+//! ```
+//! use fraiseql::{FraiseEnum, FraiseInput};
+//! use serde_json::json;
+//!
+//! /// What creating a user needs.
+//! #[derive(FraiseInput)]
+//! struct CreateUserInput {
+//!     /// Shown to other users.
+//!     display_name: String,
+//!     #[fraiseql(rename = "born", json = "birth_date")]
+//!     birthday: Option<chrono::NaiveDate>,
+//!     role: Role,
+//!     addresses: Vec<AddressInput>,
+//!     #[fraiseql(skip)]
+//!     note: String,
+//! }
+//!
+//! #[derive(FraiseInput)]
+//! #[fraiseql(name = "NewAddress", json_case = "camelCase")]
+//! struct AddressInput {
+//!     street_line: String,
+//!     zip_code: Option<String>,
+//! }
+//!
+//! #[derive(FraiseEnum)]
+//! enum Role { Admin, #[fraiseql(json = "ro")] ReadOnly }
+//!
+//! let input = CreateUserInput {
+//!     display_name: "Ada".into(),
+//!     birthday: None,
+//!     role: Role::ReadOnly,
+//!     addresses: vec![AddressInput { street_line: "1 Rue".into(), zip_code: None }],
+//!     note: "kept in Rust".into(),
+//! };
+//! assert_eq!(
+//!     serde_json::to_value(&input)?,
+//!     json!({"display_name": "Ada", "role": "ro", "addresses": [{"streetLine": "1 Rue"}]}),
+//! );
+//!
+//! let descriptor = CreateUserInput::descriptor();
+//! let born = descriptor.field("birthday").unwrap();
+//! assert_eq!((born.name, born.key, born.ty.is_nullable()), ("born", "birth_date", true));
+//! assert_eq!(descriptor.field("display_name").unwrap().description, Some("Shown to other users."));
+//! assert_eq!(AddressInput::descriptor().name, "NewAddress");
+//! # Ok::<(), serde_json::Error>(())
 //! ```

@@ -1,5 +1,6 @@
-//! Descriptors: the `'static` data `#[derive(FraiseType)]` and `#[derive(FraiseEnum)]` generate,
-//! which the runtime reads to build schemas and SQL.
+//! Descriptors: the `'static` data `#[derive(FraiseType)]`, `#[derive(FraiseInput)]` and
+//! `#[derive(FraiseEnum)]` generate, which the runtime reads to build schemas, SQL and the JSON
+//! mutation functions receive.
 
 use fraiseql_sql::ScalarKind;
 
@@ -86,6 +87,8 @@ pub enum FieldType {
     Enum(fn() -> &'static EnumDescriptor),
     /// An embedded `FraiseType` object.
     Object(fn() -> &'static TypeDescriptor),
+    /// A nested `FraiseInput` object (only in input types).
+    Input(fn() -> &'static InputDescriptor),
     /// `Option<T>`: may be null or absent.
     Nullable(&'static FieldType),
     /// `Vec<T>`: a JSON array.
@@ -131,4 +134,43 @@ pub struct EnumValueDescriptor {
     pub description: Option<&'static str>,
     /// Deprecation, when the value is deprecated.
     pub deprecation: Option<Deprecation>,
+}
+
+/// Everything the runtime knows about a `FraiseInput` struct: a GraphQL input object, and the
+/// JSON object a mutation function receives as its `jsonb` argument.
+#[derive(Debug)]
+pub struct InputDescriptor {
+    /// GraphQL input object name (the struct name unless `name = "…"`).
+    pub name: &'static str,
+    /// GraphQL description (the doc comment unless `description = "…"`).
+    pub description: Option<&'static str>,
+    /// The fields, in declaration order (skipped fields are absent).
+    pub fields: &'static [InputFieldDescriptor],
+}
+
+impl InputDescriptor {
+    /// The field whose Rust name is `rust_name`.
+    pub fn field(&self, rust_name: &str) -> Option<&'static InputFieldDescriptor> {
+        self.fields.iter().find(|f| f.rust_name == rust_name)
+    }
+
+    /// The field whose GraphQL name is `name`.
+    pub fn graphql_field(&self, name: &str) -> Option<&'static InputFieldDescriptor> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// One field of a `FraiseInput`.
+#[derive(Debug)]
+pub struct InputFieldDescriptor {
+    /// GraphQL input field name.
+    pub name: &'static str,
+    /// Rust field name.
+    pub rust_name: &'static str,
+    /// The key the value has in the JSON object the function receives.
+    pub key: &'static str,
+    /// Its type: required (`T!` in GraphQL) unless [`FieldType::Nullable`], which may be omitted.
+    pub ty: FieldType,
+    /// GraphQL description (the doc comment unless `description = "…"`).
+    pub description: Option<&'static str>,
 }

@@ -51,6 +51,10 @@
 //! let wrong = User::filter().active().gt(true); // no `gt` on booleans
 //! ```
 //!
+//! Mutations take `#[derive(FraiseInput)]` structs: GraphQL input objects whose `Serialize` is the
+//! JSON object the PostgreSQL function receives (see [`FraiseInput`] and
+//! [`InputDescriptor::to_json`]).
+//!
 //! The [`attributes`] page lists every attribute, with examples. The SQL vocabulary underneath is
 //! [`fraiseql_sql`], re-exported as [`sql`].
 
@@ -70,6 +74,7 @@ mod field;
 pub mod graphql;
 #[cfg(feature = "http")]
 pub mod http;
+mod input;
 mod mutation;
 mod repository;
 pub mod typed;
@@ -82,11 +87,12 @@ pub use repository::{ConnectionPage, Edge, FindMany, PageInfo, Repository};
 
 pub use descriptor::{
     Deprecation, EnumDescriptor, EnumValueDescriptor, FieldDescriptor, FieldSource, FieldType,
-    TypeDescriptor,
+    InputDescriptor, InputFieldDescriptor, TypeDescriptor,
 };
-pub use field::{FraiseEnum, FraiseField, FraiseType};
-pub use fraiseql_derive::{FraiseEnum, FraiseType};
+pub use field::{FraiseEnum, FraiseField, FraiseInput, FraiseInputField, FraiseType};
+pub use fraiseql_derive::{FraiseEnum, FraiseInput, FraiseType};
 pub use fraiseql_sql as sql;
+pub use input::InputError;
 
 /// SQL a database needs for FraiseQL mutations, to run once (in a migration): the
 /// `fraiseql_mutation_result` type every mutation function returns, and its constructors
@@ -102,4 +108,9 @@ pub const MUTATION_RESULT_SQL: &str = include_str!("../sql/mutation_result.sql")
 #[doc(hidden)]
 pub mod __private {
     pub use serde;
+
+    /// `skip_serializing_if` of the fields of `#[derive(FraiseInput)]`'s serialization mirror.
+    pub fn omitted<T: crate::FraiseInputField + ?Sized>(value: &&T) -> bool {
+        value.is_omitted()
+    }
 }

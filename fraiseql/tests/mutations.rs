@@ -2,7 +2,7 @@
 //! typed successes read back, refusals by status, database errors as stable codes with nothing
 //! leaked and nothing written, and row-level security on writes.
 
-use fraiseql::{FraiseType, MutationOutcome, Repository, RequestContext};
+use fraiseql::{FraiseInput, FraiseType, MutationOutcome, Repository, RequestContext};
 use serde_json::json;
 use tokio_postgres::Client;
 use uuid::Uuid;
@@ -16,6 +16,15 @@ use support::{BLOG_MUTATIONS, TENANT_A, TENANT_B, blog_db, drop_role, secured_bl
 #[fraiseql(view = "tv_user")]
 struct Member {
     id: Uuid,
+    identifier: String,
+    name: String,
+    email: String,
+    age: Option<i32>,
+}
+
+/// `fn_create_user`'s input, typed.
+#[derive(FraiseInput)]
+struct CreateUserInput {
     identifier: String,
     name: String,
     email: String,
@@ -45,12 +54,14 @@ async fn successes_carry_the_refreshed_entity_and_later_reads_see_it() {
     let (db, _client) = blog().await;
     let members = Repository::<Member>::new(fraiseql::Database::connect(db.config(), 2).unwrap());
     let context = as_tenant(TENANT_A);
+    let input = CreateUserInput {
+        identifier: "user-new".into(),
+        name: "Niklaus Wirth".into(),
+        email: "nw@example.com".into(),
+        age: Some(89),
+    };
     let created = members
-        .mutate(
-            &context,
-            "fn_create_user",
-            &json!({"identifier": "user-new", "name": "Niklaus Wirth", "email": "nw@example.com", "age": 89}),
-        )
+        .mutate(&context, "fn_create_user", &input)
         .await
         .unwrap();
     let MutationOutcome::Success(created) = created else {

@@ -186,6 +186,10 @@ impl SchemaInfo {
                 Ok(())
             }
             FieldType::Object(descriptor) => self.add_entity(descriptor()).map(drop),
+            FieldType::Input(descriptor) => Err(Error::BadInput(format!(
+                "the input {} cannot be part of an output type",
+                descriptor().name
+            ))),
             FieldType::Nullable(inner) | FieldType::List(inner) => self.add_field_type(inner),
         }
     }

@@ -4,11 +4,14 @@
 mod compile;
 mod execute;
 mod info;
+#[cfg(test)]
+mod input_types_tests;
 mod plan;
 mod root;
 mod types;
 
 pub use execute::{Response, execute, operation_type, statement};
+pub(crate) use info::scalar_name;
 pub use info::{Limits, RootFields, SchemaInfo};
 pub use root::Query;
 

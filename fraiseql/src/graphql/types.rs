@@ -8,11 +8,11 @@ use fraiseql_sql::ScalarKind;
 use juniper::meta::{Argument, EnumValue, Field, MetaType};
 use juniper::{
     ArcStr, DefaultScalarValue as S, FromInputValue, GraphQLType, GraphQLValue, ID, InputValue,
-    ParseScalarResult, ParseScalarValue, Registry, ScalarToken,
+    ParseScalarResult, ParseScalarValue, Registry, ScalarToken, Type,
 };
 
 use super::info::{Shared, filter_name, scalar_name};
-use crate::descriptor::{Deprecation, FieldType};
+use crate::descriptor::{Deprecation, FieldType, InputDescriptor};
 
 /// The schema description every `TypeInfo` shares.
 pub(crate) type Info = Shared;
@@ -379,6 +379,8 @@ pub(crate) enum InputInfo {
     ListFilter(ScalarKind),
     EnumFilter(&'static crate::descriptor::EnumDescriptor),
     EnumListFilter(&'static crate::descriptor::EnumDescriptor),
+    /// A `#[derive(FraiseInput)]` struct: the argument type of mutations.
+    Fraise(&'static InputDescriptor),
 }
 
 /// Every input object type; its value is read from the query's AST when compiling.
@@ -398,6 +400,7 @@ impl GraphQLType<S> for Input {
             InputInfo::ListFilter(kind) => format!("{}ListFilter", scalar_name(*kind)),
             InputInfo::EnumFilter(e) => format!("{}Filter", e.name),
             InputInfo::EnumListFilter(e) => format!("{}ListFilter", e.name),
+            InputInfo::Fraise(descriptor) => descriptor.name.to_owned(),
         }))
     }
 
@@ -446,10 +449,14 @@ impl GraphQLType<S> for Input {
                     registry.arg::<Option<bool>>("isNull", &()),
                 ]
             }
+            InputInfo::Fraise(descriptor) => fraise_input_fields(registry, descriptor),
         };
-        registry
-            .build_input_object_type::<Self>(info, &args)
-            .into_meta()
+        let built = registry.build_input_object_type::<Self>(info, &args);
+        let description = match info {
+            InputInfo::Fraise(descriptor) => descriptor.description,
+            _ => None,
+        };
+        described(built, description, |b, d| b.description(d)).into_meta()
     }
 }
 
@@ -580,4 +587,51 @@ fn where_fields(
     args.push(registry.arg::<Option<Vec<Input>>>("_or", this));
     args.push(registry.arg::<Option<Input>>("_not", this));
     args
+}
+
+/// The fields of a `FraiseInput` object: each its GraphQL name and type (`!` unless `Option`),
+/// with its description.
+fn fraise_input_fields(
+    registry: &mut Registry<S>,
+    descriptor: &'static InputDescriptor,
+) -> Vec<Argument<S>> {
+    descriptor
+        .fields
+        .iter()
+        .map(|field| {
+            let argument = Argument::new(field.name, input_type(registry, &field.ty));
+            described(argument, field.description, |a, d| a.description(d))
+        })
+        .collect()
+}
+
+/// The GraphQL type of an input field, its named type registered on the way. Lists nest to any
+/// depth; `Option<Option<T>>` is one nullable. Output objects never occur in derived inputs (the
+/// derive refuses them) and are typed `JSON` should a hand-written descriptor hold one.
+pub(crate) fn input_type(registry: &mut Registry<S>, ty: &FieldType) -> Type {
+    let (inner, nullable) = match ty {
+        FieldType::Nullable(inner) => (inner.non_null(), true),
+        other => (other, false),
+    };
+    let ty = match inner {
+        FieldType::List(item) => input_type(registry, item).wrap_list(None),
+        base => Type::nullable(input_base(registry, base).innermost_name()),
+    };
+    if nullable { ty } else { ty.wrap_non_null() }
+}
+
+/// The named type at the bottom of an input field's type, registered.
+fn input_base(registry: &mut Registry<S>, ty: &FieldType) -> Type {
+    match ty {
+        FieldType::Scalar(ScalarKind::Bool) => registry.get_type::<bool>(&()),
+        FieldType::Scalar(ScalarKind::Int) => registry.get_type::<i32>(&()),
+        FieldType::Scalar(ScalarKind::Float) => registry.get_type::<f64>(&()),
+        FieldType::Scalar(ScalarKind::Text) => registry.get_type::<String>(&()),
+        FieldType::Scalar(kind) => registry.get_type::<CustomScalar>(&scalar_name(*kind)),
+        FieldType::Enum(e) => registry.get_type::<Enum>(&EnumInfo::Fraise(e())),
+        FieldType::Input(input) => registry.get_type::<Input>(&InputInfo::Fraise(input())),
+        FieldType::Object(_) | FieldType::Nullable(_) | FieldType::List(_) => {
+            registry.get_type::<CustomScalar>(&"JSON")
+        }
+    }
 }

@@ -1,0 +1,9 @@
+use fraiseql::FraiseInput;
+
+#[derive(FraiseInput)]
+struct NothingInput {
+    #[fraiseql(skip)]
+    note: String,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use fraiseql::FraiseInput;
+
+#[derive(FraiseInput)]
+#[fraiseql(name = "NewUser", identifier = "slug")]
+struct CreateUserInput {
+    slug: String,
+}
+
+fn main() {}

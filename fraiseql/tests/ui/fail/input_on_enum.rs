@@ -1,0 +1,8 @@
+use fraiseql::FraiseInput;
+
+#[derive(FraiseInput)]
+enum Role {
+    Admin,
+}
+
+fn main() {}

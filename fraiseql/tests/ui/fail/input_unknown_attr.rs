@@ -1,0 +1,9 @@
+use fraiseql::FraiseInput;
+
+#[derive(FraiseInput)]
+struct CreateUserInput {
+    #[fraiseql(default = "x")]
+    name: String,
+}
+
+fn main() {}

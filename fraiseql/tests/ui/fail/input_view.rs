@@ -1,0 +1,9 @@
+use fraiseql::FraiseInput;
+
+#[derive(FraiseInput)]
+#[fraiseql(view = "tv_user")]
+struct CreateUserInput {
+    name: String,
+}
+
+fn main() {}

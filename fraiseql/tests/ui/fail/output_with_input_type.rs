@@ -1,0 +1,14 @@
+use fraiseql::{FraiseInput, FraiseType};
+
+#[derive(FraiseInput)]
+struct AddressInput {
+    city: String,
+}
+
+#[derive(FraiseType)]
+struct User {
+    id: uuid::Uuid,
+    address: AddressInput,
+}
+
+fn main() {}
