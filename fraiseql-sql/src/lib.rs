@@ -56,7 +56,7 @@ pub use ident::{Ident, JsonKey, MAX_IDENT_BYTES, Name, QualifiedName};
 pub use kind::{Kind, ScalarKind};
 pub use order::{Direction, Nulls, OrderBy};
 pub use projection::{Projected, Projection};
-pub use query::{Relation, Root};
+pub use query::{Call, Relation, Root};
 pub use statement::Statement;
 pub use target::{JsonPath, Source, Target};
 pub use value::{Param, Secret, Value};

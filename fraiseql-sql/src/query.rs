@@ -118,11 +118,70 @@ pub enum Root {
     Connection(Connection),
     /// A constant string: the root's `__typename`.
     Typename(Name),
+    /// A mutation: a function called with one `jsonb` argument, answered as one of two objects.
+    Call(Call),
+}
+
+/// A mutation function call (`fn_create_user($1::jsonb)`) returning a `fraiseql_mutation_result`
+/// row, projected as `success` when its status is `success` or `success:<detail>`, else as
+/// `failure`.
+///
+/// Both projections read one document built from the row: `status`, `message`, `entity_id`,
+/// `entity` (the refreshed entity document), `updated_fields` (`[]` when null), `errors` (`[]`
+/// when null) and `code` (the status' kind in upper case: `not_found:user` → `NOT_FOUND`).
+///
+/// ```
+/// use fraiseql_sql::*;
+/// let call = Call {
+///     function: QualifiedName::parse("fn_create_user")?,
+///     input: serde_json::json!({"name": "Ada"}),
+///     success: Projection::new()
+///         .field(Name::new("__typename")?, Projected::Typename(Name::new("CreateUserSuccess")?))
+///         .field(Name::new("user")?, Projected::Object(JsonPath::parse("entity")?,
+///             Projection::new().field(Name::new("name")?, Projected::Value(JsonPath::parse("name")?)))),
+///     failure: Projection::new()
+///         .field(Name::new("code")?, Projected::Value(JsonPath::parse("code")?)),
+/// };
+/// let statement = Statement::value(&Root::Call(call))?;
+/// assert!(statement.sql().contains(r#"FROM "fn_create_user"($1::jsonb) AS r"#));
+/// # Ok::<(), fraiseql_sql::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The function, optionally schema-qualified.
+    pub function: QualifiedName,
+    /// Its one argument.
+    pub input: serde_json::Value,
+    /// The answer when the function succeeded.
+    pub success: Projection,
+    /// The answer when it refused.
+    pub failure: Projection,
+}
+
+impl Call {
+    fn render(&self, w: &mut Writer) -> Result<()> {
+        // The result row becomes one document, so the projections are ordinary paths.
+        let scope = crate::writer::Scope::document("m.d".to_owned());
+        w.push("(SELECT CASE WHEN split_part(r.status, ':', 1) = 'success' THEN ");
+        self.success.render(w, &scope)?;
+        w.push(" ELSE ");
+        self.failure.render(w, &scope)?;
+        w.put(format_args!(" END FROM {}(", self.function));
+        w.param(Param::Jsonb(self.input.clone()));
+        w.push(
+            ") AS r, LATERAL (SELECT to_jsonb(r) || jsonb_build_object(\
+             'code', upper(split_part(r.status, ':', 1)), \
+             'updated_fields', COALESCE(to_jsonb(r.updated_fields), '[]'), \
+             'errors', COALESCE(r.errors, '[]')) AS d) AS m)",
+        );
+        Ok(())
+    }
 }
 
 impl Root {
     pub(crate) fn render(&self, w: &mut Writer) -> Result<()> {
         match self {
+            Root::Call(call) => call.render(w)?,
             Root::One {
                 relation,
                 filter,

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use chrono::{DateTime, Utc};
 use fraiseql::graphql::{Context, SchemaBuilder};
-use fraiseql::{Database, FraiseEnum, FraiseType, RequestContext};
+use fraiseql::{Database, FraiseEnum, FraiseInput, FraiseType, RequestContext};
 use uuid::Uuid;
 
 /// Someone who writes.
@@ -66,11 +66,22 @@ fn graphql_js() -> PathBuf {
     dir
 }
 
+/// What renaming a user needs.
+#[derive(FraiseInput)]
+#[allow(dead_code)]
+struct RenameUserInput {
+    id: Uuid,
+    name: String,
+    role: Option<Role>,
+    tags: Option<Vec<String>>,
+}
+
 #[test]
 fn introspection_loads_in_graphql_js() {
     let schema = SchemaBuilder::new()
         .query::<User>()
         .query::<Post>()
+        .mutation::<RenameUserInput, User>("renameUser")
         .build()
         .unwrap();
     // Introspection never touches the database; the pool connects lazily.
@@ -91,7 +102,10 @@ fn introspection_loads_in_graphql_js() {
         if (errors.length) { console.error(errors); process.exit(1); }
         const query = parse(`{ users(where: {name: {startsWith: "A"}, _or: [{age: {gt: 1}}]}, orderBy: [{field: NAME, direction: DESC}]) { id name role posts { title } }
                               usersConnection(first: 2) { edges { cursor node { id } } pageInfo { hasNextPage } totalCount } }`);
-        const problems = validate(schema, query);
+        const mutation = parse(`mutation { renameUser(input: {id: "x", name: "A", role: ADMIN}) {
+                                  __typename ... on RenameUserSuccess { user { id } updatedFields }
+                                  ... on RenameUserError { code fieldErrors { field message } } } }`);
+        const problems = validate(schema, query).concat(validate(schema, mutation));
         if (problems.length) { console.error(problems); process.exit(1); }
         process.stdout.write(printSchema(schema));
     "#;
@@ -114,6 +128,8 @@ fn introspection_loads_in_graphql_js() {
         "\"\"\"What a user may do.\"\"\"",
         "input UserWhereInput",
         "scalar UUID",
+        "union RenameUserResult = RenameUserSuccess | RenameUserError",
+        "\"\"\"What renaming a user needs.\"\"\"\ninput RenameUserInput",
     ] {
         assert!(
             sdl.contains(needle),

@@ -51,7 +51,8 @@ pub(crate) enum FieldArguments<'s> {
 type Grouped<'s> = Vec<(&'s str, Vec<FieldNode<'s>>)>;
 
 /// Looks up a fragment's selection set by name.
-pub(crate) type Fragments<'e> = dyn Fn(&str) -> Option<&'e [Selection<'e, S>]> + Sync + 'e;
+pub(crate) type Fragments<'e> =
+    dyn Fn(&str) -> Option<(&'e str, &'e [Selection<'e, S>])> + Sync + 'e;
 
 pub(crate) struct Compiler<'e> {
     pub schema: &'e SchemaInfo,
@@ -64,14 +65,33 @@ pub(crate) struct Compiler<'e> {
 impl<'e> Compiler<'e> {
     /// Groups `selections` by response key, inlining fragments and applying directives.
     pub fn group(&self, selections: &[&'e [Selection<'e, S>]]) -> Result<Grouped<'e>, Failure> {
+        self.group_as(selections, &[])
+    }
+
+    /// [`group`](Self::group) for an object of an abstract type: fragments whose type condition
+    /// names none of `types` (the concrete type and the abstract types it belongs to) are left
+    /// out. With no `types`, every fragment applies (validation has checked they can).
+    pub fn group_as(
+        &self,
+        selections: &[&'e [Selection<'e, S>]],
+        types: &[&str],
+    ) -> Result<Grouped<'e>, Failure> {
         let mut grouped: Grouped<'e> = Vec::new();
         for set in selections {
-            self.collect(set, &mut grouped)?;
+            self.collect(set, &mut grouped, types)?;
         }
         Ok(grouped)
     }
 
-    fn collect(&self, set: &'e [Selection<'e, S>], out: &mut Grouped<'e>) -> Result<(), Failure> {
+    fn collect(
+        &self,
+        set: &'e [Selection<'e, S>],
+        out: &mut Grouped<'e>,
+        types: &[&str],
+    ) -> Result<(), Failure> {
+        let applies = |condition: Option<&str>| {
+            types.is_empty() || condition.is_none_or(|c| types.contains(&c))
+        };
         for selection in set {
             match selection {
                 Selection::Field(field) => {
@@ -111,10 +131,13 @@ impl<'e> Compiler<'e> {
                     if !self.included(directives)? {
                         continue;
                     }
-                    let fragment = (self.fragments)(spread.item.name.item).ok_or_else(|| {
-                        bad_input(format!("unknown fragment {}", spread.item.name.item))
-                    })?;
-                    self.collect(fragment, out)?;
+                    let (condition, fragment) = (self.fragments)(spread.item.name.item)
+                        .ok_or_else(|| {
+                            bad_input(format!("unknown fragment {}", spread.item.name.item))
+                        })?;
+                    if applies(Some(condition)) {
+                        self.collect(fragment, out, types)?;
+                    }
                 }
                 Selection::InlineFragment(inline) => {
                     let directives = inline.item.directives.iter().flatten().map(|d| {
@@ -123,8 +146,9 @@ impl<'e> Compiler<'e> {
                             d.item.arguments.as_ref().map(|a| &a.item.items[..]),
                         )
                     });
-                    if self.included(directives)? {
-                        self.collect(&inline.item.selection_set, out)?;
+                    let condition = inline.item.type_condition.as_ref().map(|c| c.item);
+                    if applies(condition) && self.included(directives)? {
+                        self.collect(&inline.item.selection_set, out, types)?;
                     }
                 }
             }
@@ -197,7 +221,7 @@ impl<'e> Compiler<'e> {
     }
 
     /// Every sub-selection of the merged fields.
-    fn sub_selections(fields: &[FieldNode<'e>]) -> Vec<&'e [Selection<'e, S>]> {
+    pub(crate) fn sub_selections(fields: &[FieldNode<'e>]) -> Vec<&'e [Selection<'e, S>]> {
         fields.iter().filter_map(|f| f.selection_set).collect()
     }
 
@@ -377,7 +401,7 @@ impl<'e> Compiler<'e> {
     }
 
     /// The projection of an entity for the merged sub-selections.
-    fn projection(
+    pub(crate) fn projection(
         &self,
         index: usize,
         subs: &[&'e [Selection<'e, S>]],

@@ -121,6 +121,7 @@ pub struct SchemaInfo {
     pub(crate) enums: Vec<&'static EnumDescriptor>,
     pub(crate) limits: Limits,
     pub(crate) plans: super::plan::PlanCache,
+    pub(crate) mutations: Vec<super::mutation::MutationInfo>,
 }
 
 pub(crate) type Shared = Arc<SchemaInfo>;
@@ -131,17 +132,31 @@ impl SchemaInfo {
         roots: &[(&'static TypeDescriptor, RootFields)],
         limits: Limits,
         plans: super::plan::PlanCache,
+        mutations: &[super::mutation::MutationField],
     ) -> Result<Self> {
         let mut info = SchemaInfo {
             entities: Vec::new(),
             enums: Vec::new(),
             limits,
             plans,
+            mutations: Vec::new(),
         };
         for (root, fields) in roots {
             let index = info.add_entity(root)?;
             let names = RootNames::for_type(root.name, fields)?;
             info.entities[index].roots = Some(names);
+        }
+        for field in mutations {
+            let entity =
+                info.add_entity(super::mutation::MutationInfo::entity_descriptor(field))?;
+            let mutation = super::mutation::MutationInfo::new(field, entity)?;
+            if info.mutations.iter().any(|m| m.name == mutation.name) {
+                return Err(Error::BadInput(format!(
+                    "two mutations are named {}",
+                    mutation.name
+                )));
+            }
+            info.mutations.push(mutation);
         }
         let mut seen = std::collections::HashSet::new();
         for entity in &info.entities {

@@ -6,6 +6,7 @@ mod execute;
 mod info;
 #[cfg(test)]
 mod input_types_tests;
+mod mutation;
 mod plan;
 mod root;
 mod types;
@@ -13,17 +14,18 @@ mod types;
 pub use execute::{Response, execute, operation_type, statement};
 pub(crate) use info::scalar_name;
 pub use info::{Limits, RootFields, SchemaInfo};
+pub use mutation::{Mutation, MutationField};
 pub use root::Query;
 
 use std::sync::Arc;
 
-use juniper::{EmptyMutation, EmptySubscription, RootNode};
+use juniper::{EmptySubscription, RootNode};
 
 use crate::context::RequestContext;
 use crate::database::Database;
 use crate::descriptor::TypeDescriptor;
 use crate::error::{Error, Result};
-use crate::field::FraiseType;
+use crate::field::{FraiseInput, FraiseType};
 
 /// What a GraphQL request runs with: the database and the request's context.
 #[derive(Debug, Clone)]
@@ -52,7 +54,7 @@ impl Context {
 impl juniper::Context for Context {}
 
 /// The juniper schema FraiseQL builds; execute it with any juniper integration.
-pub type Schema = RootNode<Query, EmptyMutation<Context>, EmptySubscription<Context>>;
+pub type Schema = RootNode<Query, Mutation, EmptySubscription<Context>>;
 
 /// Builds a [`Schema`] from `FraiseType`s.
 ///
@@ -68,6 +70,7 @@ pub struct SchemaBuilder {
     roots: Vec<(&'static TypeDescriptor, RootFields)>,
     limits: Limits,
     plan_cache: Option<usize>,
+    mutations: Vec<MutationField>,
 }
 
 impl SchemaBuilder {
@@ -87,6 +90,19 @@ impl SchemaBuilder {
         self
     }
 
+    /// Serves the mutation `name(input: I!): <Name>Result!`, calling `fn_<snake_case(name)>`
+    /// (`createUser` → `fn_create_user`) with the input as `jsonb`; on success it answers with
+    /// the `T` the function returned. See [`MutationField`] to name another function.
+    pub fn mutation<I: FraiseInput, T: FraiseType>(self, name: &str) -> Self {
+        self.mutation_with(MutationField::new::<I, T>(name))
+    }
+
+    /// Serves `field`.
+    pub fn mutation_with(mut self, field: MutationField) -> Self {
+        self.mutations.push(field);
+        self
+    }
+
     /// Page sizes (default 100, maximum 1000) and document depth (32).
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
@@ -101,6 +117,15 @@ impl SchemaBuilder {
         self
     }
 
+    /// [`build`](Self::build), then checks every mutation's function in `db`'s catalog (it
+    /// exists, takes one `jsonb` argument, returns `fraiseql_mutation_result`), so a missing
+    /// or mistyped function fails at start-up rather than at its first request.
+    pub async fn build_checked(self, db: &Database) -> Result<Schema> {
+        let schema = self.build()?;
+        mutation::verify(&schema.query_info.mutations, db).await?;
+        Ok(schema)
+    }
+
     /// The schema, or why it cannot be built (a clash of root names, an invalid name).
     pub fn build(self) -> Result<Schema> {
         if self.roots.is_empty() {
@@ -109,14 +134,19 @@ impl SchemaBuilder {
             ));
         }
         let plans = plan::PlanCache::new(self.plan_cache.unwrap_or(1024));
-        let info = Arc::new(SchemaInfo::new(&self.roots, self.limits, plans)?);
+        let info = Arc::new(SchemaInfo::new(
+            &self.roots,
+            self.limits,
+            plans,
+            &self.mutations,
+        )?);
         let max_depth = self.limits.max_depth as usize;
         Ok(RootNode::new_with_info(
             Query,
-            EmptyMutation::new(),
+            Mutation,
             EmptySubscription::new(),
+            info.clone(),
             info,
-            (),
             (),
         )
         .limit_depth(max_depth))

@@ -105,7 +105,13 @@ impl Plan {
                     }
                 }
                 Definition::Fragment(fragment) => {
-                    fragments.insert(fragment.item.name.item, &fragment.item.selection_set[..]);
+                    fragments.insert(
+                        fragment.item.name.item,
+                        (
+                            fragment.item.type_condition.item,
+                            &fragment.item.selection_set[..],
+                        ),
+                    );
                 }
             }
         }
@@ -119,7 +125,8 @@ impl Plan {
 /// An operation with the fragments its document defines.
 pub(crate) struct Operation<'d> {
     pub operation: &'d Spanning<juniper::Operation<'d, S>>,
-    pub fragments: HashMap<&'d str, &'d [Selection<'d, S>]>,
+    /// Each fragment's type condition and selection.
+    pub fragments: HashMap<&'d str, (&'d str, &'d [Selection<'d, S>])>,
 }
 
 /// Plans by document text, then operation name; at most `capacity` documents.

@@ -150,7 +150,7 @@ impl GraphQLValueAsync<S> for RootField<'_> {
             let fragments = |name: &str| {
                 executor
                     .fragment_by_name(name)
-                    .map(|f| &f.selection_set[..])
+                    .map(|f| (f.type_condition.item, &f.selection_set[..]))
             };
             let context = executor.context();
             let compiler = Compiler {
@@ -183,7 +183,7 @@ impl GraphQLValueAsync<S> for RootField<'_> {
 }
 
 /// The JSON PostgreSQL built, as a juniper value (object keys keep their order).
-fn output(value: InputValue<S>) -> Value<S> {
+pub(crate) fn output(value: InputValue<S>) -> Value<S> {
     match value {
         InputValue::Null | InputValue::Variable(_) => Value::Null,
         InputValue::Scalar(s) => Value::Scalar(s),

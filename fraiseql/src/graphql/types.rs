@@ -154,6 +154,12 @@ pub(crate) enum ObjectKind {
     Connection(usize),
     Edge(usize),
     PageInfo,
+    /// A mutation's success object (index into the schema's mutations).
+    MutationSuccess(usize),
+    /// A mutation's refusal object.
+    MutationError(usize),
+    /// One field's problem in a refused input.
+    FieldError,
 }
 
 /// Type info of every output object: the schema and which object.
@@ -175,6 +181,9 @@ impl GraphQLType<S> for Object {
             ObjectKind::Connection(i) => format!("{}Connection", entity(i)),
             ObjectKind::Edge(i) => format!("{}Edge", entity(i)),
             ObjectKind::PageInfo => "PageInfo".to_owned(),
+            ObjectKind::MutationSuccess(m) => format!("{}Success", info.schema.mutations[m].prefix),
+            ObjectKind::MutationError(m) => format!("{}Error", info.schema.mutations[m].prefix),
+            ObjectKind::FieldError => "FieldError".to_owned(),
         }))
     }
 
@@ -214,6 +223,39 @@ impl GraphQLType<S> for Object {
                 registry.field::<bool>("hasPreviousPage", &()),
                 registry.field::<Option<String>>("startCursor", &()),
                 registry.field::<Option<String>>("endCursor", &()),
+            ],
+            ObjectKind::MutationSuccess(m) => {
+                let mutation = &schema.mutations[m];
+                vec![
+                    registry
+                        .field::<String>("status", &())
+                        .description("`success`, or `success:<detail>`."),
+                    registry.field::<Option<String>>("message", &()),
+                    registry
+                        .field::<Option<Object>>(
+                            mutation.entity_field.as_str(),
+                            &object(ObjectKind::Entity(mutation.entity)),
+                        )
+                        .description("The entity as the write left it."),
+                    registry
+                        .field::<Vec<String>>("updatedFields", &())
+                        .description("The fields the write changed."),
+                ]
+            }
+            ObjectKind::MutationError(_) => vec![
+                registry
+                    .field::<String>("status", &())
+                    .description("`<kind>:<detail>`, e.g. `not_found:user`."),
+                registry
+                    .field::<String>("code", &())
+                    .description("The status' kind in upper case: `NOT_FOUND`, `CONFLICT`, …"),
+                registry.field::<Option<String>>("message", &()),
+                registry.field::<Vec<Object>>("fieldErrors", &object(ObjectKind::FieldError)),
+            ],
+            ObjectKind::FieldError => vec![
+                registry.field::<String>("field", &()),
+                registry.field::<Option<String>>("code", &()),
+                registry.field::<String>("message", &()),
             ],
         };
         let built = registry.build_object_type::<Self>(info, &fields);
