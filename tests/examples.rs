@@ -22,6 +22,17 @@ fn example(name: &str) -> PathBuf {
         .expect("the target directory")
 }
 
+/// A running example, killed if the test fails before it stops it (a failed assertion must
+/// not leave a server behind).
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 async fn run_example(name: &str) {
     let mut command = Command::new(example(name));
     command
@@ -42,9 +53,12 @@ async fn run_example(name: &str) {
             None
         }
     };
-    let mut child = command
-        .spawn()
-        .expect("the example binary (built by cargo test; alone: cargo build --examples)");
+    let mut child = KillOnDrop(
+        command
+            .spawn()
+            .expect("the example binary (built by cargo test; alone: cargo build --examples)"),
+    );
+    let child = &mut child.0;
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut cluster_dir = None;
     let mut url = None;
@@ -71,6 +85,17 @@ async fn run_example(name: &str) {
     assert_eq!(reply.status, 200, "{name}: {reply:?}");
     assert_eq!(
         reply.body, r#"{"data":{"users":[{"name":"Ada Lovelace"}]}}"#,
+        "{name}"
+    );
+    // A mutation in a tenant (the examples read it from `x-tenant-id`), read back.
+    let body = r#"{"query":"mutation { createUser(input: {identifier: \"new\", name: \"Niklaus Wirth\", email: \"nw@example.com\"}) { ... on CreateUserSuccess { user { name } } ... on CreateUserError { code } } }"}"#;
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nContent-Type: application/json\r\nX-Tenant-Id: aaaaaaaa-0000-0000-0000-000000000000\r\nContent-Length: {}",
+        body.len()
+    );
+    let reply = support::raw(addr, &head, body.as_bytes()).await;
+    assert_eq!(
+        reply.body, r#"{"data":{"createUser":{"user":{"name":"Niklaus Wirth"}}}}"#,
         "{name}"
     );
     let page = support::raw(addr, "GET /graphiql HTTP/1.1", b"").await;

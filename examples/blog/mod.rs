@@ -8,7 +8,7 @@ use std::process::Command;
 use chrono::{DateTime, Utc};
 use fraiseql::graphql::{Schema, SchemaBuilder};
 use fraiseql::http::GraphiQL;
-use fraiseql::{Database, FraiseType};
+use fraiseql::{Database, FraiseInput, FraiseType};
 use fraiseql_tempdb::Server;
 use uuid::Uuid;
 
@@ -64,11 +64,52 @@ pub struct Comment {
     pub author: Author,
 }
 
-/// `users`, `user`, `usersConnection`, `posts`, `post`, `postsConnection`.
+/// A new user, in the request's tenant.
+#[derive(FraiseInput)]
+pub struct CreateUserInput {
+    /// A unique slug.
+    pub identifier: String,
+    pub name: String,
+    pub email: String,
+    pub age: Option<i32>,
+}
+
+/// Changes to a user; fields left out stay as they are.
+#[derive(FraiseInput)]
+pub struct UpdateUserInput {
+    pub id: Uuid,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub age: Option<i32>,
+}
+
+/// The user to delete (one without posts).
+#[derive(FraiseInput)]
+pub struct DeleteUserInput {
+    pub id: Uuid,
+}
+
+/// A new post by an existing user.
+#[derive(FraiseInput)]
+pub struct CreatePostInput {
+    pub identifier: String,
+    pub title: String,
+    pub body: Option<String>,
+    pub author_id: Uuid,
+    pub tags: Option<Vec<String>>,
+    pub published: Option<bool>,
+}
+
+/// Queries `users`, `user`, `usersConnection`, `posts`, `post`, `postsConnection`; mutations
+/// `createUser`, `updateUser`, `deleteUser`, `createPost` (the `fn_*` of `mutations.sql`).
 pub fn schema() -> Schema {
     SchemaBuilder::new()
         .query::<User>()
         .query::<Post>()
+        .mutation::<CreateUserInput, User>("createUser")
+        .mutation::<UpdateUserInput, User>("updateUser")
+        .mutation::<DeleteUserInput, User>("deleteUser")
+        .mutation::<CreatePostInput, Post>("createPost")
         .build()
         .expect("the blog schema builds")
 }
