@@ -11,7 +11,7 @@ use tokio_postgres::Client;
 use uuid::Uuid;
 
 mod support;
-use support::{BLOG_MUTATIONS, Post, TENANT_A, User, blog_db};
+use support::{BLOG_MUTATIONS, Post, TENANT_A, TENANT_B, User, blog_db, drop_role, secured_blog};
 
 /// A new user.
 #[derive(FraiseInput)]
@@ -81,8 +81,18 @@ async fn blog() -> Blog {
 
 impl Blog {
     async fn run_as(&self, request: RequestContext, query: &str, variables: Json) -> Json {
+        self.run_on(&self.database, request, query, variables).await
+    }
+
+    async fn run_on(
+        &self,
+        database: &Database,
+        request: RequestContext,
+        query: &str,
+        variables: Json,
+    ) -> Json {
         let variables: Variables = serde_json::from_value(variables).unwrap();
-        let context = Context::new(self.database.clone(), request);
+        let context = Context::new(database.clone(), request);
         let response =
             fraiseql::graphql::execute(&self.schema, query, None, &variables, &context).await;
         serde_json::from_str(response.body()).unwrap()
@@ -328,6 +338,55 @@ async fn fields_of_one_operation_run_in_order() {
                      "post": {"title": "Ünïcode ✓", "tags": ["a"], "author": {"name": "Renamed"}}}
         }})
     );
+}
+
+/// GraphQL mutations run under the request's row-level security like every other path.
+#[tokio::test]
+async fn mutations_obey_row_level_security() {
+    let blog = blog().await;
+    let (database, role) = secured_blog(&blog._db, &blog.client, 2).await;
+    blog.client
+        .batch_execute(&format!(
+            "GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \"{role}\";
+             GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO \"{role}\";"
+        ))
+        .await
+        .unwrap();
+    let b_user: Uuid = blog
+        .client
+        .query_one(
+            "SELECT id FROM tb_user WHERE tenant_id = $1 LIMIT 1",
+            &[&TENANT_B],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let before = blog.users().await;
+    let update = r#"mutation ($id: UUID!) { updateUser(input: {id: $id, name: "Hijacked"}) {
+                      ... on UpdateUserError { code } ... on UpdateUserSuccess { user { name } } } }"#;
+    let as_a = blog
+        .run_on(
+            &database,
+            RequestContext::new().tenant_id(TENANT_A),
+            update,
+            json!({"id": b_user}),
+        )
+        .await;
+    assert_eq!(as_a, json!({"data": {"updateUser": {"code": "NOT_FOUND"}}}));
+    assert_eq!(blog.users().await, before, "tenant B's user untouched");
+    let as_b = blog
+        .run_on(
+            &database,
+            RequestContext::new().tenant_id(TENANT_B),
+            update,
+            json!({"id": b_user}),
+        )
+        .await;
+    assert_eq!(
+        as_b,
+        json!({"data": {"updateUser": {"user": {"name": "Hijacked"}}}})
+    );
+    drop_role(&blog._db, &role).await;
 }
 
 #[tokio::test]
