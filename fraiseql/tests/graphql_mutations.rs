@@ -11,7 +11,7 @@ use tokio_postgres::Client;
 use uuid::Uuid;
 
 mod support;
-use support::{BLOG_MUTATIONS, Post, TENANT_A, TENANT_B, User, blog_db, drop_role, secured_blog};
+use support::{Post, TENANT_A, TENANT_B, User, drop_role, secured_blog};
 
 /// A new user.
 #[derive(FraiseInput)]
@@ -52,12 +52,7 @@ struct Blog {
 }
 
 async fn blog() -> Blog {
-    let (db, client) = blog_db().await;
-    client
-        .batch_execute(fraiseql::MUTATION_RESULT_SQL)
-        .await
-        .unwrap();
-    client.batch_execute(BLOG_MUTATIONS).await.unwrap();
+    let (db, client) = support::blog_with_mutations_db().await;
     let schema = SchemaBuilder::new()
         .query::<User>()
         .query::<Post>()

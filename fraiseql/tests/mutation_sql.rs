@@ -7,17 +7,11 @@ use tokio_postgres::Client;
 use uuid::Uuid;
 
 mod support;
-use support::{BLOG_MUTATIONS, TENANT_A, blog_db};
+use support::TENANT_A;
 
 /// The blog with its mutation functions, and a connection.
 async fn blog() -> (fraiseql_tempdb::TestDb, Client) {
-    let (db, client) = blog_db().await;
-    client
-        .batch_execute(fraiseql::MUTATION_RESULT_SQL)
-        .await
-        .unwrap();
-    client.batch_execute(BLOG_MUTATIONS).await.unwrap();
-    (db, client)
+    support::blog_with_mutations_db().await
 }
 
 /// One result as JSON, from `function(input)` run as tenant A in its own transaction.

@@ -8,7 +8,7 @@ use tokio_postgres::Client;
 use uuid::Uuid;
 
 mod support;
-use support::{BLOG_MUTATIONS, TENANT_A, TENANT_B, blog_db, drop_role, secured_blog};
+use support::{TENANT_A, TENANT_B, drop_role, secured_blog};
 
 /// A user as `tv_user`'s document holds it (no column fields: mutation functions return the
 /// document).
@@ -32,13 +32,7 @@ struct CreateUserInput {
 }
 
 async fn blog() -> (fraiseql_tempdb::TestDb, Client) {
-    let (db, client) = blog_db().await;
-    client
-        .batch_execute(fraiseql::MUTATION_RESULT_SQL)
-        .await
-        .unwrap();
-    client.batch_execute(BLOG_MUTATIONS).await.unwrap();
-    (db, client)
+    support::blog_with_mutations_db().await
 }
 
 async fn count(client: &Client, sql: &str) -> i64 {

@@ -7,11 +7,11 @@ use fraiseql_sql::{Call, JsonPath, Name, Projected, Projection, QualifiedName, R
 use juniper::meta::{Argument, MetaType};
 use juniper::{
     ArcStr, Arguments, BoxFuture, DefaultScalarValue as S, ExecutionResult, Executor, GraphQLType,
-    GraphQLValue, GraphQLValueAsync, InputValue, Registry, Selection,
+    GraphQLValue, GraphQLValueAsync, Registry, Selection,
 };
 
 use super::Context;
-use super::compile::{Compiler, Failure, FieldArguments, FieldNode, bad_input, failure};
+use super::compile::{Compiler, Failure, FieldNode, bad_input};
 use super::info::Shared;
 use super::types::{Object, ObjectInfo, ObjectKind, input_type};
 use crate::descriptor::{FieldType, InputDescriptor, TypeDescriptor};
@@ -209,79 +209,19 @@ impl GraphQLValueAsync<S> for Mutation {
         executor: &'a Executor<Context, S>,
     ) -> BoxFuture<'a, ExecutionResult<S>> {
         Box::pin(async move {
-            let field = MutationCall {
+            let field = super::root::RootField {
                 name: field_name,
                 arguments,
+                writes: true,
             };
             executor.resolve_async(info, &field).await
         })
     }
 }
 
-/// One mutation field being resolved.
-struct MutationCall<'a> {
-    name: &'a str,
-    arguments: &'a Arguments<'a, S>,
-}
-
-impl GraphQLValue<S> for MutationCall<'_> {
-    type Context = Context;
-    type TypeInfo = Shared;
-
-    fn type_name(&self, _: &Shared) -> Option<ArcStr> {
-        None
-    }
-}
-
-impl GraphQLValueAsync<S> for MutationCall<'_> {
-    fn resolve_async<'a>(
-        &'a self,
-        info: &'a Shared,
-        selection_set: Option<&'a [Selection<S>]>,
-        executor: &'a Executor<Context, S>,
-    ) -> BoxFuture<'a, ExecutionResult<S>> {
-        Box::pin(async move {
-            let mutation = info
-                .mutations
-                .iter()
-                .find(|m| m.name == self.name)
-                .ok_or_else(|| bad_input(format!("unknown mutation {}", self.name)))?;
-            let fragments = |name: &str| {
-                executor
-                    .fragment_by_name(name)
-                    .map(|f| (f.type_condition.item, &f.selection_set[..]))
-            };
-            let context = executor.context();
-            let compiler = Compiler {
-                schema: info,
-                variables: executor.variables(),
-                fragments: &fragments,
-                cursor_key: context.db.cursor_key(),
-            };
-            let field = FieldNode {
-                name: self.name,
-                arguments: FieldArguments::Resolved(self.arguments),
-                selection_set,
-            };
-            let root = compile(&compiler, mutation, &field)?;
-            let statement = fraiseql_sql::Statement::value(&root).map_err(bad_input)?;
-            let json = context
-                .db
-                .write_json(&context.request, &statement)
-                .await
-                .map_err(|e| failure(&e))?;
-            let value: InputValue<S> = serde_json::from_str(&json).map_err(|error| {
-                tracing::error!(%error, "PostgreSQL returned invalid JSON");
-                failure(&Error::Internal)
-            })?;
-            Ok(super::root::output(value))
-        })
-    }
-}
-
 /// The call `field` asks for: the input converted for the function, and both answers
 /// projected as selected.
-fn compile<'e>(
+pub(crate) fn compile<'e>(
     compiler: &Compiler<'e>,
     mutation: &MutationInfo,
     field: &FieldNode<'e>,

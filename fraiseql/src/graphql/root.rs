@@ -118,16 +118,19 @@ impl GraphQLValueAsync<S> for Query {
             let field = RootField {
                 name: field_name,
                 arguments,
+                writes: false,
             };
             executor.resolve_async(info, &field).await
         })
     }
 }
 
-/// One root field being resolved by juniper's executor.
-struct RootField<'a> {
-    name: &'a str,
-    arguments: &'a Arguments<'a, S>,
+/// One root field being resolved by juniper's executor: a query field, or a mutation field
+/// (`writes`), run in a read-write transaction.
+pub(crate) struct RootField<'a> {
+    pub name: &'a str,
+    pub arguments: &'a Arguments<'a, S>,
+    pub writes: bool,
 }
 
 impl GraphQLValue<S> for RootField<'_> {
@@ -164,15 +167,20 @@ impl GraphQLValueAsync<S> for RootField<'_> {
                 arguments: FieldArguments::Resolved(self.arguments),
                 selection_set,
             };
-            let root = compiler
-                .root(&[field])?
-                .ok_or_else(|| bad_input(format!("unknown root field {}", self.name)))?;
+            let unknown = || bad_input(format!("unknown root field {}", self.name));
+            let root = if self.writes {
+                let mutation = info.mutations.iter().find(|m| m.name == self.name);
+                super::mutation::compile(&compiler, mutation.ok_or_else(unknown)?, &field)?
+            } else {
+                compiler.root(&[field])?.ok_or_else(unknown)?
+            };
             let statement = fraiseql_sql::Statement::value(&root).map_err(bad_input)?;
-            let json = context
-                .db
-                .fetch_json(&context.request, &statement)
-                .await
-                .map_err(|e| failure(&e))?;
+            let json = if self.writes {
+                context.db.write_json(&context.request, &statement).await
+            } else {
+                context.db.fetch_json(&context.request, &statement).await
+            };
+            let json = json.map_err(|e| failure(&e))?;
             let value: InputValue<S> = serde_json::from_str(&json).map_err(|error| {
                 tracing::error!(%error, "PostgreSQL returned invalid JSON");
                 failure(&crate::Error::Internal)

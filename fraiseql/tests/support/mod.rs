@@ -68,6 +68,20 @@ pub async fn blog_db() -> (TestDb, tokio_postgres::Client) {
     (db, client)
 }
 
+/// [`blog_db`] with the mutation result type and the blog's mutation functions.
+pub async fn blog_with_mutations_db() -> (TestDb, tokio_postgres::Client) {
+    let (db, client) = blog_db().await;
+    client
+        .batch_execute(fraiseql::MUTATION_RESULT_SQL)
+        .await
+        .expect("the mutation result type");
+    client
+        .batch_execute(BLOG_MUTATIONS)
+        .await
+        .expect("the blog's mutation functions");
+    (db, client)
+}
+
 /// The tenants of the blog fixture (even users in A, odd users in B).
 pub const TENANT_A: Uuid = Uuid::from_u128(0xaaaaaaaa_0000_0000_0000_000000000000);
 /// The second tenant.
