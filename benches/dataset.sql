@@ -1,0 +1,38 @@
+-- The benchmark database: the blog's shape (examples/blog/schema.sql) at 1,000 users, 10,000 posts
+-- and 50,000 comments, deterministic (ids are md5 of a label, times step from fixed instants).
+-- Loaded after schema.sql, fraiseql's MUTATION_RESULT_SQL and examples/blog/mutations.sql.
+
+-- The refresh functions look up comments and posts by their foreign keys.
+CREATE INDEX ON tb_comment (fk_post);
+CREATE INDEX ON tb_post (fk_author);
+
+INSERT INTO tb_user (id, identifier, tenant_id, name, email, age, created_at)
+SELECT md5('bench-user' || i)::uuid, 'user-' || i,
+       CASE WHEN i % 2 = 0 THEN 'aaaaaaaa-0000-0000-0000-000000000000'::uuid
+            ELSE 'bbbbbbbb-0000-0000-0000-000000000000'::uuid END,
+       (ARRAY['Ada', 'Alan', 'Grace', 'Édouard', 'Barbara', 'Donald', '小龙', 'Ken'])[1 + i % 8]
+           || ' ' || (ARRAY['Lovelace', 'Turing', 'Hopper', 'Lucas', 'Liskov', 'Knuth'])[1 + i % 6]
+           || ' ' || i,
+       'user' || i || '@example.com',
+       CASE WHEN i % 7 = 0 THEN NULL ELSE 18 + i % 60 END,
+       '2024-01-01T00:00:00Z'::timestamptz + i * interval '1 hour'
+FROM generate_series(1, 1000) AS i;
+
+INSERT INTO tb_post (id, identifier, fk_author, title, body, tags, published, created_at)
+SELECT md5('bench-post' || i)::uuid, 'post-' || i, 1 + (i * 7) % 1000,
+       (ARRAY['Rust and PostgreSQL', 'GraphQL in one statement', 'Keyset pages', 'JSONB documents',
+              'Row-level security', 'Benchmarks'])[1 + i % 6] || ' #' || i,
+       'Body of post ' || i,
+       CASE i % 3 WHEN 0 THEN ARRAY['rust', 'sql'] WHEN 1 THEN ARRAY['graphql'] ELSE ARRAY['rust'] END,
+       i % 5 <> 0,
+       '2024-02-01T00:00:00Z'::timestamptz + i * interval '1 minute'
+FROM generate_series(1, 10000) AS i;
+
+INSERT INTO tb_comment (id, fk_post, fk_author, content, created_at)
+SELECT md5('bench-comment' || i)::uuid, 1 + (i * 13) % 10000, 1 + (i * 17) % 1000,
+       'Comment ' || i, '2024-03-01T00:00:00Z'::timestamptz + i * interval '1 second'
+FROM generate_series(1, 50000) AS i;
+
+SELECT count(fn_sync_tv_user(id)) FROM tb_user;
+SELECT count(fn_sync_tv_post(id)) FROM tb_post;
+ANALYZE;

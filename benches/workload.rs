@@ -1,0 +1,122 @@
+//! The benchmark workload on the benchmark database (`benches/dataset.sql`: 1,000 users, 10,000
+//! posts, 50,000 comments in the blog's shape), in process:
+//! - Q1 one user by id (3 fields),
+//! - Q2 20 users filtered and ordered,
+//! - Q3 the 20 latest posts with `author { name }` and `comments { content author { name } }`,
+//! - Q4 100 posts whose title contains a word,
+//! - M1 a create mutation,
+//!
+//! each through `fraiseql::graphql::execute` and, for the queries, the floor: raw tokio-postgres
+//! running the same prepared SQL (`fraiseql::graphql::statement`), checked equal first.
+//!
+//! Run with `cargo bench --bench workload`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use fraiseql::graphql::{Context, Schema, execute};
+use fraiseql::{Database, RequestContext};
+use fraiseql_tempdb::TestDb;
+use juniper::Variables;
+
+#[path = "../examples/blog/mod.rs"]
+mod blog;
+
+fn bench(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (db, client) = runtime.block_on(async {
+        let db = TestDb::new().await.expect("database");
+        for script in [
+            blog::SCHEMA,
+            fraiseql::MUTATION_RESULT_SQL,
+            blog::MUTATIONS,
+            include_str!("dataset.sql"),
+        ] {
+            db.execute_script(script)
+                .await
+                .expect("the benchmark database");
+        }
+        let client = db.connect().await.expect("connection");
+        (db, client)
+    });
+    let schema: Schema = blog::schema();
+    let context = Context::new(
+        Database::connect(db.config(), 4).expect("pool"),
+        RequestContext::new().tenant_id("aaaaaaaa-0000-0000-0000-000000000000"),
+    );
+    let user_id: uuid::Uuid = runtime
+        .block_on(client.query_one("SELECT id FROM tb_user WHERE identifier = 'user-42'", &[]))
+        .expect("user-42")
+        .get(0);
+    let queries = [
+        ("Q1 one user by id".to_owned(), format!(r#"{{ user(id: "{user_id}") {{ id name email }} }}"#)),
+        ("Q2 20 users filtered and ordered".to_owned(),
+         r#"{ users(where: {age: {gte: 30}}, orderBy: [{field: NAME}], limit: 20) { id name age } }"#.to_owned()),
+        ("Q3 20 latest posts nested".to_owned(),
+         r#"{ posts(orderBy: [{field: CREATED_AT, direction: DESC}], limit: 20) { title author { name } comments { content author { name } } } }"#.to_owned()),
+        ("Q4 100 posts by title word".to_owned(),
+         r#"{ posts(where: {title: {contains: "Keyset"}}, limit: 100) { id title } }"#.to_owned()),
+    ];
+    let variables = Variables::new();
+    let mut group = c.benchmark_group("workload");
+    for (name, query) in &queries {
+        let body = runtime
+            .block_on(execute(&schema, query, None, &variables, &context))
+            .into_body();
+        let floor =
+            fraiseql::graphql::statement(&schema, query, None, &variables, context.database())
+                .expect("a statement");
+        let prepared = runtime
+            .block_on(client.prepare(floor.sql()))
+            .expect("prepare");
+        let floor_json: String = runtime
+            .block_on(client.query_one(&prepared, &floor.params_ref()))
+            .expect("floor")
+            .get(0);
+        let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        let expected: serde_json::Value = serde_json::from_str(&floor_json).expect("JSON");
+        assert_eq!(answer["data"], expected, "{name}: execute and floor agree");
+        group.bench_function(format!("{name}: fraiseql execute"), |b| {
+            b.to_async(&runtime)
+                .iter(|| execute(&schema, query, None, &variables, &context))
+        });
+        group.bench_function(
+            format!("{name}: floor (raw tokio-postgres, same SQL)"),
+            |b| {
+                b.to_async(&runtime).iter(|| async {
+                    client
+                        .query_one(&prepared, &floor.params_ref())
+                        .await
+                        .unwrap()
+                        .get::<_, String>(0)
+                })
+            },
+        );
+    }
+    let create = r#"mutation ($input: CreateUserInput!) { createUser(input: $input) {
+        ... on CreateUserSuccess { user { id name } } ... on CreateUserError { code } } }"#;
+    let counter = AtomicUsize::new(0);
+    let input = || {
+        let n = counter.fetch_add(1, Ordering::Relaxed);
+        serde_json::from_value::<Variables>(serde_json::json!({"input": {
+            "identifier": format!("bench-{n}"), "name": "Bench", "email": format!("b{n}@example.com")
+        }}))
+        .unwrap()
+    };
+    let first = runtime
+        .block_on(execute(&schema, create, None, &input(), &context))
+        .into_body();
+    assert!(first.contains(r#""user":{"id":"#), "{first}");
+    group.bench_function("M1 create a user: fraiseql execute", |b| {
+        b.to_async(&runtime).iter(|| {
+            let variables = input();
+            let (schema, context) = (&schema, &context);
+            async move { execute(schema, create, None, &variables, context).await }
+        })
+    });
+    group.finish();
+    drop(db);
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
