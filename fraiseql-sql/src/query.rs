@@ -205,12 +205,18 @@ impl Root {
                 let scope = relation.scope();
                 let filter_sql = w.capture(|w| filter.render(w, &scope))?;
                 let order_sql = w.capture(|w| render_order(w, &scope, order))?;
-                // Aggregating by an explicit row number keeps the order guaranteed, not incidental.
-                w.push("(SELECT COALESCE(json_agg(x.n ORDER BY x.rn), '[]'::json) FROM (SELECT ");
-                projection.render(w, &scope)?;
+                // The key breaks ties, so pages by offset are stable and the order is total.
+                let order_sql = if order.is_empty() {
+                    order_sql
+                } else {
+                    format!("{order_sql}, {ROW}.{}", relation.key())
+                };
+                // Rows are picked with ORDER BY … LIMIT straight over the relation (a top-N sort
+                // of narrow keys), and only the page is projected; the aggregate orders the page
+                // again by the same total order.
+                let projection_sql = w.capture(|w| projection.render(w, &scope))?;
                 w.put(format_args!(
-                    " AS n, row_number() OVER ({}) AS rn",
-                    order_sql.trim()
+                    "(SELECT COALESCE(json_agg({projection_sql}{order_sql}), '[]'::json) FROM (SELECT {ROW}.*"
                 ));
                 relation.render_from_where(w, &filter_sql);
                 w.push(&order_sql);
@@ -222,7 +228,7 @@ impl Root {
                 let offset =
                     i64::try_from(*offset).map_err(|_| Error::InvalidPage("offset too large"))?;
                 w.param(Param::Int8(offset));
-                w.push(") AS x)");
+                w.put(format_args!(") AS {ROW})"));
             }
             Root::Count { relation, filter } => {
                 let filter_sql = w.capture(|w| filter.render(w, &relation.scope()))?;
