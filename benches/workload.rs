@@ -16,50 +16,34 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use criterion::{Criterion, criterion_group, criterion_main};
 use fraiseql::graphql::{Context, Schema, execute};
 use fraiseql::{Database, RequestContext};
-use fraiseql_tempdb::TestDb;
 use juniper::Variables;
 
 #[path = "../examples/blog/mod.rs"]
 mod blog;
+#[path = "support/workload.rs"]
+mod workload;
 
 fn bench(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let (db, client) = runtime.block_on(async {
-        let db = TestDb::new().await.expect("database");
-        for script in [
-            blog::SCHEMA,
-            fraiseql::MUTATION_RESULT_SQL,
-            blog::MUTATIONS,
-            include_str!("dataset.sql"),
-        ] {
-            db.execute_script(script)
-                .await
-                .expect("the benchmark database");
-        }
+    let (db, client, queries) = runtime.block_on(async {
+        let db = workload::database().await;
         let client = db.connect().await.expect("connection");
-        (db, client)
+        let queries = workload::queries(&db).await;
+        (db, client, queries)
     });
     let schema: Schema = blog::schema();
     let context = Context::new(
         Database::connect(db.config(), 4).expect("pool"),
-        RequestContext::new().tenant_id("aaaaaaaa-0000-0000-0000-000000000000"),
+        RequestContext::new().tenant_id(workload::TENANT),
     );
-    let user_id: uuid::Uuid = runtime
-        .block_on(client.query_one("SELECT id FROM tb_user WHERE identifier = 'user-42'", &[]))
-        .expect("user-42")
-        .get(0);
-    let queries = [
-        ("Q1 one user by id".to_owned(), format!(r#"{{ user(id: "{user_id}") {{ id name email }} }}"#)),
-        ("Q2 20 users filtered and ordered".to_owned(),
-         r#"{ users(where: {age: {gte: 30}}, orderBy: [{field: NAME}], limit: 20) { id name age } }"#.to_owned()),
-        ("Q3 20 latest posts nested".to_owned(),
-         r#"{ posts(orderBy: [{field: CREATED_AT, direction: DESC}], limit: 20) { title author { name } comments { content author { name } } } }"#.to_owned()),
-        ("Q4 100 posts by title word".to_owned(),
-         r#"{ posts(where: {title: {contains: "Keyset"}}, limit: 100) { id title } }"#.to_owned()),
-    ];
     let variables = Variables::new();
     let mut group = c.benchmark_group("workload");
-    for (name, query) in &queries {
+    for workload::Query {
+        name,
+        document: query,
+        ..
+    } in &queries
+    {
         let body = runtime
             .block_on(execute(&schema, query, None, &variables, &context))
             .into_body();
@@ -93,15 +77,11 @@ fn bench(c: &mut Criterion) {
             },
         );
     }
-    let create = r#"mutation ($input: CreateUserInput!) { createUser(input: $input) {
-        ... on CreateUserSuccess { user { id name } } ... on CreateUserError { code } } }"#;
+    let create = workload::CREATE;
     let counter = AtomicUsize::new(0);
     let input = || {
         let n = counter.fetch_add(1, Ordering::Relaxed);
-        serde_json::from_value::<Variables>(serde_json::json!({"input": {
-            "identifier": format!("bench-{n}"), "name": "Bench", "email": format!("b{n}@example.com")
-        }}))
-        .unwrap()
+        serde_json::from_value::<Variables>(workload::create_variables("bench", n)).unwrap()
     };
     let first = runtime
         .block_on(execute(&schema, create, None, &input(), &context))

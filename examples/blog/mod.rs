@@ -42,6 +42,9 @@ pub struct Post {
     pub title: String,
     pub tags: Vec<String>,
     pub published: bool,
+    /// Read, filtered and sorted through `tv_post.created_at`, which an index serves; embedded
+    /// posts and mutation results read the document's copy.
+    #[fraiseql(column)]
     pub created_at: DateTime<Utc>,
     pub author: Author,
     pub comments: Vec<Comment>,

@@ -41,12 +41,18 @@ CREATE TABLE tv_user (
     data       jsonb NOT NULL
 );
 
+-- created_at is also a column: lists sort by it ("latest posts"), and a timestamp inside the
+-- document can only be ordered through a cast that no index can hold.
 CREATE TABLE tv_post (
     id         uuid PRIMARY KEY,
     identifier text NOT NULL UNIQUE,
     tenant_id  uuid NOT NULL,
+    created_at timestamptz NOT NULL,
     data       jsonb NOT NULL
 );
+
+-- Serves ORDER BY created_at DESC, id (GraphQL: orderBy: [{field: CREATED_AT, direction: DESC}]).
+CREATE INDEX tv_post_latest ON tv_post (created_at DESC, id);
 
 CREATE FUNCTION fn_sync_tv_user(p_id uuid) RETURNS void LANGUAGE sql AS $$
     INSERT INTO tv_user (id, identifier, tenant_id, data)
@@ -59,8 +65,8 @@ CREATE FUNCTION fn_sync_tv_user(p_id uuid) RETURNS void LANGUAGE sql AS $$
 $$;
 
 CREATE FUNCTION fn_sync_tv_post(p_id uuid) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO tv_post (id, identifier, tenant_id, data)
-    SELECT p.id, p.identifier, a.tenant_id,
+    INSERT INTO tv_post (id, identifier, tenant_id, created_at, data)
+    SELECT p.id, p.identifier, a.tenant_id, p.created_at,
            jsonb_build_object(
                'id', p.id, 'identifier', p.identifier, 'title', p.title, 'body', p.body,
                'tags', to_jsonb(p.tags), 'published', p.published, 'created_at', p.created_at,
@@ -75,5 +81,5 @@ CREATE FUNCTION fn_sync_tv_post(p_id uuid) RETURNS void LANGUAGE sql AS $$
     FROM tb_post p JOIN tb_user a ON a.pk_user = p.fk_author
     WHERE p.id = p_id
     ON CONFLICT (id) DO UPDATE SET identifier = EXCLUDED.identifier,
-        tenant_id = EXCLUDED.tenant_id, data = EXCLUDED.data;
+        tenant_id = EXCLUDED.tenant_id, created_at = EXCLUDED.created_at, data = EXCLUDED.data;
 $$;

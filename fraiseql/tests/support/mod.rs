@@ -35,6 +35,8 @@ pub struct Post {
     pub title: String,
     pub tags: Vec<String>,
     pub published: bool,
+    /// Also a column of `tv_post` (indexed for "latest posts"); embedded copies read the document.
+    #[fraiseql(column)]
     pub created_at: DateTime<Utc>,
     pub author: Author,
     pub comments: Vec<Comment>,

@@ -1,0 +1,343 @@
+//! HTTP end to end, one command: fraiseql's axum server, the floor (axum + tokio-postgres running
+//! the same SQL, see `serve.rs`), and Strawberry (Python, asyncpg, uvicorn; naive and with
+//! DataLoader, `benches/strawberry/`) answering Q1–Q4 and M1 of the benchmark workload
+//! (`benches/support/workload.rs`) on one benchmark database, at 1 and 16 connections.
+//!
+//! Every server's answers are first checked equal to fraiseql's in-process `execute`. Then each
+//! server, alone on the machine, gets a warm-up and a timed closed-loop run per operation and
+//! connection count (`load.rs`). The table printed at the end (Markdown) gives p50 and p99
+//! latency, requests per second, the ratios to Strawberry with DataLoader and the gap to the
+//! floor, the server's CPU time per request and its resident memory.
+//!
+//! ```sh
+//! cargo bench --bench http                       # everything, 5 s per run
+//! cargo bench --bench http -- --seconds 2 --servers fraiseql,floor --ops Q1,Q3
+//! ```
+//!
+//! Strawberry's virtualenv is made once by `benches/strawberry/setup.sh` from pinned
+//! requirements (into `target/strawberry-venv`); if that fails, its rows are skipped with the
+//! reason.
+
+mod load;
+mod process;
+mod report;
+mod serve;
+
+#[path = "../../examples/blog/mod.rs"]
+mod blog;
+#[path = "../support/workload.rs"]
+mod workload;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use fraiseql::graphql::{Context, execute};
+use fraiseql::{Database, RequestContext};
+use serde_json::{Value, json};
+
+use process::Server;
+use report::{Row, Table};
+
+/// The servers, in the order they run.
+const SERVERS: [&str; 4] = [
+    "fraiseql",
+    "floor",
+    "strawberry-dataloader",
+    "strawberry-naive",
+];
+
+/// One operation as sent.
+struct Operation {
+    name: &'static str,
+    /// Q4's lists have no defined order; answers are compared sorted.
+    ordered: bool,
+    /// A read's fixed body; `None` for M1, whose every request creates a new user (so its
+    /// answer holds a new id, and the floor has no statement for it).
+    query: Option<String>,
+}
+
+impl Operation {
+    fn mutation(&self) -> bool {
+        self.query.is_none()
+    }
+
+    /// The `n`-th request's body in a run labelled `label`.
+    fn body(&self, label: &str, n: usize) -> String {
+        match &self.query {
+            Some(body) => body.clone(),
+            None => json!({
+                "query": workload::CREATE,
+                "variables": workload::create_variables(&format!("http-{label}"), n),
+            })
+            .to_string(),
+        }
+    }
+}
+
+struct Options {
+    seconds: f64,
+    warmup: f64,
+    connections: Vec<usize>,
+    servers: Vec<String>,
+    ops: Vec<String>,
+}
+
+fn main() {
+    if let Ok(role) = std::env::var(serve::ROLE) {
+        return serve::run(&role);
+    }
+    let options = Options::from_args();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    eprintln!("loading the benchmark database (1,000 users, 10,000 posts, 50,000 comments)");
+    let db = runtime.block_on(workload::database());
+    let url = db.connection_string();
+    let operations = runtime.block_on(operations(&db));
+    let expected = runtime.block_on(expected_answers(&db, &operations));
+    let fixed_bodies: Vec<String> = operations
+        .iter()
+        .filter(|op| !op.mutation())
+        .map(|op| op.body("", 0))
+        .collect();
+
+    let bench = Bench {
+        runtime,
+        options,
+        operations,
+        expected,
+    };
+    let mut table = Table::default();
+    // Reads first on every server, then writes (which add users; removed after each server).
+    for writes in [false, true] {
+        for server_name in SERVERS {
+            if !bench.options.servers.iter().any(|s| s == server_name)
+                || (writes && server_name == "floor")
+            {
+                continue;
+            }
+            match start(server_name, &url, &fixed_bodies) {
+                Ok(server) => bench.measure(&server, server_name, writes, &mut table),
+                Err(reason) if !writes => table.skipped(server_name, reason),
+                Err(_) => {}
+            }
+            if writes {
+                bench.runtime.block_on(remove_created_users(&db));
+            }
+        }
+    }
+    println!("{}", table.render());
+    drop(db);
+}
+
+struct Bench {
+    runtime: tokio::runtime::Runtime,
+    options: Options,
+    operations: Vec<Operation>,
+    /// fraiseql's in-process answer to each operation.
+    expected: Vec<Value>,
+}
+
+impl Bench {
+    /// Checks then times each read (or each write) operation on `server`.
+    fn measure(&self, server: &Server, server_name: &'static str, writes: bool, table: &mut Table) {
+        for (op, expected) in self.operations.iter().zip(&self.expected) {
+            if op.mutation() != writes
+                || !self
+                    .options
+                    .ops
+                    .iter()
+                    .any(|o| op.name.starts_with(o.as_str()))
+            {
+                continue;
+            }
+            let body = op.body(&format!("check-{server_name}"), 0);
+            let (status, answer) = self
+                .runtime
+                .block_on(load::send(server.addr, "/graphql", &body))
+                .expect("an answer");
+            let answer: Value = serde_json::from_str(&answer)
+                .unwrap_or_else(|_| panic!("{server_name} {}: not JSON: {answer}", op.name));
+            assert_eq!(status, 200, "{server_name} {}: {answer}", op.name);
+            assert_eq!(
+                comparable(op, &answer["data"]),
+                comparable(op, expected),
+                "{server_name} answers {} as fraiseql does",
+                op.name
+            );
+            for &connections in &self.options.connections {
+                let label = format!("{server_name}-{connections}");
+                let bodies = |n: usize| op.body(&label, n);
+                let run = |seconds: f64| {
+                    self.runtime
+                        .block_on(load::run(
+                            server.addr,
+                            "/graphql",
+                            &bodies,
+                            connections,
+                            Duration::from_secs_f64(seconds),
+                        ))
+                        .expect("a load run")
+                };
+                run(self.options.warmup);
+                let cpu = server.cpu_time();
+                let measured = run(self.options.seconds);
+                let cpu = server.cpu_time().saturating_sub(cpu);
+                eprintln!(
+                    "{server_name:>22} {:<34} {connections:>2} conns: {:>8.0} req/s",
+                    op.name,
+                    measured.throughput()
+                );
+                table.push(Row::new(
+                    op.name,
+                    connections,
+                    server_name,
+                    &measured,
+                    cpu,
+                    server.resident_bytes(),
+                ));
+            }
+        }
+    }
+}
+
+/// Removes the users M1 created (all named `http-…`), so every server writes to, and later
+/// reads from, the same database.
+async fn remove_created_users(db: &fraiseql_tempdb::TestDb) {
+    for sql in [
+        "DELETE FROM tv_user WHERE identifier LIKE 'http-%'; \
+         DELETE FROM tb_user WHERE identifier LIKE 'http-%'",
+        // On its own: VACUUM cannot run inside the implicit transaction of a multi-statement query.
+        "VACUUM ANALYZE tb_user, tv_user",
+    ] {
+        db.execute_script(sql)
+            .await
+            .expect("the created users removed");
+    }
+}
+
+fn start(name: &str, url: &str, bodies: &[String]) -> Result<Server, String> {
+    match name.strip_prefix("strawberry-") {
+        None => Server::own(name, url, bodies).map_err(|e| e.to_string()),
+        Some(mode) => {
+            let venv = strawberry_venv()?;
+            Server::strawberry(&venv, mode, url).map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// Makes (once) Strawberry's virtualenv with `benches/strawberry/setup.sh`.
+fn strawberry_venv() -> Result<PathBuf, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let venv = root.join("target/strawberry-venv");
+    let status = std::process::Command::new("bash")
+        .arg(root.join("benches/strawberry/setup.sh"))
+        .arg(&venv)
+        .status()
+        .map_err(|e| format!("setup.sh did not run: {e}"))?;
+    if status.success() {
+        Ok(venv)
+    } else {
+        Err(format!("setup.sh failed ({status})"))
+    }
+}
+
+/// Q1–Q4 with fixed bodies, then M1 with a new user per request.
+async fn operations(db: &fraiseql_tempdb::TestDb) -> Vec<Operation> {
+    let mut operations: Vec<Operation> = workload::queries(db)
+        .await
+        .into_iter()
+        .map(|query| Operation {
+            name: query.name,
+            ordered: query.ordered,
+            query: Some(json!({ "query": query.document }).to_string()),
+        })
+        .collect();
+    operations.push(Operation {
+        name: "M1 create a user",
+        ordered: true,
+        query: None,
+    });
+    operations
+}
+
+/// Each operation's `data` as fraiseql's in-process `execute` answers it.
+async fn expected_answers(db: &fraiseql_tempdb::TestDb, operations: &[Operation]) -> Vec<Value> {
+    let schema = blog::schema();
+    let context = Context::new(
+        Database::connect(db.config(), 1).expect("a pool"),
+        RequestContext::new().tenant_id(workload::TENANT),
+    );
+    let mut answers = Vec::new();
+    for op in operations {
+        let request: Value = serde_json::from_str(&op.body("expected", 0)).expect("a JSON body");
+        let variables = serde_json::from_value(request["variables"].clone()).unwrap_or_default();
+        let query = request["query"].as_str().expect("a query");
+        let body = execute(&schema, query, None, &variables, &context)
+            .await
+            .into_body();
+        let answer: Value = serde_json::from_str(&body).expect("JSON");
+        assert!(answer.get("errors").is_none(), "{}: {answer}", op.name);
+        answers.push(answer["data"].clone());
+    }
+    answers
+}
+
+/// An answer made comparable across servers: M1's new id checked to be a UUID and blanked,
+/// lists sorted when the operation gives them no order.
+fn comparable(op: &Operation, data: &Value) -> Value {
+    let mut data = data.clone();
+    if op.mutation() {
+        let id = &mut data["createUser"]["user"]["id"];
+        let new = id.as_str().and_then(|id| id.parse::<uuid::Uuid>().ok());
+        assert!(new.is_some(), "{}: a new user's id, got {data}", op.name);
+        *id = json!("<new id>");
+    }
+    if !op.ordered {
+        sort_lists(&mut data);
+    }
+    data
+}
+
+fn sort_lists(value: &mut Value) {
+    match value {
+        Value::Object(map) => map.values_mut().for_each(sort_lists),
+        Value::Array(items) => {
+            items.iter_mut().for_each(sort_lists);
+            items.sort_by_key(|v| v.to_string());
+        }
+        _ => {}
+    }
+}
+
+impl Options {
+    /// `--seconds S --warmup S --connections 1,16 --servers a,b --ops Q1,M1` (other arguments,
+    /// such as the `--bench` cargo passes, are ignored).
+    fn from_args() -> Options {
+        let mut options = Options {
+            seconds: 5.0,
+            warmup: 1.0,
+            connections: vec![1, 16],
+            servers: SERVERS.map(String::from).to_vec(),
+            ops: ["Q1", "Q2", "Q3", "Q4", "M1"].map(String::from).to_vec(),
+        };
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        for pair in args.windows(2) {
+            let list = || pair[1].split(',').map(str::to_owned).collect::<Vec<_>>();
+            let number = || pair[1].parse::<f64>().expect("a number");
+            match pair[0].as_str() {
+                "--seconds" => options.seconds = number(),
+                "--warmup" => options.warmup = number(),
+                "--connections" => {
+                    options.connections =
+                        list().iter().map(|c| c.parse().expect("a count")).collect()
+                }
+                "--servers" => options.servers = list(),
+                "--ops" => options.ops = list(),
+                _ => {}
+            }
+        }
+        options
+    }
+}

@@ -1,0 +1,111 @@
+//! The results table (Markdown), with each row's ratios to the runs of the same operation and
+//! connection count: throughput against Strawberry with DataLoader, p50 against the floor.
+
+use std::fmt::Write;
+use std::time::Duration;
+
+use crate::load::Measured;
+
+/// One timed run.
+pub struct Row {
+    operation: &'static str,
+    connections: usize,
+    server: &'static str,
+    p50: Duration,
+    p99: Duration,
+    throughput: f64,
+    requests: usize,
+    failures: usize,
+    cpu: Duration,
+    resident: u64,
+}
+
+impl Row {
+    /// `cpu` is the server's CPU time during the run, `resident` its memory after it.
+    pub fn new(
+        operation: &'static str,
+        connections: usize,
+        server: &'static str,
+        measured: &Measured,
+        cpu: Duration,
+        resident: u64,
+    ) -> Row {
+        Row {
+            operation,
+            connections,
+            server,
+            p50: measured.percentile(0.5),
+            p99: measured.percentile(0.99),
+            throughput: measured.throughput(),
+            requests: measured.latencies.len(),
+            failures: measured.failures,
+            cpu,
+            resident,
+        }
+    }
+}
+
+/// All runs, and the servers that could not run.
+#[derive(Default)]
+pub struct Table {
+    rows: Vec<Row>,
+    skipped: Vec<(&'static str, String)>,
+}
+
+impl Table {
+    pub fn push(&mut self, row: Row) {
+        self.rows.push(row);
+    }
+
+    pub fn skipped(&mut self, server: &'static str, reason: String) {
+        eprintln!("{server} skipped: {reason}");
+        self.skipped.push((server, reason));
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::from(
+            "| operation | conns | server | p50 ms | p99 ms | req/s | × Strawberry+DL req/s \
+             | p50 − floor ms | server CPU µs/req | RSS MiB | failed |\n\
+             |---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|\n",
+        );
+        for row in &self.rows {
+            let peer = |server: &str| {
+                self.rows.iter().find(|r| {
+                    r.server == server
+                        && r.operation == row.operation
+                        && r.connections == row.connections
+                })
+            };
+            let versus_strawberry = peer("strawberry-dataloader")
+                .map(|s| format!("{:.1}×", row.throughput / s.throughput))
+                .unwrap_or_else(|| "–".into());
+            let versus_floor = peer("floor")
+                .map(|f| format!("{:+.3}", millis(row.p50) - millis(f.p50)))
+                .unwrap_or_else(|| "–".into());
+            let cpu_per_request = row.cpu.as_secs_f64() * 1e6 / row.requests.max(1) as f64;
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {:.3} | {:.3} | {:.0} | {} | {} | {:.0} | {:.0} | {} |",
+                row.operation,
+                row.connections,
+                row.server,
+                millis(row.p50),
+                millis(row.p99),
+                row.throughput,
+                versus_strawberry,
+                versus_floor,
+                cpu_per_request,
+                row.resident as f64 / (1024.0 * 1024.0),
+                row.failures,
+            );
+        }
+        for (server, reason) in &self.skipped {
+            let _ = writeln!(out, "\n{server} skipped: {reason}");
+        }
+        out
+    }
+}
+
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
