@@ -93,7 +93,7 @@ fn main() {
         .expect("a runtime");
     eprintln!("loading the benchmark database (1,000 users, 10,000 posts, 50,000 comments)");
     let db = runtime.block_on(workload::database());
-    let url = db.connection_string();
+    let url = db.url();
     let operations = runtime.block_on(operations(&db));
     let expected = runtime.block_on(expected_answers(&db, &operations));
     let fixed_bodies: Vec<String> = operations

@@ -60,12 +60,15 @@ impl Server {
             .args(["--workers", "2", "--loop", "uvloop", "--http", "httptools"])
             .args(["--no-access-log", "--log-level", "warning"])
             .spawn()?;
-        let server = Server {
+        let mut server = Server {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], port)),
         };
         let deadline = Instant::now() + Duration::from_secs(60);
         while TcpStream::connect(server.addr).is_err() {
+            if let Some(status) = server.child.try_wait()? {
+                return Err(std::io::Error::other(format!("uvicorn exited: {status}")));
+            }
             if Instant::now() > deadline {
                 return Err(std::io::Error::other("Strawberry did not start in 60 s"));
             }

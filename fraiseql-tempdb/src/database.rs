@@ -83,6 +83,11 @@ impl TestDb {
         self.server.connection_string(&self.name)
     }
 
+    /// A `postgresql://` URL (see [`Server::url`]).
+    pub fn url(&self) -> String {
+        self.server.url(&self.name)
+    }
+
     /// A new connection, driven on a spawned task.
     pub async fn connect(&self) -> Result<tokio_postgres::Client, Error> {
         self.server.connect(&self.name).await

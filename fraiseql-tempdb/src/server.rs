@@ -120,6 +120,52 @@ impl Server {
         parts.join(" ")
     }
 
+    /// A `postgresql://` URL for `database`, for clients that take only URLs: the user and
+    /// password in the authority, a socket directory as the `host` query parameter.
+    ///
+    /// ```
+    /// let server = fraiseql_tempdb::Server::from_url("postgres://app@db.internal:5433/postgres")?;
+    /// assert_eq!(server.url("my db"), "postgresql://app@db.internal:5433/my%20db");
+    /// # Ok::<(), fraiseql_tempdb::Error>(())
+    /// ```
+    pub fn url(&self, database: &str) -> String {
+        let config = self.config(database);
+        let mut url = String::from("postgresql://");
+        if let Some(user) = config.get_user() {
+            url.push_str(&percent_encode(user));
+            if let Some(password) = config.get_password() {
+                url.push(':');
+                url.push_str(&percent_encode(&String::from_utf8_lossy(password)));
+            }
+            url.push('@');
+        }
+        let port = config.get_ports().first().copied();
+        match config.get_hosts().first() {
+            Some(Host::Unix(socket)) => {
+                // A socket directory and its port go in the query: clients (asyncpg) reject a
+                // port after an empty host, and some do not decode `%2F` in a query.
+                url.push('/');
+                url.push_str(&percent_encode(database));
+                url.push_str("?host=");
+                url.push_str(&percent_encode(&socket.to_string_lossy()).replace("%2F", "/"));
+                if let Some(port) = port {
+                    url.push_str(&format!("&port={port}"));
+                }
+            }
+            host => {
+                if let Some(Host::Tcp(name)) = host {
+                    url.push_str(name);
+                }
+                if let Some(port) = port {
+                    url.push_str(&format!(":{port}"));
+                }
+                url.push('/');
+                url.push_str(&percent_encode(database));
+            }
+        }
+        url
+    }
+
     /// Connects to `database`, driving the connection on a spawned task.
     pub async fn connect(&self, database: &str) -> Result<tokio_postgres::Client, Error> {
         let (client, connection) = self.config(database).connect(NoTls).await?;
@@ -139,6 +185,19 @@ impl Server {
 
 /// `key=value`, quoting the value libpq's way when it is empty or holds spaces, quotes or
 /// backslashes.
+/// Percent-encodes all but RFC 3986's unreserved characters.
+fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 fn param(key: &str, value: &str) -> String {
     if !value.is_empty() && !value.contains([' ', '\'', '\\']) {
         return format!("{key}={value}");

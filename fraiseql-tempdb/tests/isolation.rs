@@ -104,6 +104,18 @@ async fn connection_strings_work_for_other_clients() {
         .unwrap()
         .get(0);
     assert_eq!(name, db.name());
+    let url = db.url();
+    assert!(url.starts_with("postgresql://"), "{url}");
+    let name: String = Server::from_url(&url)
+        .expect("the URL parses back")
+        .connect(db.name())
+        .await
+        .unwrap()
+        .query_one("SELECT current_database()", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(name, db.name(), "{url}");
     assert!(matches!(
         Server::from_url("postgres://[bad"),
         Err(fraiseql_tempdb::Error::InvalidUrl(_))
