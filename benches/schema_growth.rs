@@ -1,7 +1,7 @@
 //! Per-request cost as the schema grows: the same operations on the blog schema alone and with
 //! 50 and 200 more entity types (each with its root fields, filters, orders and connection):
-//! - `statement`: parse, validate and compile an operation with variables (no cache can hold
-//!   its SQL), no database;
+//! - `statement`: compile an operation with variables (no cache can hold its SQL) from its
+//!   cached parse, no database; and with the plan cache off, parse and validate too;
 //! - `execute`: Q1 end to end in process (plan cache, one round trip).
 //!
 //! Run with `cargo bench --bench schema_growth`.
@@ -67,8 +67,9 @@ extra_types! {
     Extra190 Extra191 Extra192 Extra193 Extra194 Extra195 Extra196 Extra197 Extra198 Extra199
 }
 
-fn schema(extra: usize) -> Schema {
+fn build_schema(extra: usize, plan_cache: usize) -> Schema {
     with_extra_types(SchemaBuilder::new().query::<User>().query::<Post>(), extra)
+        .plan_cache(plan_cache)
         .build()
         .expect("schema")
 }
@@ -90,9 +91,10 @@ fn bench(c: &mut Criterion) {
     let variables: Variables = serde_json::from_value(serde_json::json!({"limit": 20})).unwrap();
     let none = Variables::new();
     let mut group = c.benchmark_group("schema_growth");
-    let small = schema(0);
+    let small = build_schema(0, 1024);
     for extra in [0, 50, 200] {
-        let schema = schema(extra);
+        let schema = build_schema(extra, 1024);
+        let uncached = build_schema(extra, 0);
         let types = 4 + extra;
         // Every size answers exactly as the blog schema alone does.
         for (query, variables) in [(Q1, &none), (Q2V, &variables)] {
@@ -104,6 +106,10 @@ fn bench(c: &mut Criterion) {
         group.bench_function(
             format!("statement, Q2 with a variable, {types} types"),
             |b| b.iter(|| statement(&schema, Q2V, None, &variables, context.database()).unwrap()),
+        );
+        group.bench_function(
+            format!("statement, Q2 with a variable, plan cache off, {types} types"),
+            |b| b.iter(|| statement(&uncached, Q2V, None, &variables, context.database()).unwrap()),
         );
         group.bench_function(format!("execute, Q1, {types} types"), |b| {
             b.to_async(&runtime)
