@@ -94,30 +94,43 @@ async fn connection_strings_work_for_other_clients() {
     let db = TestDb::new().await.unwrap();
     let text = db.connection_string();
     assert!(text.contains(&format!("dbname={}", db.name())), "{text}");
-    let server = Server::from_url(&text).expect("parses back");
-    let name: String = server
-        .connect(db.name())
-        .await
-        .unwrap()
-        .query_one("SELECT current_database()", &[])
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(name, db.name());
+    assert_eq!(current_database(&text, db.name()).await, db.name());
     let url = db.url();
     assert!(url.starts_with("postgresql://"), "{url}");
-    let name: String = Server::from_url(&url)
-        .expect("the URL parses back")
-        .connect(db.name())
-        .await
-        .unwrap()
-        .query_one("SELECT current_database()", &[])
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(name, db.name(), "{url}");
+    assert_eq!(current_database(&url, db.name()).await, db.name(), "{url}");
+    // libpq reads the URL too (a socket directory in the query, for a throwaway cluster).
+    let psql = std::process::Command::new("pg_config")
+        .arg("--bindir")
+        .output()
+        .map(|out| {
+            std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()).join("psql")
+        })
+        .expect("pg_config");
+    let out = std::process::Command::new(psql)
+        .args([url.as_str(), "-tAc", "SELECT current_database()"])
+        .output()
+        .expect("psql runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), db.name());
     assert!(matches!(
         Server::from_url("postgres://[bad"),
         Err(fraiseql_tempdb::Error::InvalidUrl(_))
     ));
+}
+
+/// The database a connection through `connection` (a string or URL) to `database` lands in.
+async fn current_database(connection: &str, database: &str) -> String {
+    Server::from_url(connection)
+        .expect("parses back")
+        .connect(database)
+        .await
+        .unwrap()
+        .query_one("SELECT current_database()", &[])
+        .await
+        .unwrap()
+        .get(0)
 }
