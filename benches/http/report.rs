@@ -1,5 +1,6 @@
 //! The results table (Markdown), with each row's ratios to the runs of the same operation and
-//! connection count: throughput against Strawberry with DataLoader, p50 against the floor.
+//! connection count: throughput against Strawberry with DataLoader and against the floor, and
+//! p50 against the floor.
 
 use std::fmt::Write;
 use std::time::Duration;
@@ -65,8 +66,8 @@ impl Table {
     pub fn render(&self) -> String {
         let mut out = String::from(
             "| operation | conns | server | p50 ms | p99 ms | req/s | × Strawberry+DL req/s \
-             | p50 − floor ms | server CPU µs/req | RSS MiB | failed |\n\
-             |---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|\n",
+             | × floor req/s | p50 − floor ms | server CPU µs/req | RSS MiB | failed |\n\
+             |---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
         );
         for row in &self.rows {
             let peer = |server: &str| {
@@ -79,13 +80,17 @@ impl Table {
             let versus_strawberry = peer("strawberry-dataloader")
                 .map(|s| format!("{:.1}×", row.throughput / s.throughput))
                 .unwrap_or_else(|| "–".into());
-            let versus_floor = peer("floor")
+            let floor = peer("floor");
+            let throughput_versus_floor = floor
+                .map(|f| format!("{:.2}×", row.throughput / f.throughput))
+                .unwrap_or_else(|| "–".into());
+            let versus_floor = floor
                 .map(|f| format!("{:+.3}", millis(row.p50) - millis(f.p50)))
                 .unwrap_or_else(|| "–".into());
             let cpu_per_request = row.cpu.as_secs_f64() * 1e6 / row.requests.max(1) as f64;
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {:.3} | {:.3} | {:.0} | {} | {} | {:.0} | {:.0} | {} |",
+                "| {} | {} | {} | {:.3} | {:.3} | {:.0} | {} | {} | {} | {:.0} | {:.0} | {} |",
                 row.operation,
                 row.connections,
                 row.server,
@@ -93,6 +98,7 @@ impl Table {
                 millis(row.p99),
                 row.throughput,
                 versus_strawberry,
+                throughput_versus_floor,
                 versus_floor,
                 cpu_per_request,
                 row.resident as f64 / (1024.0 * 1024.0),
