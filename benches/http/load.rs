@@ -11,11 +11,13 @@ use tokio::net::TcpStream;
 
 /// What one timed run measured.
 pub struct Measured {
-    /// Every request's latency, sorted.
+    /// Every request's latency, sorted (those still in flight at the deadline included).
     pub latencies: Vec<Duration>,
-    /// The run's wall time.
-    pub elapsed: Duration,
-    /// Answers that were not `200` with a `data` member and no `errors`.
+    /// Requests answered within the run's window.
+    pub completed: usize,
+    /// The window: from all connections open to the deadline.
+    pub window: Duration,
+    /// Answers that were not `200` with `data`, no `errors` and the operation's expected part.
     pub failures: usize,
 }
 
@@ -27,48 +29,64 @@ impl Measured {
         self.latencies.get(at).copied().unwrap_or_default()
     }
 
-    /// Requests completed per second.
+    /// Requests answered per second of the window.
     pub fn throughput(&self) -> f64 {
-        self.latencies.len() as f64 / self.elapsed.as_secs_f64()
+        self.completed as f64 / self.window.as_secs_f64()
     }
 }
 
+/// No answer within this is an error (a stalled server must not hang the benchmark).
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Runs `connections` connections against `POST http://addr/path` for `duration`; `bodies(n)`
-/// is the `n`-th request's body (`n` counts across all connections of the run).
+/// is the `n`-th request's body (`n` counts across all connections of the run), and a good
+/// answer contains `expected`.
 pub async fn run(
     addr: SocketAddr,
     path: &str,
     bodies: &(impl Fn(usize) -> String + Sync),
+    expected: &str,
     connections: usize,
     duration: Duration,
 ) -> std::io::Result<Measured> {
     let counter = std::sync::atomic::AtomicUsize::new(0);
+    let mut open = Vec::with_capacity(connections);
+    for _ in 0..connections {
+        open.push(Connection::open(addr).await?);
+    }
+    // The clock starts once every connection is open; answers after the deadline are timed
+    // but not counted in the throughput, which is over exactly `duration`.
     let start = Instant::now();
     let deadline = start + duration;
-    let runs = (0..connections).map(|_| async {
-        let mut connection = Connection::open(addr).await?;
-        let (mut latencies, mut failures) = (Vec::new(), 0);
-        while Instant::now() < deadline {
-            let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let request = request(addr, path, &bodies(n));
-            let sent = Instant::now();
-            let (status, body) = connection.exchange(&request).await?;
-            latencies.push(sent.elapsed());
-            failures += usize::from(!answered(status, &body));
+    let runs = open.into_iter().map(|mut connection| {
+        let counter = &counter;
+        async move {
+            let (mut latencies, mut completed, mut failures) = (Vec::new(), 0, 0);
+            while Instant::now() < deadline {
+                let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let request = request(addr, path, &bodies(n));
+                let sent = Instant::now();
+                let (status, body) = connection.exchange(&request).await?;
+                let answered_at = Instant::now();
+                latencies.push(answered_at - sent);
+                completed += usize::from(answered_at <= deadline);
+                failures += usize::from(!answered(status, &body, expected));
+            }
+            Ok::<_, std::io::Error>((latencies, completed, failures))
         }
-        Ok::<_, std::io::Error>((latencies, failures))
     });
     let mut measured = Measured {
         latencies: Vec::new(),
-        elapsed: Duration::ZERO,
+        completed: 0,
+        window: duration,
         failures: 0,
     };
     for result in futures_util::future::join_all(runs).await {
-        let (latencies, failures) = result?;
+        let (latencies, completed, failures) = result?;
         measured.latencies.extend(latencies);
+        measured.completed += completed;
         measured.failures += failures;
     }
-    measured.elapsed = start.elapsed();
     measured.latencies.sort_unstable();
     Ok(measured)
 }
@@ -82,10 +100,14 @@ pub async fn send(addr: SocketAddr, path: &str, body: &str) -> std::io::Result<(
     Ok((status, String::from_utf8_lossy(&body).into_owned()))
 }
 
-/// A GraphQL answer with data and without errors (the bodies here never contain the bytes
-/// `"errors"` otherwise).
-fn answered(status: u16, body: &[u8]) -> bool {
-    status == 200 && body.starts_with(b"{\"data\":") && !body.windows(8).any(|w| w == b"\"errors\"")
+/// A GraphQL answer with data, without errors (the bodies here never contain the bytes
+/// `"errors"` otherwise) and with the `expected` part (M1: the created user, not a refusal).
+fn answered(status: u16, body: &[u8], expected: &str) -> bool {
+    let contains = |part: &[u8]| part.is_empty() || body.windows(part.len()).any(|w| w == part);
+    status == 200
+        && body.starts_with(b"{\"data\":")
+        && !contains(b"\"errors\"")
+        && contains(expected.as_bytes())
 }
 
 /// A POST acting in the benchmark's tenant (fraiseql's bench server sets it itself; Strawberry
@@ -118,6 +140,12 @@ impl Connection {
     }
 
     async fn exchange(&mut self, request: &[u8]) -> std::io::Result<(u16, Vec<u8>)> {
+        tokio::time::timeout(ANSWER_TIMEOUT, self.exchange_untimed(request))
+            .await
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "no answer in 30 s"))?
+    }
+
+    async fn exchange_untimed(&mut self, request: &[u8]) -> std::io::Result<(u16, Vec<u8>)> {
         self.stream.get_mut().write_all(request).await?;
         let status = self.read_line().await?;
         let status: u16 = status

@@ -61,7 +61,18 @@ impl Operation {
         self.query.is_none()
     }
 
-    /// The `n`-th request's body in a run labelled `label`.
+    /// What every good answer contains beyond `data` without `errors`: M1's created user (a
+    /// refusal, such as a taken identifier, is a failure).
+    fn expected(&self) -> &'static str {
+        if self.mutation() {
+            r#""user":{"id":"#
+        } else {
+            ""
+        }
+    }
+
+    /// The `n`-th request's body in a run labelled `label` (M1: a new identifier per label and
+    /// `n`).
     fn body(&self, label: &str, n: usize) -> String {
         match &self.query {
             Some(body) => body.clone(),
@@ -102,7 +113,12 @@ fn main() {
         .map(|op| op.body("", 0))
         .collect();
 
+    let postgres = runtime.block_on(async {
+        let client = db.connect().await.expect("a connection");
+        process::Tree::postgres(&client).await
+    });
     let bench = Bench {
+        postgres,
         runtime,
         options,
         operations,
@@ -114,6 +130,7 @@ fn main() {
         for server_name in SERVERS {
             if !bench.options.servers.iter().any(|s| s == server_name)
                 || (writes && server_name == "floor")
+                || !bench.operations.iter().any(|op| bench.selected(op, writes))
             {
                 continue;
             }
@@ -132,6 +149,8 @@ fn main() {
 }
 
 struct Bench {
+    /// PostgreSQL's processes, when it runs on this machine (its CPU time is reported too).
+    postgres: Option<process::Tree>,
     runtime: tokio::runtime::Runtime,
     options: Options,
     operations: Vec<Operation>,
@@ -140,16 +159,20 @@ struct Bench {
 }
 
 impl Bench {
+    /// Whether `op` is asked for (`--ops`) and is a write exactly when `writes`.
+    fn selected(&self, op: &Operation, writes: bool) -> bool {
+        op.mutation() == writes
+            && self
+                .options
+                .ops
+                .iter()
+                .any(|o| op.name.starts_with(o.as_str()))
+    }
+
     /// Checks then times each read (or each write) operation on `server`.
     fn measure(&self, server: &Server, server_name: &'static str, writes: bool, table: &mut Table) {
         for (op, expected) in self.operations.iter().zip(&self.expected) {
-            if op.mutation() != writes
-                || !self
-                    .options
-                    .ops
-                    .iter()
-                    .any(|o| op.name.starts_with(o.as_str()))
-            {
+            if !self.selected(op, writes) {
                 continue;
             }
             let body = op.body(&format!("check-{server_name}"), 0);
@@ -167,23 +190,30 @@ impl Bench {
                 op.name
             );
             for &connections in &self.options.connections {
-                let label = format!("{server_name}-{connections}");
-                let bodies = |n: usize| op.body(&label, n);
-                let run = |seconds: f64| {
+                let run = |phase: &str, seconds: f64| {
+                    let label = format!("{server_name}-{connections}-{phase}");
                     self.runtime
                         .block_on(load::run(
                             server.addr,
                             "/graphql",
-                            &bodies,
+                            &|n| op.body(&label, n),
+                            op.expected(),
                             connections,
                             Duration::from_secs_f64(seconds),
                         ))
                         .expect("a load run")
                 };
-                run(self.options.warmup);
-                let cpu = server.cpu_time();
-                let measured = run(self.options.seconds);
-                let cpu = server.cpu_time().saturating_sub(cpu);
+                run("warm-up", self.options.warmup);
+                let tree = server.tree();
+                let cpu_time = || {
+                    let database = self.postgres.as_ref().map(|p| p.cpu_time());
+                    (tree.cpu_time(), database)
+                };
+                let before = cpu_time();
+                let measured = run("timed", self.options.seconds);
+                let after = cpu_time();
+                let cpu = after.0.saturating_sub(before.0);
+                let database_cpu = after.1.zip(before.1).map(|(a, b)| a.saturating_sub(b));
                 eprintln!(
                     "{server_name:>22} {:<34} {connections:>2} conns: {:>8.0} req/s",
                     op.name,
@@ -195,7 +225,8 @@ impl Bench {
                     server_name,
                     &measured,
                     cpu,
-                    server.resident_bytes(),
+                    database_cpu,
+                    tree.resident_bytes(),
                 ));
             }
         }

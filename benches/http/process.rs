@@ -4,7 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::serve;
@@ -14,6 +14,8 @@ pub struct Server {
     child: Child,
     /// Where it listens.
     pub addr: SocketAddr,
+    /// Our own servers' stdout, kept open so that a later line does not hit a closed pipe.
+    _output: Option<BufReader<ChildStdout>>,
 }
 
 impl Server {
@@ -26,7 +28,8 @@ impl Server {
             .stdout(Stdio::piped())
             .spawn()?;
         let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("piped stdout")).read_line(&mut line)?;
+        let mut output = BufReader::new(child.stdout.take().expect("piped stdout"));
+        output.read_line(&mut line)?;
         let addr = line
             .trim()
             .strip_prefix("listening ")
@@ -37,7 +40,11 @@ impl Server {
                 "{role} did not start: {line:?}"
             )));
         };
-        Ok(Server { child, addr })
+        Ok(Server {
+            child,
+            addr,
+            _output: Some(output),
+        })
     }
 
     /// Strawberry under uvicorn from `venv`, `mode` being `naive` or `dataloader`.
@@ -63,6 +70,7 @@ impl Server {
         let mut server = Server {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            _output: None,
         };
         let deadline = Instant::now() + Duration::from_secs(60);
         while TcpStream::connect(server.addr).is_err() {
@@ -77,13 +85,38 @@ impl Server {
         Ok(server)
     }
 
-    /// Resident memory of the process and its descendants, in bytes.
+    /// The server's process tree, for measuring it.
+    pub fn tree(&self) -> Tree {
+        Tree(self.child.id())
+    }
+}
+
+/// A process and its descendants (a server, or PostgreSQL's postmaster and its backends).
+pub struct Tree(pub u32);
+
+impl Tree {
+    /// The postmaster serving `client`'s connection, when it runs on this machine.
+    pub async fn postgres(client: &tokio_postgres::Client) -> Option<Tree> {
+        let backend: i32 = client
+            .query_one("SELECT pg_backend_pid()", &[])
+            .await
+            .ok()?
+            .get(0);
+        let postmaster = stat_fields(u32::try_from(backend).ok()?)?
+            .get(1)?
+            .parse()
+            .ok()?;
+        Some(Tree(postmaster))
+    }
+
+    /// Proportional set size of the process and its descendants, in bytes: resident memory
+    /// with pages shared between them (Strawberry's workers share their libraries) counted once.
     pub fn resident_bytes(&self) -> u64 {
-        self.tree()
+        self.pids()
             .iter()
-            .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
-            .filter_map(|status| {
-                let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+            .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
+            .filter_map(|rollup| {
+                let line = rollup.lines().find(|l| l.starts_with("Pss:"))?;
                 line.split_whitespace().nth(1)?.parse::<u64>().ok()
             })
             .sum::<u64>()
@@ -93,7 +126,7 @@ impl Server {
     /// CPU time (user + system) the process and its live descendants have used.
     pub fn cpu_time(&self) -> Duration {
         let ticks: u64 = self
-            .tree()
+            .pids()
             .iter()
             .filter_map(|pid| stat_fields(*pid))
             .map(|fields| {
@@ -107,14 +140,14 @@ impl Server {
     }
 
     /// The process and every descendant, by walking parent pids.
-    fn tree(&self) -> Vec<u32> {
+    fn pids(&self) -> Vec<u32> {
         let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
             .into_iter()
             .flatten()
             .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
             .filter_map(|pid| Some((pid, stat_fields(pid)?.get(1)?.parse().ok()?)))
             .collect();
-        let mut tree = vec![self.child.id()];
+        let mut tree = vec![self.0];
         let mut next = 0;
         while next < tree.len() {
             let parent = tree[next];
@@ -132,7 +165,7 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        for pid in self.tree() {
+        for pid in self.tree().pids() {
             let _ = Command::new("kill")
                 .args(["-KILL", &pid.to_string()])
                 .status();

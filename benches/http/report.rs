@@ -18,17 +18,20 @@ pub struct Row {
     requests: usize,
     failures: usize,
     cpu: Duration,
+    database_cpu: Option<Duration>,
     resident: u64,
 }
 
 impl Row {
-    /// `cpu` is the server's CPU time during the run, `resident` its memory after it.
+    /// `cpu` is the server's CPU time during the run, `database_cpu` PostgreSQL's (when it is
+    /// on this machine), `resident` the server's memory (PSS) after it.
     pub fn new(
         operation: &'static str,
         connections: usize,
         server: &'static str,
         measured: &Measured,
         cpu: Duration,
+        database_cpu: Option<Duration>,
         resident: u64,
     ) -> Row {
         Row {
@@ -39,6 +42,7 @@ impl Row {
             p99: measured.percentile(0.99),
             throughput: measured.throughput(),
             requests: measured.latencies.len(),
+            database_cpu,
             failures: measured.failures,
             cpu,
             resident,
@@ -66,8 +70,9 @@ impl Table {
     pub fn render(&self) -> String {
         let mut out = String::from(
             "| operation | conns | server | p50 ms | p99 ms | req/s | × Strawberry+DL req/s \
-             | × floor req/s | p50 − floor ms | server CPU µs/req | RSS MiB | failed |\n\
-             |---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
+             | × floor req/s | p50 − floor ms | server CPU µs/req | PostgreSQL CPU µs/req \
+             | PSS MiB | failed |\n\
+             |---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
         );
         for row in &self.rows {
             let peer = |server: &str| {
@@ -87,10 +92,14 @@ impl Table {
             let versus_floor = floor
                 .map(|f| format!("{:+.3}", millis(row.p50) - millis(f.p50)))
                 .unwrap_or_else(|| "–".into());
-            let cpu_per_request = row.cpu.as_secs_f64() * 1e6 / row.requests.max(1) as f64;
+            let per_request = |cpu: Duration| cpu.as_secs_f64() * 1e6 / row.requests.max(1) as f64;
+            let database_per_request = row
+                .database_cpu
+                .map(|cpu| format!("{:.0}", per_request(cpu)))
+                .unwrap_or_else(|| "–".into());
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {:.3} | {:.3} | {:.0} | {} | {} | {} | {:.0} | {:.0} | {} |",
+                "| {} | {} | {} | {:.3} | {:.3} | {:.0} | {} | {} | {} | {:.0} | {} | {:.0} | {} |",
                 row.operation,
                 row.connections,
                 row.server,
@@ -100,7 +109,8 @@ impl Table {
                 versus_strawberry,
                 throughput_versus_floor,
                 versus_floor,
-                cpu_per_request,
+                per_request(row.cpu),
+                database_per_request,
                 row.resident as f64 / (1024.0 * 1024.0),
                 row.failures,
             );
