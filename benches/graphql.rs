@@ -12,8 +12,11 @@ use fraiseql::{Database, RequestContext};
 use fraiseql_tempdb::TestDb;
 use juniper::Variables;
 
+#[path = "support/floor.rs"]
+mod floor;
 #[path = "../fraiseql/tests/support/mod.rs"]
 mod support;
+use floor::Floor;
 use support::{BLOG, Post, User};
 
 /// Operations without variables reuse their compiled statement; the `$limit` variant of Q2
@@ -57,46 +60,16 @@ fn bench(c: &mut Criterion) {
     let variables: Variables = serde_json::from_value(serde_json::json!({"limit": 20})).unwrap();
     let mut group = c.benchmark_group("graphql");
     for (name, query) in QUERIES {
-        let body = runtime
-            .block_on(execute(&schema, query, None, &variables, &context))
-            .into_body();
-        assert!(
-            body.starts_with("{\"data\":{") && !body.contains("errors"),
-            "{body}"
-        );
+        let floor = runtime.block_on(Floor::checked(
+            name, &schema, query, &variables, &context, &client,
+        ));
         group.bench_function(format!("{name}: fraiseql execute"), |b| {
             b.to_async(&runtime)
                 .iter(|| execute(&schema, query, None, &variables, &context))
         });
-        // The floor: raw tokio-postgres running the statement `execute` sends, prepared, no
-        // transaction, no GraphQL.
-        let floor =
-            fraiseql::graphql::statement(&schema, query, None, &variables, context.database())
-                .expect("a statement");
-        let prepared = runtime
-            .block_on(client.prepare(floor.sql()))
-            .expect("prepare");
-        let floor_json: String = runtime
-            .block_on(client.query_one(&prepared, &floor.params_ref()))
-            .expect("floor")
-            .get(0);
-        let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
-        let floor_value: serde_json::Value = serde_json::from_str(&floor_json).unwrap();
-        assert_eq!(
-            answer["data"], floor_value,
-            "{name}: execute and floor agree"
-        );
         group.bench_function(
             format!("{name}: floor (raw tokio-postgres, same SQL)"),
-            |b| {
-                b.to_async(&runtime).iter(|| async {
-                    client
-                        .query_one(&prepared, &floor.params_ref())
-                        .await
-                        .unwrap()
-                        .get::<_, String>(0)
-                })
-            },
+            |b| b.to_async(&runtime).iter(|| floor.run(&client)),
         );
         group.bench_function(format!("{name}: juniper executor"), |b| {
             b.to_async(&runtime).iter(|| async {

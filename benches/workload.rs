@@ -20,8 +20,11 @@ use juniper::Variables;
 
 #[path = "../examples/blog/mod.rs"]
 mod blog;
+#[path = "support/floor.rs"]
+mod floor;
 #[path = "support/workload.rs"]
 mod workload;
+use floor::Floor;
 
 fn bench(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -44,37 +47,16 @@ fn bench(c: &mut Criterion) {
         ..
     } in &queries
     {
-        let body = runtime
-            .block_on(execute(&schema, query, None, &variables, &context))
-            .into_body();
-        let floor =
-            fraiseql::graphql::statement(&schema, query, None, &variables, context.database())
-                .expect("a statement");
-        let prepared = runtime
-            .block_on(client.prepare(floor.sql()))
-            .expect("prepare");
-        let floor_json: String = runtime
-            .block_on(client.query_one(&prepared, &floor.params_ref()))
-            .expect("floor")
-            .get(0);
-        let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON");
-        let expected: serde_json::Value = serde_json::from_str(&floor_json).expect("JSON");
-        assert_eq!(answer["data"], expected, "{name}: execute and floor agree");
+        let floor = runtime.block_on(Floor::checked(
+            name, &schema, query, &variables, &context, &client,
+        ));
         group.bench_function(format!("{name}: fraiseql execute"), |b| {
             b.to_async(&runtime)
                 .iter(|| execute(&schema, query, None, &variables, &context))
         });
         group.bench_function(
             format!("{name}: floor (raw tokio-postgres, same SQL)"),
-            |b| {
-                b.to_async(&runtime).iter(|| async {
-                    client
-                        .query_one(&prepared, &floor.params_ref())
-                        .await
-                        .unwrap()
-                        .get::<_, String>(0)
-                })
-            },
+            |b| b.to_async(&runtime).iter(|| floor.run(&client)),
         );
     }
     let create = workload::CREATE;
