@@ -46,6 +46,9 @@ const SERVERS: [&str; 4] = [
     "strawberry-naive",
 ];
 
+/// The operations' short names (`--ops`).
+const OPS: [&str; 5] = ["Q1", "Q2", "Q3", "Q4", "M1"];
+
 /// One operation as sent.
 struct Operation {
     name: &'static str,
@@ -109,8 +112,7 @@ fn main() {
     let expected = runtime.block_on(expected_answers(&db, &operations));
     let fixed_bodies: Vec<String> = operations
         .iter()
-        .filter(|op| !op.mutation())
-        .map(|op| op.body("", 0))
+        .filter_map(|op| op.query.clone())
         .collect();
 
     let postgres = runtime.block_on(async {
@@ -351,7 +353,7 @@ impl Options {
             warmup: 1.0,
             connections: vec![1, 16],
             servers: SERVERS.map(String::from).to_vec(),
-            ops: ["Q1", "Q2", "Q3", "Q4", "M1"].map(String::from).to_vec(),
+            ops: OPS.map(String::from).to_vec(),
         };
         let args: Vec<String> = std::env::args().skip(1).collect();
         for pair in args.windows(2) {
@@ -368,6 +370,19 @@ impl Options {
                 "--ops" => options.ops = list(),
                 _ => {}
             }
+        }
+        // A misspelt name would silently measure nothing.
+        for server in &options.servers {
+            assert!(
+                SERVERS.contains(&server.as_str()),
+                "--servers: {server:?} is not one of {SERVERS:?}"
+            );
+        }
+        for op in &options.ops {
+            assert!(
+                OPS.contains(&op.as_str()),
+                "--ops: {op:?} is not one of {OPS:?}"
+            );
         }
         options
     }
