@@ -7,7 +7,7 @@
 //! Run with `cargo bench --bench graphql`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use fraiseql::graphql::{Context, SchemaBuilder, execute};
+use fraiseql::graphql::{Context, SchemaBuilder};
 use fraiseql::{Database, RequestContext};
 use fraiseql_tempdb::TestDb;
 use juniper::Variables;
@@ -16,7 +16,7 @@ use juniper::Variables;
 mod floor;
 #[path = "../fraiseql/tests/support/mod.rs"]
 mod support;
-use floor::Floor;
+use floor::Setup;
 use support::{BLOG, Post, User};
 
 /// Operations without variables reuse their compiled statement; the `$limit` variant of Q2
@@ -59,18 +59,14 @@ fn bench(c: &mut Criterion) {
         .expect("schema");
     let variables: Variables = serde_json::from_value(serde_json::json!({"limit": 20})).unwrap();
     let mut group = c.benchmark_group("graphql");
+    let setup = Setup {
+        runtime: &runtime,
+        schema: &schema,
+        context: &context,
+        client: &client,
+    };
     for (name, query) in QUERIES {
-        let floor = runtime.block_on(Floor::checked(
-            name, &schema, query, &variables, &context, &client,
-        ));
-        group.bench_function(format!("{name}: fraiseql execute"), |b| {
-            b.to_async(&runtime)
-                .iter(|| execute(&schema, query, None, &variables, &context))
-        });
-        group.bench_function(
-            format!("{name}: floor (raw tokio-postgres, same SQL)"),
-            |b| b.to_async(&runtime).iter(|| floor.run(&client)),
-        );
+        setup.execute_and_floor(&mut group, name, query, &variables);
         group.bench_function(format!("{name}: juniper executor"), |b| {
             b.to_async(&runtime).iter(|| async {
                 juniper::execute(query, None, &schema, &variables, &context)

@@ -24,7 +24,7 @@ mod blog;
 mod floor;
 #[path = "support/workload.rs"]
 mod workload;
-use floor::Floor;
+use floor::Setup;
 
 fn bench(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -41,23 +41,19 @@ fn bench(c: &mut Criterion) {
     );
     let variables = Variables::new();
     let mut group = c.benchmark_group("workload");
+    let setup = Setup {
+        runtime: &runtime,
+        schema: &schema,
+        context: &context,
+        client: &client,
+    };
     for workload::Query {
         name,
         document: query,
         ..
     } in &queries
     {
-        let floor = runtime.block_on(Floor::checked(
-            name, &schema, query, &variables, &context, &client,
-        ));
-        group.bench_function(format!("{name}: fraiseql execute"), |b| {
-            b.to_async(&runtime)
-                .iter(|| execute(&schema, query, None, &variables, &context))
-        });
-        group.bench_function(
-            format!("{name}: floor (raw tokio-postgres, same SQL)"),
-            |b| b.to_async(&runtime).iter(|| floor.run(&client)),
-        );
+        setup.execute_and_floor(&mut group, name, query, &variables);
     }
     let create = workload::CREATE;
     let counter = AtomicUsize::new(0);

@@ -2,6 +2,8 @@
 //! statement `execute` sends (`fraiseql::graphql::statement`), prepared, outside any
 //! transaction, with no GraphQL.
 
+use criterion::BenchmarkGroup;
+use criterion::measurement::WallTime;
 use fraiseql::graphql::{Context, Schema, execute, statement};
 use fraiseql_sql::Statement;
 use juniper::Variables;
@@ -48,5 +50,43 @@ impl Floor {
             .await
             .expect("the floor's statement")
             .get(0)
+    }
+}
+
+/// What a bench needs to time `execute` against the floor.
+pub struct Setup<'a> {
+    pub runtime: &'a tokio::runtime::Runtime,
+    pub schema: &'a Schema,
+    pub context: &'a Context,
+    pub client: &'a tokio_postgres::Client,
+}
+
+impl Setup<'_> {
+    /// Times `query` twice in `group`, after [`Floor::checked`]: through `execute`, and as its
+    /// floor.
+    pub fn execute_and_floor(
+        &self,
+        group: &mut BenchmarkGroup<'_, WallTime>,
+        name: &str,
+        query: &str,
+        variables: &Variables,
+    ) {
+        let Setup {
+            runtime,
+            schema,
+            context,
+            client,
+        } = *self;
+        let floor = runtime.block_on(Floor::checked(
+            name, schema, query, variables, context, client,
+        ));
+        group.bench_function(format!("{name}: fraiseql execute"), |b| {
+            b.to_async(runtime)
+                .iter(|| execute(schema, query, None, variables, context))
+        });
+        group.bench_function(
+            format!("{name}: floor (raw tokio-postgres, same SQL)"),
+            |b| b.to_async(runtime).iter(|| floor.run(client)),
+        );
     }
 }

@@ -5,12 +5,10 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use chrono::{DateTime, Utc};
+use fraiseql::Database;
 use fraiseql::graphql::{Schema, SchemaBuilder};
 use fraiseql::http::GraphiQL;
-use fraiseql::{Database, FraiseInput, FraiseType};
 use fraiseql_tempdb::Server;
-use uuid::Uuid;
 
 /// The tables, read tables and sync functions.
 pub const SCHEMA: &str = include_str!("schema.sql");
@@ -20,88 +18,8 @@ pub const SEED: &str = include_str!("seed.sql");
 /// `fn_create_post`); they need `fraiseql::MUTATION_RESULT_SQL` first.
 pub const MUTATIONS: &str = include_str!("mutations.sql");
 
-/// A registered user.
-#[derive(FraiseType)]
-pub struct User {
-    pub id: Uuid,
-    pub identifier: String,
-    /// Display name.
-    pub name: String,
-    pub email: String,
-    pub age: Option<i32>,
-    pub created_at: DateTime<Utc>,
-    #[fraiseql(column)]
-    pub tenant_id: Uuid,
-}
-
-/// A blog post, with its author and comments embedded.
-#[derive(FraiseType)]
-pub struct Post {
-    pub id: Uuid,
-    pub identifier: String,
-    pub title: String,
-    pub tags: Vec<String>,
-    pub published: bool,
-    /// Read, filtered and sorted through `tv_post.created_at`, which an index serves; embedded
-    /// posts and mutation results read the document's copy.
-    #[fraiseql(column)]
-    pub created_at: DateTime<Utc>,
-    pub author: Author,
-    pub comments: Vec<Comment>,
-}
-
-/// A post's or comment's author, as embedded in its document.
-#[derive(FraiseType)]
-#[fraiseql(view = "tv_user")]
-pub struct Author {
-    pub id: Uuid,
-    pub name: String,
-}
-
-/// A comment on a post.
-#[derive(FraiseType)]
-#[fraiseql(view = "tv_comment")]
-pub struct Comment {
-    pub id: Uuid,
-    pub content: String,
-    pub author: Author,
-}
-
-/// A new user, in the request's tenant.
-#[derive(FraiseInput)]
-pub struct CreateUserInput {
-    /// A unique slug.
-    pub identifier: String,
-    pub name: String,
-    pub email: String,
-    pub age: Option<i32>,
-}
-
-/// Changes to a user; fields left out stay as they are.
-#[derive(FraiseInput)]
-pub struct UpdateUserInput {
-    pub id: Uuid,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub age: Option<i32>,
-}
-
-/// The user to delete (one without posts).
-#[derive(FraiseInput)]
-pub struct DeleteUserInput {
-    pub id: Uuid,
-}
-
-/// A new post by an existing user.
-#[derive(FraiseInput)]
-pub struct CreatePostInput {
-    pub identifier: String,
-    pub title: String,
-    pub body: Option<String>,
-    pub author_id: Uuid,
-    pub tags: Option<Vec<String>>,
-    pub published: Option<bool>,
-}
+mod types;
+pub use types::*;
 
 /// Queries `users`, `user`, `usersConnection`, `posts`, `post`, `postsConnection`; mutations
 /// `createUser`, `updateUser`, `deleteUser`, `createPost` (the `fn_*` of `mutations.sql`).

@@ -27,54 +27,17 @@
 //! # }
 //! ```
 
-use std::sync::Arc;
-
 use actix_web::http::StatusCode;
 use actix_web::http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponseBuilder, web};
 
-use crate::context::RequestContext;
-use crate::http::{Endpoint, Head, HttpResponse, Method, Rejection};
+use crate::http::{Head, HttpResponse, Method, Served};
 
-type Hook = dyn Fn(&HttpRequest) -> Result<RequestContext, Rejection> + Send + Sync;
+/// An [`Endpoint`](crate::http::Endpoint) served from an actix-web `App`: [`Served::new`],
+/// [`Served::context`] (the hook reads the `HttpRequest`), then [`Served::configure`].
+pub type GraphQL = Served<HttpRequest>;
 
-/// An [`Endpoint`] ready to be configured into an actix-web `App`. Cheap to clone (one per
-/// worker).
-#[derive(Clone)]
-pub struct GraphQL {
-    endpoint: Endpoint,
-    context: Arc<Hook>,
-}
-
-impl std::fmt::Debug for GraphQL {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GraphQL")
-            .field("endpoint", &self.endpoint)
-            .finish_non_exhaustive()
-    }
-}
-
-impl GraphQL {
-    /// Serves `endpoint`; every request runs with an empty [`RequestContext`] until
-    /// [`GraphQL::context`] says otherwise.
-    pub fn new(endpoint: Endpoint) -> Self {
-        Self {
-            endpoint,
-            context: Arc::new(|_| Ok(RequestContext::new())),
-        }
-    }
-
-    /// Builds each request's context from the request: its headers, and the extensions the
-    /// app's own middleware set (authenticated claims). A [`Rejection`] answers the request with
-    /// its status before anything runs.
-    pub fn context<F>(mut self, hook: F) -> Self
-    where
-        F: Fn(&HttpRequest) -> Result<RequestContext, Rejection> + Send + Sync + 'static,
-    {
-        self.context = Arc::new(hook);
-        self
-    }
-
+impl Served<HttpRequest> {
     /// Adds the routes to an app: `App::new().configure(|config| graphql.configure(config))`.
     pub fn configure(&self, config: &mut web::ServiceConfig) {
         let this = self.clone();

@@ -23,8 +23,6 @@
 //! # }
 //! ```
 
-use std::sync::Arc;
-
 use ::axum::Router;
 use ::axum::body::Body;
 use ::axum::extract::Request;
@@ -34,47 +32,13 @@ use ::axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use ::axum::response::Response;
 use ::axum::routing::{any, get};
 
-use crate::context::RequestContext;
-use crate::http::{Endpoint, Head, HttpResponse, Method, Rejection};
+use crate::http::{Head, HttpResponse, Method, Served};
 
-type Hook = dyn Fn(&Parts) -> Result<RequestContext, Rejection> + Send + Sync;
+/// An [`Endpoint`](crate::http::Endpoint) served from an axum `Router`: [`Served::new`],
+/// [`Served::context`] (the hook reads the request's `Parts`), then [`Served::router`].
+pub type GraphQL = Served<Parts>;
 
-/// An [`Endpoint`] ready to be merged into an axum `Router`.
-#[derive(Clone)]
-pub struct GraphQL {
-    endpoint: Endpoint,
-    context: Arc<Hook>,
-}
-
-impl std::fmt::Debug for GraphQL {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GraphQL")
-            .field("endpoint", &self.endpoint)
-            .finish_non_exhaustive()
-    }
-}
-
-impl GraphQL {
-    /// Serves `endpoint`; every request runs with an empty [`RequestContext`] until
-    /// [`GraphQL::context`] says otherwise.
-    pub fn new(endpoint: Endpoint) -> Self {
-        Self {
-            endpoint,
-            context: Arc::new(|_| Ok(RequestContext::new())),
-        }
-    }
-
-    /// Builds each request's context from the request's head: its headers, and the extensions
-    /// the app's own middleware set (authenticated claims). A [`Rejection`] answers the request
-    /// with its status before anything runs.
-    pub fn context<F>(mut self, hook: F) -> Self
-    where
-        F: Fn(&Parts) -> Result<RequestContext, Rejection> + Send + Sync + 'static,
-    {
-        self.context = Arc::new(hook);
-        self
-    }
-
+impl Served<Parts> {
     /// The routes, to `merge` into the app's `Router` (whatever its state type).
     pub fn router<S: Clone + Send + Sync + 'static>(self) -> Router<S> {
         let path = self.endpoint.graphql_path().to_owned();

@@ -208,14 +208,7 @@ impl GraphQLValueAsync<S> for Mutation {
         arguments: &'a Arguments<S>,
         executor: &'a Executor<Context, S>,
     ) -> BoxFuture<'a, ExecutionResult<S>> {
-        Box::pin(async move {
-            let field = super::root::RootField {
-                name: field_name,
-                arguments,
-                writes: true,
-            };
-            executor.resolve_async(info, &field).await
-        })
+        super::root::RootField::resolve(info, field_name, arguments, executor, true)
     }
 }
 

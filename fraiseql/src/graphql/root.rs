@@ -104,9 +104,7 @@ impl GraphQLValue<S> for Query {
 }
 
 impl GraphQLValueAsync<S> for Query {
-    /// juniper's executor calls this once per root field; the field's exact sub-selection reaches
-    /// [`RootField::resolve_async`] through the field's executor. One statement per root field:
-    /// [`super::execute`] answers a whole operation with one.
+    /// One statement per root field; [`super::execute`] answers a whole operation with one.
     fn resolve_field_async<'a>(
         &'a self,
         info: &'a Shared,
@@ -114,14 +112,7 @@ impl GraphQLValueAsync<S> for Query {
         arguments: &'a Arguments<S>,
         executor: &'a Executor<Context, S>,
     ) -> BoxFuture<'a, ExecutionResult<S>> {
-        Box::pin(async move {
-            let field = RootField {
-                name: field_name,
-                arguments,
-                writes: false,
-            };
-            executor.resolve_async(info, &field).await
-        })
+        RootField::resolve(info, field_name, arguments, executor, false)
     }
 }
 
@@ -131,6 +122,28 @@ pub(crate) struct RootField<'a> {
     pub name: &'a str,
     pub arguments: &'a Arguments<'a, S>,
     pub writes: bool,
+}
+
+impl<'a> RootField<'a> {
+    /// What a root type's `resolve_field_async` does: juniper's executor calls it once per root
+    /// field, and the field's exact sub-selection reaches [`RootField`]'s `resolve_async` through
+    /// the field's executor.
+    pub(crate) fn resolve(
+        info: &'a Shared,
+        name: &'a str,
+        arguments: &'a Arguments<'a, S>,
+        executor: &'a Executor<Context, S>,
+        writes: bool,
+    ) -> BoxFuture<'a, ExecutionResult<S>> {
+        Box::pin(async move {
+            let field = RootField {
+                name,
+                arguments,
+                writes,
+            };
+            executor.resolve_async(info, &field).await
+        })
+    }
 }
 
 impl GraphQLValue<S> for RootField<'_> {

@@ -28,11 +28,13 @@ mod graphiql;
 mod media;
 mod request;
 mod response;
+mod served;
 
 pub use graphiql::GraphiQL;
 pub use media::{Format, is_json_body};
 pub use request::GraphQLRequest;
 pub use response::{HttpResponse, Rejection};
+pub use served::Served;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,7 +1,6 @@
 //! The blog the runtime tests and benches share: its FraiseQL types and its fixture database.
 #![allow(dead_code)]
 
-use chrono::{DateTime, Utc};
 use fraiseql::FraiseType;
 use fraiseql_tempdb::TestDb;
 use uuid::Uuid;
@@ -14,49 +13,11 @@ pub const BLOG: &str = concat!(
     include_str!("../../../examples/blog/seed.sql")
 );
 
-/// A registered user.
-#[derive(FraiseType, Debug, Clone, PartialEq)]
-pub struct User {
-    pub id: Uuid,
-    pub identifier: String,
-    /// Display name.
-    pub name: String,
-    pub email: String,
-    pub age: Option<i32>,
-    pub created_at: DateTime<Utc>,
-    #[fraiseql(column)]
-    pub tenant_id: Uuid,
-}
-
-#[derive(FraiseType, Debug, Clone, PartialEq)]
-pub struct Post {
-    pub id: Uuid,
-    pub identifier: String,
-    pub title: String,
-    pub tags: Vec<String>,
-    pub published: bool,
-    /// Also a column of `tv_post` (indexed for "latest posts"); embedded copies read the document.
-    #[fraiseql(column)]
-    pub created_at: DateTime<Utc>,
-    pub author: Author,
-    pub comments: Vec<Comment>,
-}
-
-/// A post's author, as embedded in its document.
-#[derive(FraiseType, Debug, Clone, PartialEq)]
-#[fraiseql(view = "tv_user")]
-pub struct Author {
-    pub id: Uuid,
-    pub name: String,
-}
-
-#[derive(FraiseType, Debug, Clone, PartialEq)]
-#[fraiseql(view = "tv_comment")]
-pub struct Comment {
-    pub id: Uuid,
-    pub content: String,
-    pub author: Author,
-}
+/// The blog's entities and inputs, as the examples declare them.
+#[path = "../../../examples/blog/types.rs"]
+mod blog_types;
+#[allow(unused_imports)] // not every test binary uses them
+pub use blog_types::*;
 
 /// The blog's mutation functions (`fn_create_user`, `fn_update_user`, `fn_delete_user`,
 /// `fn_create_post`); they need [`fraiseql::MUTATION_RESULT_SQL`] first.
