@@ -57,7 +57,7 @@ impl GraphQLType<S> for Query {
                 let mut list = registry
                     .field::<Vec<Object>>(name.as_str(), &object(ObjectKind::Entity(index)))
                     .description(format!(
-                        "{} rows matching `where`, in `orderBy` order.",
+                        "{} rows matching `where`, in `orderBy` order then by key (in no set order without `orderBy`).",
                         descriptor.name
                     ));
                 for arg in args {
