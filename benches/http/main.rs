@@ -4,14 +4,15 @@
 //! (`benches/support/workload.rs`) on one benchmark database, at 1 and 16 connections.
 //!
 //! Every server's answers are first checked equal to fraiseql's in-process `execute`. Then each
-//! server, alone on the machine, gets a warm-up and a timed closed-loop run per operation and
-//! connection count (`load.rs`). The table printed at the end (Markdown) gives p50 and p99
-//! latency, requests per second, the ratios to Strawberry with DataLoader and the gap to the
-//! floor, the server's CPU time per request and its resident memory.
+//! server, alone on the machine, gets a warm-up and timed closed-loop runs per operation and
+//! connection count (`load.rs`); each row is the median run. The table printed at the end
+//! (Markdown) gives p50 and p99 latency, requests per second and their spread over the runs, the
+//! ratios to Strawberry with DataLoader and to the floor, the server's and PostgreSQL's CPU time
+//! per request and the server's memory.
 //!
 //! ```sh
-//! cargo bench --bench http                       # everything, 5 s per run
-//! cargo bench --bench http -- --seconds 2 --servers fraiseql,floor --ops Q1,Q3
+//! cargo bench --bench http                       # everything, the median of 3 runs of 3 s
+//! cargo bench --bench http -- --seconds 2 --runs 1 --servers fraiseql,floor --ops Q1,Q3
 //! ```
 //!
 //! Strawberry's virtualenv is made once by `benches/strawberry/setup.sh` from pinned
@@ -91,6 +92,7 @@ impl Operation {
 struct Options {
     seconds: f64,
     warmup: f64,
+    runs: usize,
     connections: Vec<usize>,
     servers: Vec<String>,
     ops: Vec<String>,
@@ -211,25 +213,30 @@ impl Bench {
                     let database = self.postgres.as_ref().map(|p| p.cpu_time());
                     (tree.cpu_time(), database)
                 };
-                let before = cpu_time();
-                let measured = run("timed", self.options.seconds);
-                let after = cpu_time();
-                let cpu = after.0.saturating_sub(before.0);
-                let database_cpu = after.1.zip(before.1).map(|(a, b)| a.saturating_sub(b));
-                eprintln!(
-                    "{server_name:>22} {:<34} {connections:>2} conns: {:>8.0} req/s",
-                    op.name,
-                    measured.throughput()
-                );
-                table.push(Row::new(
-                    op.name,
-                    connections,
-                    server_name,
-                    &measured,
-                    cpu,
-                    database_cpu,
-                    tree.resident_bytes(),
-                ));
+                let runs: Vec<Row> = (0..self.options.runs)
+                    .map(|index| {
+                        let before = cpu_time();
+                        let measured = run(&format!("timed{index}"), self.options.seconds);
+                        let after = cpu_time();
+                        let cpu = after.0.saturating_sub(before.0);
+                        let database_cpu = after.1.zip(before.1).map(|(a, b)| a.saturating_sub(b));
+                        eprintln!(
+                            "{server_name:>22} {:<34} {connections:>2} conns: {:>8.0} req/s",
+                            op.name,
+                            measured.throughput()
+                        );
+                        Row::new(
+                            op.name,
+                            connections,
+                            server_name,
+                            &measured,
+                            cpu,
+                            database_cpu,
+                            tree.resident_bytes(),
+                        )
+                    })
+                    .collect();
+                table.push(Row::median(runs));
             }
         }
     }
@@ -345,12 +352,13 @@ fn sort_lists(value: &mut Value) {
 }
 
 impl Options {
-    /// `--seconds S --warmup S --connections 1,16 --servers a,b --ops Q1,M1` (other arguments,
-    /// such as the `--bench` cargo passes, are ignored).
+    /// `--seconds S --warmup S --runs N --connections 1,16 --servers a,b --ops Q1,M1` (other
+    /// arguments, such as the `--bench` cargo passes, are ignored).
     fn from_args() -> Options {
         let mut options = Options {
-            seconds: 5.0,
+            seconds: 3.0,
             warmup: 1.0,
+            runs: 3,
             connections: vec![1, 16],
             servers: SERVERS.map(String::from).to_vec(),
             ops: OPS.map(String::from).to_vec(),
@@ -362,6 +370,7 @@ impl Options {
             match pair[0].as_str() {
                 "--seconds" => options.seconds = number(),
                 "--warmup" => options.warmup = number(),
+                "--runs" => options.runs = pair[1].parse().expect("a count"),
                 "--connections" => {
                     options.connections =
                         list().iter().map(|c| c.parse().expect("a count")).collect()
@@ -371,6 +380,7 @@ impl Options {
                 _ => {}
             }
         }
+        assert!(options.runs >= 1, "--runs: at least one run");
         // A misspelt name would silently measure nothing.
         for server in &options.servers {
             assert!(

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::load::Measured;
 
-/// One timed run.
+/// One timed run (or the median of several).
 pub struct Row {
     operation: &'static str,
     connections: usize,
@@ -20,6 +20,8 @@ pub struct Row {
     cpu: Duration,
     database_cpu: Option<Duration>,
     resident: u64,
+    /// Half the range of req/s over the runs this row is the median of, over the median.
+    spread: Option<f64>,
 }
 
 impl Row {
@@ -46,7 +48,24 @@ impl Row {
             failures: measured.failures,
             cpu,
             resident,
+            spread: None,
         }
+    }
+
+    /// The median run by requests per second (the lower middle one of an even count), with the
+    /// spread of req/s and the failures over all of them. In a closed loop p50 and req/s move
+    /// together, so the median run by one is, all but always, the median run by the other.
+    pub fn median(mut runs: Vec<Row>) -> Row {
+        assert!(!runs.is_empty(), "at least one run");
+        runs.sort_by(|a, b| a.throughput.total_cmp(&b.throughput));
+        let (low, high) = (runs[0].throughput, runs[runs.len() - 1].throughput);
+        let several = runs.len() > 1;
+        let failures = runs.iter().map(|r| r.failures).sum();
+        let mut median = runs.swap_remove((runs.len() - 1) / 2);
+        median.failures = failures;
+        median.spread =
+            (several && median.throughput > 0.0).then(|| (high - low) / 2.0 / median.throughput);
+        median
     }
 }
 
@@ -69,10 +88,10 @@ impl Table {
 
     pub fn render(&self) -> String {
         let mut out = String::from(
-            "| operation | conns | server | p50 ms | p99 ms | req/s | × Strawberry+DL req/s \
+            "| operation | conns | server | p50 ms | p99 ms | req/s | ± req/s | × Strawberry+DL req/s \
              | × floor req/s | p50 − floor ms | server CPU µs/req | PostgreSQL CPU µs/req \
              | PSS MiB | failed |\n\
-             |---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
+             |---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
         );
         for row in &self.rows {
             let peer = |server: &str| {
@@ -99,13 +118,16 @@ impl Table {
                 .unwrap_or_else(|| "–".into());
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {:.3} | {:.3} | {:.0} | {} | {} | {} | {:.0} | {} | {:.0} | {} |",
+                "| {} | {} | {} | {:.3} | {:.3} | {:.0} | {} | {} | {} | {} | {:.0} | {} | {:.0} | {} |",
                 row.operation,
                 row.connections,
                 row.server,
                 millis(row.p50),
                 millis(row.p99),
                 row.throughput,
+                row.spread
+                    .map(|s| format!("{:.0} %", s * 100.0))
+                    .unwrap_or_else(|| "–".into()),
                 versus_strawberry,
                 throughput_versus_floor,
                 versus_floor,
