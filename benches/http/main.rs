@@ -8,7 +8,7 @@
 //! connection count (`load.rs`); each row is the median run. The table printed at the end
 //! (Markdown) gives p50 and p99 latency, requests per second and their spread over the runs, the
 //! ratios to Strawberry with DataLoader and to the floor, the server's and PostgreSQL's CPU time
-//! per request and the server's memory.
+//! per request and the server's memory (RSS and PSS).
 //!
 //! ```sh
 //! cargo bench --bench http                       # everything, the median of 3 runs of 3 s
@@ -232,7 +232,7 @@ impl Bench {
                             &measured,
                             cpu,
                             database_cpu,
-                            tree.resident_bytes(),
+                            tree.memory(),
                         )
                     })
                     .collect();

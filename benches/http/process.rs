@@ -109,18 +109,26 @@ impl Tree {
         Some(Tree(postmaster))
     }
 
-    /// Proportional set size of the process and its descendants, in bytes: resident memory
-    /// with pages shared between them (Strawberry's workers share their libraries) counted once.
-    pub fn resident_bytes(&self) -> u64 {
-        self.pids()
-            .iter()
-            .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
-            .filter_map(|rollup| {
-                let line = rollup.lines().find(|l| l.starts_with("Pss:"))?;
-                line.split_whitespace().nth(1)?.parse::<u64>().ok()
-            })
-            .sum::<u64>()
-            * 1024
+    /// Resident memory of the process and its descendants: summed RSS (pages shared between
+    /// them counted in each), and proportional set size (Strawberry's workers share their
+    /// libraries: PSS counts such pages once).
+    pub fn memory(&self) -> Memory {
+        let mut memory = Memory::default();
+        for pid in self.pids() {
+            let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else {
+                continue;
+            };
+            let kib = |key: &str| -> u64 {
+                rollup
+                    .lines()
+                    .find(|l| l.starts_with(key))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+                    .unwrap_or(0)
+            };
+            memory.rss += kib("Rss:") * 1024;
+            memory.pss += kib("Pss:") * 1024;
+        }
+        memory
     }
 
     /// CPU time (user + system) the process and its live descendants have used.
@@ -189,4 +197,11 @@ fn clock_ticks_per_second() -> f64 {
         .ok()
         .and_then(|out| String::from_utf8(out.stdout).ok()?.trim().parse().ok())
         .unwrap_or(100.0)
+}
+
+/// A process tree's resident memory, in bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Memory {
+    pub rss: u64,
+    pub pss: u64,
 }

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use std::time::Duration;
 
 use crate::load::Measured;
+use crate::process::Memory;
 
 /// One timed run (or the median of several).
 pub struct Row {
@@ -19,14 +20,14 @@ pub struct Row {
     failures: usize,
     cpu: Duration,
     database_cpu: Option<Duration>,
-    resident: u64,
+    memory: Memory,
     /// Half the range of req/s over the runs this row is the median of, over the median.
     spread: Option<f64>,
 }
 
 impl Row {
     /// `cpu` is the server's CPU time during the run, `database_cpu` PostgreSQL's (when it is
-    /// on this machine), `resident` the server's memory (PSS) after it.
+    /// on this machine), `memory` the server's after it.
     pub fn new(
         operation: &'static str,
         connections: usize,
@@ -34,7 +35,7 @@ impl Row {
         measured: &Measured,
         cpu: Duration,
         database_cpu: Option<Duration>,
-        resident: u64,
+        memory: Memory,
     ) -> Row {
         Row {
             operation,
@@ -47,7 +48,7 @@ impl Row {
             database_cpu,
             failures: measured.failures,
             cpu,
-            resident,
+            memory,
             spread: None,
         }
     }
@@ -90,8 +91,8 @@ impl Table {
         let mut out = String::from(
             "| operation | conns | server | p50 ms | p99 ms | req/s | ± req/s | × Strawberry+DL req/s \
              | × floor req/s | p50 − floor ms | server CPU µs/req | PostgreSQL CPU µs/req \
-             | PSS MiB | failed |\n\
-             |---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
+             | RSS MiB | PSS MiB | failed |\n\
+             |---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
         );
         for row in &self.rows {
             let peer = |server: &str| {
@@ -118,7 +119,7 @@ impl Table {
                 .unwrap_or_else(|| "–".into());
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {:.3} | {:.3} | {:.0} | {} | {} | {} | {} | {:.0} | {} | {:.0} | {} |",
+                "| {} | {} | {} | {:.3} | {:.3} | {:.0} | {} | {} | {} | {} | {:.0} | {} | {:.0} | {:.0} | {} |",
                 row.operation,
                 row.connections,
                 row.server,
@@ -133,7 +134,8 @@ impl Table {
                 versus_floor,
                 per_request(row.cpu),
                 database_per_request,
-                row.resident as f64 / (1024.0 * 1024.0),
+                mebibytes(row.memory.rss),
+                mebibytes(row.memory.pss),
                 row.failures,
             );
         }
@@ -146,4 +148,8 @@ impl Table {
 
 fn millis(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
+}
+
+fn mebibytes(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
 }
