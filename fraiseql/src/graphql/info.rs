@@ -171,11 +171,18 @@ impl SchemaInfo {
                 }
             }
         }
+        super::names::check(&info)?;
         Ok(info)
     }
 
+    /// Adds `descriptor` and the types its fields reach, once each. Types are told apart by
+    /// descriptor, not name: two types with one name are refused by [`super::names::check`].
     fn add_entity(&mut self, descriptor: &'static TypeDescriptor) -> Result<usize> {
-        if let Some(index) = self.entity_index(descriptor.name) {
+        if let Some(index) = self
+            .entities
+            .iter()
+            .position(|e| std::ptr::eq(e.descriptor, descriptor))
+        {
             return Ok(index);
         }
         Name::new(descriptor.name).map_err(|e| Error::BadInput(e.to_string()))?;
@@ -195,7 +202,7 @@ impl SchemaInfo {
             FieldType::Scalar(_) => Ok(()),
             FieldType::Enum(descriptor) => {
                 let descriptor = descriptor();
-                if !self.enums.iter().any(|e| e.name == descriptor.name) {
+                if !self.enums.iter().any(|e| std::ptr::eq(*e, descriptor)) {
                     self.enums.push(descriptor);
                 }
                 Ok(())

@@ -7,6 +7,9 @@ mod info;
 #[cfg(test)]
 mod input_types_tests;
 mod mutation;
+mod names;
+#[cfg(test)]
+mod names_tests;
 mod plan;
 mod root;
 mod types;
@@ -126,7 +129,9 @@ impl SchemaBuilder {
         Ok(schema)
     }
 
-    /// The schema, or why it cannot be built (a clash of root names, an invalid name).
+    /// The schema, or why it cannot be built: an invalid name, two root fields or two mutations
+    /// with one name, or two different types (entities, inputs, enums, the types the schema
+    /// generates for them) with one GraphQL type name.
     pub fn build(self) -> Result<Schema> {
         if self.roots.is_empty() {
             return Err(Error::BadInput(

@@ -1,0 +1,170 @@
+//! Every GraphQL type name a schema defines, and what defines it. juniper's registry keeps the
+//! first type registered under a name and silently drops any other, so two definitions of one
+//! name — an input named like an entity, an entity named like a mutation's result, two Rust
+//! types with one GraphQL name — would serve a schema other than the one written. They are
+//! refused when the schema is built.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use fraiseql_sql::ScalarKind;
+
+use super::info::{SchemaInfo, scalar_name};
+use crate::descriptor::{EnumDescriptor, FieldType, InputDescriptor, TypeDescriptor};
+use crate::error::{Error, Result};
+
+/// Every scalar kind: each has a scalar and filter inputs, whether used or not.
+const KINDS: [ScalarKind; 10] = [
+    ScalarKind::Bool,
+    ScalarKind::Int,
+    ScalarKind::BigInt,
+    ScalarKind::Float,
+    ScalarKind::Numeric,
+    ScalarKind::Text,
+    ScalarKind::Uuid,
+    ScalarKind::Date,
+    ScalarKind::Timestamp,
+    ScalarKind::Json,
+];
+
+/// Who defines a type: the same definer may claim a name twice (a type reached twice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Definer {
+    Library,
+    Entity(*const TypeDescriptor),
+    Enum(*const EnumDescriptor),
+    Input(*const InputDescriptor),
+    Mutation(usize),
+}
+
+#[derive(Default)]
+struct Names(HashMap<String, (Definer, String)>);
+
+impl Names {
+    fn claim(
+        &mut self,
+        name: String,
+        definer: Definer,
+        what: impl FnOnce() -> String,
+    ) -> Result<()> {
+        match self.0.entry(name) {
+            Entry::Vacant(slot) => {
+                slot.insert((definer, what()));
+                Ok(())
+            }
+            Entry::Occupied(taken) if taken.get().0 == definer => Ok(()),
+            Entry::Occupied(taken) => Err(Error::BadInput(format!(
+                "two GraphQL types are named {}: {} and {}; rename one",
+                taken.key(),
+                taken.get().1,
+                what()
+            ))),
+        }
+    }
+
+    fn entity(&mut self, entity: &'static TypeDescriptor) -> Result<()> {
+        let definer = Definer::Entity(entity);
+        let name = entity.name;
+        self.claim(name.to_owned(), definer, || {
+            format!("the type {name} (read from {})", entity.view)
+        })?;
+        for (suffix, what) in [
+            ("Connection", "connection type"),
+            ("Edge", "edge type"),
+            ("WhereInput", "filter input"),
+            ("OrderBy", "order input"),
+            ("OrderField", "order field enum"),
+        ] {
+            self.claim(format!("{name}{suffix}"), definer, || {
+                format!("the {what} of {name}")
+            })?;
+        }
+        Ok(())
+    }
+
+    fn enumeration(&mut self, enumeration: &'static EnumDescriptor) -> Result<()> {
+        let definer = Definer::Enum(enumeration);
+        let name = enumeration.name;
+        self.claim(name.to_owned(), definer, || format!("the enum {name}"))?;
+        for suffix in ["Filter", "ListFilter"] {
+            self.claim(format!("{name}{suffix}"), definer, || {
+                format!("the filter input of the enum {name}")
+            })?;
+        }
+        Ok(())
+    }
+
+    /// `input` and the inputs and enums its fields use.
+    fn input(&mut self, input: &'static InputDescriptor) -> Result<()> {
+        let definer = Definer::Input(input);
+        if self.0.get(input.name).is_some_and(|(d, _)| *d == definer) {
+            return Ok(()); // reached before (inputs may nest each other)
+        }
+        let name = input.name;
+        self.claim(name.to_owned(), definer, || format!("the input {name}"))?;
+        for field in input.fields {
+            self.field_type(&field.ty)?;
+        }
+        Ok(())
+    }
+
+    fn field_type(&mut self, ty: &FieldType) -> Result<()> {
+        match ty {
+            FieldType::Scalar(_) | FieldType::Object(_) => Ok(()),
+            FieldType::Enum(descriptor) => self.enumeration(descriptor()),
+            FieldType::Input(descriptor) => self.input(descriptor()),
+            FieldType::Nullable(inner) | FieldType::List(inner) => self.field_type(inner),
+        }
+    }
+}
+
+/// Refuses a schema in which two different things would have one GraphQL type name.
+pub(crate) fn check(info: &SchemaInfo) -> Result<()> {
+    let mut names = Names::default();
+    let library = [
+        "Query",
+        "Mutation",
+        "ID",
+        "PageInfo",
+        "SortDirection",
+        "NullsOrder",
+        "FieldError",
+    ];
+    for name in library {
+        names.claim(name.to_owned(), Definer::Library, || {
+            format!("fraiseql's {name}")
+        })?;
+    }
+    for kind in KINDS {
+        let scalar = scalar_name(kind);
+        names.claim(scalar.to_owned(), Definer::Library, || {
+            format!("the scalar {scalar}")
+        })?;
+        for suffix in ["Filter", "ListFilter"] {
+            names.claim(format!("{scalar}{suffix}"), Definer::Library, || {
+                format!("the filter input of {scalar}")
+            })?;
+        }
+    }
+    for entity in &info.entities {
+        names.entity(entity.descriptor)?;
+    }
+    for enumeration in &info.enums {
+        names.enumeration(enumeration)?;
+    }
+    for (index, mutation) in info.mutations.iter().enumerate() {
+        let definer = Definer::Mutation(index);
+        let field = &mutation.name;
+        for (suffix, what) in [
+            ("Result", "result union"),
+            ("Success", "success"),
+            ("Error", "refusal"),
+        ] {
+            names.claim(format!("{}{suffix}", mutation.prefix), definer, || {
+                format!("the {what} type of the mutation {field}")
+            })?;
+        }
+        names.input((mutation.input)())?;
+    }
+    Ok(())
+}
