@@ -55,6 +55,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let mut arms = Vec::new();
     let mut from_stored = Vec::new();
     let mut stored_values = Vec::new();
+    let mut names = std::collections::HashSet::new();
     for variant in &data.variants {
         if !matches!(variant.fields, Fields::Unit) {
             return Err(syn::Error::new(
@@ -91,6 +92,24 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         let stored = json
             .as_ref()
             .map_or_else(|| json_case.apply(&rust_name), LitStr::value);
+        // Two equal names would make an invalid GraphQL enum; two equal stored forms could not
+        // be read back to one variant.
+        if !names.insert(value_name.clone()) {
+            return Err(syn::Error::new(
+                variant_ident.span(),
+                format!(
+                    "two values are named `{value_name}` in GraphQL; rename one with #[fraiseql(rename = \"...\")]"
+                ),
+            ));
+        }
+        if stored_values.contains(&stored) {
+            return Err(syn::Error::new(
+                variant_ident.span(),
+                format!(
+                    "two values are stored as `{stored}`; set another with #[fraiseql(json = \"...\")]"
+                ),
+            ));
+        }
         let value_description = opt_str(
             &value_description
                 .as_ref()

@@ -1,0 +1,10 @@
+use fraiseql::FraiseEnum;
+
+#[derive(FraiseEnum)]
+enum Role {
+    Admin,
+    #[fraiseql(json = "admin")]
+    Boss,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use fraiseql::FraiseEnum;
+
+#[derive(FraiseEnum)]
+enum Role {
+    Admin,
+    #[fraiseql(rename = "ADMIN")]
+    Boss,
+}
+
+fn main() {}
