@@ -1,5 +1,7 @@
 //! The model of a `#[derive(FraiseType)]` struct: parsed, validated, with every default applied.
 
+use std::collections::HashSet;
+
 use fraiseql_sql::{Ident as SqlIdent, JsonKey, Name, QualifiedName};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -181,7 +183,7 @@ pub fn parse_fields<'f>(
         .into_iter()
         .map(|field| parse_field(field, derive, json_case, rename_all))
         .collect::<syn::Result<Vec<_>>>()?;
-    check_unique_names(&fields)?;
+    check_unique_names(&fields, derive)?;
     Ok(fields)
 }
 
@@ -365,12 +367,15 @@ fn not_on_input_field(meta: &syn::meta::ParseNestedMeta) -> syn::Error {
     ))
 }
 
-fn check_unique_names(fields: &[FieldModel]) -> syn::Result<()> {
-    let mut seen = std::collections::HashSet::new();
+/// Each served field has its own GraphQL name; in an input, also its own JSON key (two fields
+/// serialized under one key would reach the function as one value, the other lost).
+fn check_unique_names(fields: &[FieldModel], derive: Derive) -> syn::Result<()> {
+    let (mut names, mut keys) = (HashSet::new(), HashSet::new());
     for field in fields {
-        if let Some(served) = &field.served
-            && !seen.insert(served.name.as_str())
-        {
+        let Some(served) = &field.served else {
+            continue;
+        };
+        if !names.insert(served.name.as_str()) {
             return Err(syn::Error::new(
                 field.ident.span(),
                 format!(
@@ -379,12 +384,19 @@ fn check_unique_names(fields: &[FieldModel]) -> syn::Result<()> {
                 ),
             ));
         }
+        if matches!(derive, Derive::Input) && !keys.insert(served.source.key()) {
+            return Err(syn::Error::new(
+                field.ident.span(),
+                format!(
+                    "two fields have the JSON key `{}`; set another with #[fraiseql(json = \"...\")]",
+                    served.source.key()
+                ),
+            ));
+        }
     }
     Ok(())
 }
 
-/// Refuses field types that can never be FraiseQL fields, with a hint. Other types are checked
-/// by the `FraiseField` trait, whose error names the supported types.
 fn check_type(ty: &Type, derive: Derive) -> syn::Result<()> {
     let unsupported = |what: &str| {
         Err(syn::Error::new(
