@@ -9,7 +9,7 @@ use syn::{Data, DeriveInput, Fields, LitStr};
 use crate::attr;
 use crate::case::Case;
 use crate::expand::{deprecation, descriptor_fn, opt_str};
-use crate::model::description_or_doc;
+use crate::model::{description_or_doc, type_name};
 
 const ENUM_ATTRS: &str = "name, description, rename_all, json_case";
 const VARIANT_ATTRS: &str = "rename, json, description, deprecated";
@@ -40,15 +40,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let rename_all = case(&naming.rename_all, Case::ScreamingSnake)?;
     let json_case = case(&naming.json_case, Case::Snake)?;
     let ident = &input.ident;
-    let name = match &naming.name {
-        Some(lit) => {
-            Name::new(&lit.value()).map_err(|e| {
-                syn::Error::new(lit.span(), format!("invalid GraphQL enum name: {e}"))
-            })?;
-            lit.value()
-        }
-        None => ident.to_string(),
-    };
+    let name = type_name(&naming.name, ident)?;
     let description = opt_str(&description_or_doc(&naming.description, &input.attrs));
 
     let mut values = Vec::new();
@@ -76,12 +68,17 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         let rust_name = variant_ident.to_string();
         let value_name = match &rename {
             Some(lit) => {
-                Name::new(&lit.value()).map_err(|e| {
+                Name::defined(&lit.value()).map_err(|e| {
                     syn::Error::new(lit.span(), format!("invalid GraphQL enum value: {e}"))
                 })?;
                 lit.value()
             }
-            None => rename_all.apply(&rust_name),
+            None => {
+                let value_name = rename_all.apply(&rust_name);
+                Name::defined(&value_name)
+                    .map_err(|e| syn::Error::new(variant_ident.span(), e.to_string()))?;
+                value_name
+            }
         };
         if matches!(value_name.as_str(), "true" | "false" | "null") {
             return Err(syn::Error::new(

@@ -160,8 +160,12 @@ pub fn name_case(lit: &Option<LitStr>) -> syn::Result<Case> {
 /// `name`: the GraphQL type name, the struct's own by default.
 pub fn type_name(lit: &Option<LitStr>, ident: &Ident) -> syn::Result<String> {
     match lit {
-        Some(lit) => checked(lit, "GraphQL type name", Name::new),
-        None => Ok(ident.to_string()),
+        Some(lit) => checked(lit, "GraphQL type name", Name::defined),
+        None => {
+            let name = ident.to_string();
+            Name::defined(&name).map_err(|e| syn::Error::new(ident.span(), e.to_string()))?;
+            Ok(name)
+        }
     }
 }
 
@@ -317,7 +321,7 @@ fn parse_field(
     check_type(&ty, derive)?;
     let rust_name = ident.to_string();
     let name = match &rename {
-        Some(lit) => checked(lit, "GraphQL field name", Name::new)?,
+        Some(lit) => checked(lit, "GraphQL field name", Name::defined)?,
         None => rename_all.apply(&rust_name),
     };
     let source = match (&json, &column) {
@@ -342,7 +346,7 @@ fn parse_field(
             Source::Json(key)
         }
     };
-    Name::new(&name).map_err(|e| syn::Error::new(ident.span(), e.to_string()))?;
+    Name::defined(&name).map_err(|e| syn::Error::new(ident.span(), e.to_string()))?;
     Ok(FieldModel {
         ident,
         ty,

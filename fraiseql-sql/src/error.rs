@@ -32,6 +32,13 @@ pub enum Error {
         /// The rejected name.
         name: String,
     },
+    /// A name a schema would define (a type, field, argument or enum value) that starts with
+    /// `__`, which GraphQL reserves for introspection.
+    #[error("reserved GraphQL name {name:?}: names starting with __ belong to introspection")]
+    ReservedName {
+        /// The rejected name.
+        name: String,
+    },
     /// An operator used on a target whose kind does not have it (`gt` on a boolean).
     #[error("operator `{op}` is not available on {kind} values")]
     UnsupportedOperator {

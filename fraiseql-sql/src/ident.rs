@@ -204,6 +204,25 @@ impl Name {
         }
     }
 
+    /// Validates a name a schema defines — a type, field, root field, mutation or enum value:
+    /// a GraphQL name that does not start with `__`, which GraphQL reserves for introspection.
+    ///
+    /// ```
+    /// use fraiseql_sql::Name;
+    /// assert!(Name::defined("createdAt").is_ok());
+    /// assert!(Name::defined("__type").is_err());
+    /// assert!(Name::new("__typename").is_ok()); // a response key may be one
+    /// ```
+    pub fn defined(name: &str) -> Result<Self> {
+        let valid = Self::new(name)?;
+        if name.starts_with("__") {
+            return Err(Error::ReservedName {
+                name: name.to_owned(),
+            });
+        }
+        Ok(valid)
+    }
+
     /// The name as written.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -185,7 +185,7 @@ impl SchemaInfo {
         {
             return Ok(index);
         }
-        Name::new(descriptor.name).map_err(|e| Error::BadInput(e.to_string()))?;
+        Name::defined(descriptor.name).map_err(|e| Error::BadInput(e.to_string()))?;
         self.entities.push(Entity {
             descriptor,
             roots: None,
@@ -235,7 +235,7 @@ impl RootNames {
             Ok(match naming {
                 Naming::Conventional => Some(conventional),
                 Naming::Renamed(name) => {
-                    Name::new(name).map_err(|e| Error::BadInput(e.to_string()))?;
+                    Name::defined(name).map_err(|e| Error::BadInput(e.to_string()))?;
                     Some(name.clone())
                 }
                 Naming::Disabled => None,

@@ -77,7 +77,7 @@ pub(crate) struct MutationInfo {
 impl MutationInfo {
     pub(crate) fn new(field: &MutationField, entity: usize) -> Result<Self> {
         let invalid = |e: fraiseql_sql::Error| Error::BadInput(e.to_string());
-        Name::new(&field.name).map_err(invalid)?;
+        Name::defined(&field.name).map_err(invalid)?;
         let function = match &field.function {
             Some(function) => function.clone(),
             None => format!("fn_{}", super::screaming(&field.name).to_ascii_lowercase()),

@@ -214,3 +214,29 @@ fn an_entity_named_like_a_library_type() {
         "the type StringFilter (read from tv_filter)",
     );
 }
+
+#[test]
+fn names_starting_with_two_underscores_are_introspections() {
+    use super::RootFields;
+    let reserved = |builder: SchemaBuilder, name: &str| {
+        let Err(error) = builder.build() else {
+            panic!("{name}: the schema built")
+        };
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "reserved GraphQL name \"{name}\": names starting with __ belong to introspection"
+            )
+        );
+    };
+    reserved(
+        SchemaBuilder::new().query_with::<User>(RootFields::new().one("__type")),
+        "__type",
+    );
+    reserved(
+        SchemaBuilder::new()
+            .query::<User>()
+            .mutation::<CreateUserInput, User>("__createUser"),
+        "__createUser",
+    );
+}
