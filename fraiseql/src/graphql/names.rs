@@ -10,6 +10,7 @@ use std::collections::hash_map::Entry;
 use fraiseql_sql::ScalarKind;
 
 use super::info::{SchemaInfo, scalar_name};
+use super::types::{COMBINATORS, order_fields};
 use crate::descriptor::{EnumDescriptor, FieldType, InputDescriptor, TypeDescriptor};
 use crate::error::{Error, Result};
 
@@ -146,8 +147,9 @@ pub(crate) fn check(info: &SchemaInfo) -> Result<()> {
             })?;
         }
     }
-    for entity in &info.entities {
+    for (index, entity) in info.entities.iter().enumerate() {
         names.entity(entity.descriptor)?;
+        generated_members(info, index)?;
     }
     for enumeration in &info.enums {
         names.enumeration(enumeration)?;
@@ -165,6 +167,29 @@ pub(crate) fn check(info: &SchemaInfo) -> Result<()> {
             })?;
         }
         names.input((mutation.input)())?;
+    }
+    Ok(())
+}
+
+/// An entity's fields fit the types generated for it: none is named like one of the filter
+/// input's own fields, and no two become one `OrderField` value (`abC` and `ab_c`: `AB_C`).
+fn generated_members(info: &SchemaInfo, index: usize) -> Result<()> {
+    let descriptor = info.entities[index].descriptor;
+    let fields = descriptor.fields;
+    if let Some(field) = fields.iter().find(|f| COMBINATORS.contains(&f.name)) {
+        return Err(Error::BadInput(format!(
+            "{}.{}: _and, _or and _not are fields of the filter input {}WhereInput; rename the field",
+            descriptor.name, field.name, descriptor.name
+        )));
+    }
+    let mut values: HashMap<String, usize> = HashMap::new();
+    for (value, field) in order_fields(info, index) {
+        if let Some(first) = values.insert(value.clone(), field) {
+            return Err(Error::BadInput(format!(
+                "{}.{} and {}.{} would both be the order field {value}; rename one",
+                descriptor.name, fields[first].name, descriptor.name, fields[field].name
+            )));
+        }
     }
     Ok(())
 }

@@ -240,3 +240,35 @@ fn names_starting_with_two_underscores_are_introspections() {
         "__createUser",
     );
 }
+
+#[test]
+fn fields_that_generated_types_could_not_hold() {
+    #[derive(FraiseType)]
+    #[fraiseql(view = "tv_gate")]
+    struct Gate {
+        id: Uuid,
+        #[fraiseql(rename = "_and")]
+        both: bool,
+    }
+    #[derive(FraiseType)]
+    #[fraiseql(view = "tv_shelf")]
+    struct Shelf {
+        id: Uuid,
+        #[fraiseql(rename = "abC")]
+        first: i32,
+        #[fraiseql(rename = "ab_c")]
+        second: i32,
+    }
+    let message = |builder: SchemaBuilder| match builder.build() {
+        Ok(_) => panic!("the schema built"),
+        Err(error) => error.to_string(),
+    };
+    assert_eq!(
+        message(SchemaBuilder::new().query::<Gate>()),
+        "Gate._and: _and, _or and _not are fields of the filter input GateWhereInput; rename the field"
+    );
+    assert_eq!(
+        message(SchemaBuilder::new().query::<Shelf>()),
+        "Shelf.abC and Shelf.ab_c would both be the order field AB_C; rename one"
+    );
+}

@@ -395,6 +395,9 @@ impl FromInputValue<S> for Enum {
 }
 
 /// The sortable fields of an entity, as `(ENUM_VALUE, field index)`.
+/// The filter input's own fields, beside one per entity field.
+pub(crate) const COMBINATORS: [&str; 3] = ["_and", "_or", "_not"];
+
 pub(crate) fn order_fields(schema: &super::info::SchemaInfo, index: usize) -> Vec<(String, usize)> {
     let descriptor = schema.entities[index].descriptor;
     descriptor
@@ -625,9 +628,10 @@ fn where_fields(
             })
         })
         .collect();
-    args.push(registry.arg::<Option<Vec<Input>>>("_and", this));
-    args.push(registry.arg::<Option<Vec<Input>>>("_or", this));
-    args.push(registry.arg::<Option<Input>>("_not", this));
+    let [and, or, not] = COMBINATORS;
+    args.push(registry.arg::<Option<Vec<Input>>>(and, this));
+    args.push(registry.arg::<Option<Vec<Input>>>(or, this));
+    args.push(registry.arg::<Option<Input>>(not, this));
     args
 }
 
