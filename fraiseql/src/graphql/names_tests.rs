@@ -50,12 +50,17 @@ struct AddressInput {
     street: String,
 }
 
+/// Why `builder` cannot build.
+fn build_error(builder: SchemaBuilder) -> String {
+    match builder.build() {
+        Ok(_) => panic!("the schema built"),
+        Err(error) => error.to_string(),
+    }
+}
+
 /// Refused with a message naming the clashing name and both definitions.
 fn refused(builder: SchemaBuilder, name: &str, first: &str, second: &str) {
-    let Err(error) = builder.build() else {
-        panic!("{name}: the schema built")
-    };
-    let error = error.to_string();
+    let error = build_error(builder);
     assert!(
         error.contains(&format!("two GraphQL types are named {name}:")),
         "{error}"
@@ -219,11 +224,8 @@ fn an_entity_named_like_a_library_type() {
 fn names_starting_with_two_underscores_are_introspections() {
     use super::RootFields;
     let reserved = |builder: SchemaBuilder, name: &str| {
-        let Err(error) = builder.build() else {
-            panic!("{name}: the schema built")
-        };
         assert_eq!(
-            error.to_string(),
+            build_error(builder),
             format!(
                 "reserved GraphQL name \"{name}\": names starting with __ belong to introspection"
             )
@@ -259,16 +261,12 @@ fn fields_that_generated_types_could_not_hold() {
         #[fraiseql(rename = "ab_c")]
         second: i32,
     }
-    let message = |builder: SchemaBuilder| match builder.build() {
-        Ok(_) => panic!("the schema built"),
-        Err(error) => error.to_string(),
-    };
     assert_eq!(
-        message(SchemaBuilder::new().query::<Gate>()),
+        build_error(SchemaBuilder::new().query::<Gate>()),
         "Gate._and: _and, _or and _not are fields of the filter input GateWhereInput; rename the field"
     );
     assert_eq!(
-        message(SchemaBuilder::new().query::<Shelf>()),
+        build_error(SchemaBuilder::new().query::<Shelf>()),
         "Shelf.abC and Shelf.ab_c would both be the order field AB_C; rename one"
     );
 }
