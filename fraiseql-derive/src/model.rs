@@ -401,6 +401,8 @@ fn check_unique_names(fields: &[FieldModel], derive: Derive) -> syn::Result<()> 
     Ok(())
 }
 
+/// Refuses field types that can never be FraiseQL fields, with a hint. Other types are checked
+/// by the `FraiseField` trait, whose error names the supported types.
 fn check_type(ty: &Type, derive: Derive) -> syn::Result<()> {
     let unsupported = |what: &str| {
         Err(syn::Error::new(

@@ -13,6 +13,7 @@ use juniper::{
 };
 
 use super::info::SchemaInfo;
+use super::names::{self, Derived};
 use super::types::order_fields;
 use crate::descriptor::{FieldDescriptor, FieldSource, FieldType, TypeDescriptor};
 use crate::error::Error;
@@ -230,7 +231,7 @@ impl<'e> Compiler<'e> {
         let field = &fields[0];
         let name = field.name;
         if name == "__typename" {
-            return Ok(Some(Root::Typename(name_of("Query")?)));
+            return Ok(Some(Root::Typename(name_of(names::QUERY)?)));
         }
         for (index, entity) in self.schema.entities.iter().enumerate() {
             let Some(roots) = &entity.roots else { continue };
@@ -347,7 +348,7 @@ impl<'e> Compiler<'e> {
             let inner = Self::sub_selections(&group);
             let value = match group[0].name {
                 "__typename" => {
-                    ConnectionField::Typename(name_of(&format!("{entity_name}Connection"))?)
+                    ConnectionField::Typename(name_of(&Derived::Connection.of(entity_name))?)
                 }
                 "totalCount" => ConnectionField::TotalCount,
                 "edges" => {
@@ -356,7 +357,7 @@ impl<'e> Compiler<'e> {
                         let field = match edge_group[0].name {
                             "cursor" => EdgeField::Cursor,
                             "__typename" => {
-                                EdgeField::Typename(name_of(&format!("{entity_name}Edge"))?)
+                                EdgeField::Typename(name_of(&Derived::Edge.of(entity_name))?)
                             }
                             "node" => EdgeField::Node(self.projection(
                                 index,
@@ -377,7 +378,7 @@ impl<'e> Compiler<'e> {
                             "hasPreviousPage" => Ok(PageInfoField::HasPreviousPage),
                             "startCursor" => Ok(PageInfoField::StartCursor),
                             "endCursor" => Ok(PageInfoField::EndCursor),
-                            "__typename" => Err(name_of("PageInfo")?),
+                            "__typename" => Err(name_of(names::PAGE_INFO)?),
                             other => {
                                 return Err(bad_input(format!("unknown pageInfo field {other}")));
                             }

@@ -279,7 +279,7 @@ pub(crate) fn scalar_name(kind: ScalarKind) -> &'static str {
 
 /// The filter input type for a scalar kind (`StringFilter`, `IntFilter`, …).
 pub(crate) fn filter_name(kind: ScalarKind) -> String {
-    format!("{}Filter", scalar_name(kind))
+    super::names::Derived::Filter.of(scalar_name(kind))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use juniper::{
 use super::Context;
 use super::compile::{Compiler, Failure, FieldNode, bad_input};
 use super::info::Shared;
+use super::names::{Derived, FIELD_ERROR, MUTATION};
 use super::types::{Object, ObjectInfo, ObjectKind, input_type};
 use crate::descriptor::{FieldType, InputDescriptor, TypeDescriptor};
 use crate::error::{Error, Result};
@@ -106,7 +107,7 @@ impl MutationInfo {
 
     /// Names of the union and its two members.
     pub(crate) fn union_name(&self) -> String {
-        format!("{}Result", self.prefix)
+        Derived::Result.of(&self.prefix)
     }
 }
 
@@ -152,7 +153,7 @@ impl GraphQLType<S> for Mutation {
         Some(ArcStr::from(if info.mutations.is_empty() {
             "_EmptyMutation"
         } else {
-            "Mutation"
+            MUTATION
         }))
     }
 
@@ -239,11 +240,12 @@ fn answer<'e>(
     subs: &[&'e [Selection<'e, S>]],
     success: bool,
 ) -> std::result::Result<Projection, Failure> {
-    let concrete = format!(
-        "{}{}",
-        mutation.prefix,
-        if success { "Success" } else { "Error" }
-    );
+    let member = if success {
+        Derived::Success
+    } else {
+        Derived::Error
+    };
+    let concrete = member.of(&mutation.prefix);
     let union = mutation.union_name();
     let path = |key: &str| JsonPath::parse(key).map_err(bad_input);
     let mut projection = Projection::new();
@@ -276,7 +278,7 @@ fn field_errors<'e>(
     let mut projection = Projection::new();
     for (key, group) in compiler.group(subs)? {
         let value = match group[0].name {
-            "__typename" => Projected::Typename(Name::new("FieldError").map_err(bad_input)?),
+            "__typename" => Projected::Typename(Name::new(FIELD_ERROR).map_err(bad_input)?),
             name @ ("field" | "code" | "message") => {
                 Projected::Value(JsonPath::parse(name).map_err(bad_input)?)
             }

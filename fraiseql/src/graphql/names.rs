@@ -28,6 +28,75 @@ const KINDS: [ScalarKind; 10] = [
     ScalarKind::Json,
 ];
 
+/// The types fraiseql itself defines, by name.
+pub(crate) const QUERY: &str = "Query";
+pub(crate) const MUTATION: &str = "Mutation";
+pub(crate) const PAGE_INFO: &str = "PageInfo";
+pub(crate) const SORT_DIRECTION: &str = "SortDirection";
+pub(crate) const NULLS_ORDER: &str = "NullsOrder";
+pub(crate) const FIELD_ERROR: &str = "FieldError";
+const LIBRARY: [&str; 7] = [
+    QUERY,
+    MUTATION,
+    "ID",
+    PAGE_INFO,
+    SORT_DIRECTION,
+    NULLS_ORDER,
+    FIELD_ERROR,
+];
+
+/// A type generated for an entity, an enum, a scalar or a mutation, named `<base><suffix>`:
+/// every such name is made here, for the types that define them and for the check below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Derived {
+    Connection,
+    Edge,
+    WhereInput,
+    OrderBy,
+    OrderField,
+    Filter,
+    ListFilter,
+    Result,
+    Success,
+    Error,
+}
+
+impl Derived {
+    /// The types each entity gets.
+    const OF_ENTITY: [(Derived, &str); 5] = [
+        (Derived::Connection, "connection type"),
+        (Derived::Edge, "edge type"),
+        (Derived::WhereInput, "filter input"),
+        (Derived::OrderBy, "order input"),
+        (Derived::OrderField, "order field enum"),
+    ];
+    /// The types each scalar and enum gets.
+    const OF_VALUE: [Derived; 2] = [Derived::Filter, Derived::ListFilter];
+    /// The types each mutation gets, from its prefix (`createUser` → `CreateUser`).
+    const OF_MUTATION: [(Derived, &str); 3] = [
+        (Derived::Result, "result union"),
+        (Derived::Success, "success"),
+        (Derived::Error, "refusal"),
+    ];
+
+    /// The type's name for `base`.
+    pub(crate) fn of(self, base: &str) -> String {
+        let suffix = match self {
+            Derived::Connection => "Connection",
+            Derived::Edge => "Edge",
+            Derived::WhereInput => "WhereInput",
+            Derived::OrderBy => "OrderBy",
+            Derived::OrderField => "OrderField",
+            Derived::Filter => "Filter",
+            Derived::ListFilter => "ListFilter",
+            Derived::Result => "Result",
+            Derived::Success => "Success",
+            Derived::Error => "Error",
+        };
+        format!("{base}{suffix}")
+    }
+}
+
 /// Who defines a type: the same definer may claim a name twice (a type reached twice).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Definer {
@@ -69,14 +138,8 @@ impl Names {
         self.claim(name.to_owned(), definer, || {
             format!("the type {name} (read from {})", entity.view)
         })?;
-        for (suffix, what) in [
-            ("Connection", "connection type"),
-            ("Edge", "edge type"),
-            ("WhereInput", "filter input"),
-            ("OrderBy", "order input"),
-            ("OrderField", "order field enum"),
-        ] {
-            self.claim(format!("{name}{suffix}"), definer, || {
+        for (derived, what) in Derived::OF_ENTITY {
+            self.claim(derived.of(name), definer, || {
                 format!("the {what} of {name}")
             })?;
         }
@@ -87,8 +150,8 @@ impl Names {
         let definer = Definer::Enum(enumeration);
         let name = enumeration.name;
         self.claim(name.to_owned(), definer, || format!("the enum {name}"))?;
-        for suffix in ["Filter", "ListFilter"] {
-            self.claim(format!("{name}{suffix}"), definer, || {
+        for derived in Derived::OF_VALUE {
+            self.claim(derived.of(name), definer, || {
                 format!("the filter input of the enum {name}")
             })?;
         }
@@ -121,17 +184,18 @@ impl Names {
 
 /// Refuses a schema in which two different things would have one GraphQL type name.
 pub(crate) fn check(info: &SchemaInfo) -> Result<()> {
+    claims(info).map(drop)
+}
+
+/// Every type name the schema defines (a test checks juniper registers no other).
+#[cfg(test)]
+pub(crate) fn claimed(info: &SchemaInfo) -> std::collections::HashSet<String> {
+    claims(info).expect("no clash").0.into_keys().collect()
+}
+
+fn claims(info: &SchemaInfo) -> Result<Names> {
     let mut names = Names::default();
-    let library = [
-        "Query",
-        "Mutation",
-        "ID",
-        "PageInfo",
-        "SortDirection",
-        "NullsOrder",
-        "FieldError",
-    ];
-    for name in library {
+    for name in LIBRARY {
         names.claim(name.to_owned(), Definer::Library, || {
             format!("fraiseql's {name}")
         })?;
@@ -141,8 +205,8 @@ pub(crate) fn check(info: &SchemaInfo) -> Result<()> {
         names.claim(scalar.to_owned(), Definer::Library, || {
             format!("the scalar {scalar}")
         })?;
-        for suffix in ["Filter", "ListFilter"] {
-            names.claim(format!("{scalar}{suffix}"), Definer::Library, || {
+        for derived in Derived::OF_VALUE {
+            names.claim(derived.of(scalar), Definer::Library, || {
                 format!("the filter input of {scalar}")
             })?;
         }
@@ -157,18 +221,14 @@ pub(crate) fn check(info: &SchemaInfo) -> Result<()> {
     for (index, mutation) in info.mutations.iter().enumerate() {
         let definer = Definer::Mutation(index);
         let field = &mutation.name;
-        for (suffix, what) in [
-            ("Result", "result union"),
-            ("Success", "success"),
-            ("Error", "refusal"),
-        ] {
-            names.claim(format!("{}{suffix}", mutation.prefix), definer, || {
+        for (derived, what) in Derived::OF_MUTATION {
+            names.claim(derived.of(&mutation.prefix), definer, || {
                 format!("the {what} type of the mutation {field}")
             })?;
         }
         names.input((mutation.input)())?;
     }
-    Ok(())
+    Ok(names)
 }
 
 /// An entity's fields fit the types generated for it: none is named like one of the filter

@@ -89,6 +89,32 @@ fn a_type_reached_several_times_is_one_definition() {
     }
 }
 
+/// Every type juniper registers is one the check claims: no generated type escapes it.
+#[test]
+fn the_check_claims_every_type_the_schema_defines() {
+    let schema = SchemaBuilder::new()
+        .query::<User>()
+        .query::<Post>()
+        .mutation::<CreateUserInput, User>("createUser")
+        .build()
+        .expect("the schema builds");
+    let claimed = super::names::claimed(&schema.query_info);
+    let sdl = schema.as_sdl();
+    let defined: Vec<&str> = sdl
+        .lines()
+        .filter_map(|line| {
+            let (keyword, rest) = line.split_once(' ')?;
+            ["type", "input", "enum", "union", "scalar"]
+                .contains(&keyword)
+                .then(|| rest.split([' ', '{']).next())?
+        })
+        .collect();
+    assert!(defined.len() > 20, "{sdl}");
+    for name in defined {
+        assert!(claimed.contains(name), "{name} is not claimed");
+    }
+}
+
 #[test]
 fn an_input_named_like_an_entity() {
     #[derive(FraiseInput)]

@@ -10,6 +10,7 @@ use juniper::{
 use super::Context;
 use super::compile::{Compiler, FieldArguments, FieldNode, bad_input, failure};
 use super::info::Shared;
+use super::names::QUERY;
 use super::types::{Input, InputInfo, Object, ObjectInfo, ObjectKind};
 
 /// The root query type of a FraiseQL schema.
@@ -18,7 +19,7 @@ pub struct Query;
 
 impl GraphQLType<S> for Query {
     fn name(_: &Shared) -> Option<ArcStr> {
-        Some(ArcStr::from("Query"))
+        Some(ArcStr::from(QUERY))
     }
 
     fn meta(info: &Shared, registry: &mut Registry<S>) -> MetaType<S> {
@@ -99,7 +100,7 @@ impl GraphQLValue<S> for Query {
     }
 
     fn concrete_type_name(&self, _: &Context, _: &Shared) -> String {
-        "Query".to_owned()
+        QUERY.to_owned()
     }
 }
 

@@ -12,6 +12,7 @@ use juniper::{
 };
 
 use super::info::{Shared, filter_name, scalar_name};
+use super::names::{Derived, FIELD_ERROR, NULLS_ORDER, PAGE_INFO, SORT_DIRECTION};
 use crate::descriptor::{Deprecation, FieldType, InputDescriptor};
 
 /// The schema description every `TypeInfo` shares.
@@ -178,12 +179,12 @@ impl GraphQLType<S> for Object {
         let entity = |i: usize| info.schema.entities[i].descriptor.name;
         Some(ArcStr::from(match info.kind {
             ObjectKind::Entity(i) => entity(i).to_owned(),
-            ObjectKind::Connection(i) => format!("{}Connection", entity(i)),
-            ObjectKind::Edge(i) => format!("{}Edge", entity(i)),
-            ObjectKind::PageInfo => "PageInfo".to_owned(),
-            ObjectKind::MutationSuccess(m) => format!("{}Success", info.schema.mutations[m].prefix),
-            ObjectKind::MutationError(m) => format!("{}Error", info.schema.mutations[m].prefix),
-            ObjectKind::FieldError => "FieldError".to_owned(),
+            ObjectKind::Connection(i) => Derived::Connection.of(entity(i)),
+            ObjectKind::Edge(i) => Derived::Edge.of(entity(i)),
+            ObjectKind::PageInfo => PAGE_INFO.to_owned(),
+            ObjectKind::MutationSuccess(m) => Derived::Success.of(&info.schema.mutations[m].prefix),
+            ObjectKind::MutationError(m) => Derived::Error.of(&info.schema.mutations[m].prefix),
+            ObjectKind::FieldError => FIELD_ERROR.to_owned(),
         }))
     }
 
@@ -339,10 +340,10 @@ impl GraphQLType<S> for Enum {
         Some(ArcStr::from(match info {
             EnumInfo::Fraise(descriptor) => descriptor.name.to_owned(),
             EnumInfo::OrderField(schema, index) => {
-                format!("{}OrderField", schema.entities[*index].descriptor.name)
+                Derived::OrderField.of(schema.entities[*index].descriptor.name)
             }
-            EnumInfo::SortDirection => "SortDirection".to_owned(),
-            EnumInfo::NullsOrder => "NullsOrder".to_owned(),
+            EnumInfo::SortDirection => SORT_DIRECTION.to_owned(),
+            EnumInfo::NullsOrder => NULLS_ORDER.to_owned(),
         }))
     }
 
@@ -436,15 +437,15 @@ impl GraphQLType<S> for Input {
     fn name(info: &InputInfo) -> Option<ArcStr> {
         Some(ArcStr::from(match info {
             InputInfo::Where(schema, i) => {
-                format!("{}WhereInput", schema.entities[*i].descriptor.name)
+                Derived::WhereInput.of(schema.entities[*i].descriptor.name)
             }
             InputInfo::OrderBy(schema, i) => {
-                format!("{}OrderBy", schema.entities[*i].descriptor.name)
+                Derived::OrderBy.of(schema.entities[*i].descriptor.name)
             }
             InputInfo::Filter(kind) => filter_name(*kind),
-            InputInfo::ListFilter(kind) => format!("{}ListFilter", scalar_name(*kind)),
-            InputInfo::EnumFilter(e) => format!("{}Filter", e.name),
-            InputInfo::EnumListFilter(e) => format!("{}ListFilter", e.name),
+            InputInfo::ListFilter(kind) => Derived::ListFilter.of(scalar_name(*kind)),
+            InputInfo::EnumFilter(e) => Derived::Filter.of(e.name),
+            InputInfo::EnumListFilter(e) => Derived::ListFilter.of(e.name),
             InputInfo::Fraise(descriptor) => descriptor.name.to_owned(),
         }))
     }

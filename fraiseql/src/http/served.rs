@@ -54,9 +54,4 @@ impl<R> Served<R> {
         self.context = Arc::new(hook);
         self
     }
-
-    /// The endpoint served.
-    pub fn endpoint(&self) -> &Endpoint {
-        &self.endpoint
-    }
 }
