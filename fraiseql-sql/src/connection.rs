@@ -136,7 +136,8 @@ impl Connection {
             Some(seek) => format!("{filter_sql} AND {seek}"),
             None => filter_sql.clone(),
         };
-        let size = w.bind(Param::Int8(i64::from(size)));
+        // An integer, written as a literal so the plan knows the page size (see `Root::List`).
+        let fetched = u64::from(size) + 1;
         let order_sql = w.capture(|w| render_order(w, &scope, &keys))?;
 
         // The page's rows, one more than asked to learn whether more follow.
@@ -225,7 +226,7 @@ impl Connection {
         })?;
         w.put(format_args!(" FROM ({inner}"));
         self.relation.render_from_where(w, &where_sql);
-        w.put(format_args!("{order_sql} LIMIT {size} + 1) AS w)"));
+        w.put(format_args!("{order_sql} LIMIT {fetched}) AS w)"));
         Ok(())
     }
 

@@ -220,14 +220,17 @@ impl Root {
                 ));
                 relation.render_from_where(w, &filter_sql);
                 w.push(&order_sql);
+                // Page bounds are integers (never text), written as literals: the planner then
+                // plans for the real page size once per prepared statement, where a `$n` bound
+                // would make it re-plan on every execution or keep a plan blind to the limit.
                 if let Some(limit) = limit {
-                    w.push(" LIMIT ");
-                    w.param(Param::Int8(i64::from(*limit)));
+                    w.put(format_args!(" LIMIT {limit}"));
                 }
-                w.push(" OFFSET ");
                 let offset =
                     i64::try_from(*offset).map_err(|_| Error::InvalidPage("offset too large"))?;
-                w.param(Param::Int8(offset));
+                if offset > 0 {
+                    w.put(format_args!(" OFFSET {offset}"));
+                }
                 w.put(format_args!(") AS {ROW})"));
             }
             Root::Count { relation, filter } => {
