@@ -66,7 +66,7 @@ fn bench(c: &mut Criterion) {
         client: &client,
     };
     for (name, query) in QUERIES {
-        setup.execute_and_floor(&mut group, name, query, &variables);
+        setup.execute_and_floor(&mut group, name, query, &variables, None);
         group.bench_function(format!("{name}: juniper executor"), |b| {
             b.to_async(&runtime).iter(|| async {
                 juniper::execute(query, None, &schema, &variables, &context)

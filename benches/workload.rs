@@ -7,7 +7,8 @@
 //! - M1 a create mutation,
 //!
 //! each through `fraiseql::graphql::execute` and, for the queries, the floor: raw tokio-postgres
-//! running the same prepared SQL (`fraiseql::graphql::statement`), checked equal first.
+//! running the best hand-written SQL for the same answer (`support/floor_sql.rs`), prepared,
+//! checked to answer the same bytes first.
 //!
 //! Run with `cargo bench --bench workload`.
 
@@ -24,7 +25,7 @@ mod blog;
 mod floor;
 #[path = "support/workload.rs"]
 mod workload;
-use floor::Setup;
+use floor::{HandWritten, Setup};
 
 fn bench(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -39,7 +40,6 @@ fn bench(c: &mut Criterion) {
         Database::connect(db.config(), 4).expect("pool"),
         RequestContext::new().tenant_id(workload::TENANT),
     );
-    let variables = Variables::new();
     let mut group = c.benchmark_group("workload");
     let setup = Setup {
         runtime: &runtime,
@@ -47,13 +47,23 @@ fn bench(c: &mut Criterion) {
         context: &context,
         client: &client,
     };
-    for workload::Query {
-        name,
-        document: query,
-        ..
-    } in &queries
-    {
-        setup.execute_and_floor(&mut group, name, query, &variables);
+    for query in &queries {
+        let hand_written = HandWritten {
+            sql: query.floor_sql,
+            params: query
+                .floor_params
+                .iter()
+                .map(|id| fraiseql_sql::Param::Uuid(*id))
+                .collect(),
+            ordered: query.ordered,
+        };
+        setup.execute_and_floor(
+            &mut group,
+            query.name,
+            query.document,
+            &query.juniper_variables(),
+            Some(hand_written),
+        );
     }
     let create = workload::CREATE;
     let counter = AtomicUsize::new(0);

@@ -1,31 +1,41 @@
-//! HTTP end to end, one command: fraiseql's axum server, the floor (axum + tokio-postgres running
-//! the same SQL, see `serve.rs`), and Strawberry (Python, asyncpg, uvicorn; naive and with
-//! DataLoader, `benches/strawberry/`) answering Q1–Q4 and M1 of the benchmark workload
-//! (`benches/support/workload.rs`) on one benchmark database, at 1 and 16 connections.
+//! HTTP end to end, one command: fraiseql's axum server (without and with a request context),
+//! the floor (axum + tokio-postgres running the best hand-written SQL for each answer, see
+//! `serve.rs` and `benches/support/floor_sql.rs`), the Rust peers a user would pick instead
+//! (async-graphql with DataLoaders, juniper with plain resolvers: `benches/peers/`), and
+//! Strawberry (Python, asyncpg, uvicorn; naive and with DataLoader, `benches/strawberry/`)
+//! answering Q1–Q4 and M1 of the benchmark workload (`benches/support/workload.rs`) on one
+//! benchmark database, at 1 and 16 connections.
 //!
-//! Every server's answers are first checked equal to fraiseql's in-process `execute`. Then each
+//! Every server's answers are first checked equal to fraiseql's in-process `execute`: the same
+//! bytes up to insignificant whitespace (Q4, which asks for no order, as sets). Then each
 //! server, alone on the machine, gets a warm-up and timed closed-loop runs per operation and
 //! connection count (`load.rs`); each row is the median run. The table printed at the end
 //! (Markdown) gives p50 and p99 latency, requests per second and their spread over the runs, the
-//! ratios to Strawberry with DataLoader and to the floor, the server's and PostgreSQL's CPU time
-//! per request and the server's memory (RSS and PSS).
+//! ratios over each peer and over the floor, the server's and PostgreSQL's CPU time per request
+//! and the server's memory (RSS and PSS), then fraiseql's figures alone.
 //!
 //! ```sh
 //! cargo bench --bench http                       # everything, the median of 3 runs of 3 s
 //! cargo bench --bench http -- --seconds 2 --runs 1 --servers fraiseql,floor --ops Q1,Q3
+//! cargo bench --bench http -- --pgbench          # the floor's SQL against fraiseql's, in pgbench
 //! ```
 //!
-//! Strawberry's virtualenv is made once by `benches/strawberry/setup.sh` from pinned
-//! requirements (into `target/strawberry-venv`); if that fails, its rows are skipped with the
-//! reason.
+//! The peers are built on demand (`cargo build --release --manifest-path
+//! benches/peers/Cargo.toml`, into `target/peers`), Strawberry's virtualenv once by
+//! `benches/strawberry/setup.sh` from pinned requirements (into `target/strawberry-venv`); if
+//! either fails, its rows are skipped with the reason.
 
 mod load;
+mod pgbench;
 mod process;
 mod report;
 mod serve;
 
 #[path = "../../examples/blog/mod.rs"]
 mod blog;
+#[path = "../support/floor.rs"]
+#[allow(dead_code)]
+mod floor;
 #[path = "../support/workload.rs"]
 mod workload;
 
@@ -40,11 +50,28 @@ use process::Server;
 use report::{Row, Table};
 
 /// The servers, in the order they run.
-const SERVERS: [&str; 4] = [
+const SERVERS: [&str; 7] = [
     "fraiseql",
+    "fraiseql-tenant",
     "floor",
+    "async-graphql",
+    "juniper",
     "strawberry-dataloader",
     "strawberry-naive",
+];
+
+/// The servers that run M1 (`createUser` needs the request's tenant; the floor and the Rust
+/// peers have no mutation).
+const WRITERS: [&str; 3] = [
+    "fraiseql-tenant",
+    "strawberry-dataloader",
+    "strawberry-naive",
+];
+
+/// The peers' binaries, built from `benches/peers`.
+const PEERS: [(&str, &str); 2] = [
+    ("async-graphql", "peer-async-graphql"),
+    ("juniper", "peer-juniper"),
 ];
 
 /// The operations' short names (`--ops`).
@@ -58,6 +85,8 @@ struct Operation {
     /// A read's fixed body; `None` for M1, whose every request creates a new user (so its
     /// answer holds a new id, and the floor has no statement for it).
     query: Option<String>,
+    /// A read's hand-written SQL and its parameters (the floor's).
+    floor: Option<(&'static str, Vec<uuid::Uuid>)>,
 }
 
 impl Operation {
@@ -90,6 +119,7 @@ impl Operation {
 }
 
 struct Options {
+    pgbench: bool,
     seconds: f64,
     warmup: f64,
     runs: usize,
@@ -111,11 +141,35 @@ fn main() {
     let db = runtime.block_on(workload::database());
     let url = db.url();
     let operations = runtime.block_on(operations(&db));
+    if options.pgbench {
+        runtime.block_on(pgbench::compare(&db, options.seconds));
+        return;
+    }
     let expected = runtime.block_on(expected_answers(&db, &operations));
-    let fixed_bodies: Vec<String> = operations
+    let floor_requests = serde_json::Value::Array(
+        operations
+            .iter()
+            .filter_map(|op| {
+                let (sql, params) = op.floor.clone()?;
+                let request = serve::FloorRequest {
+                    body: op.query.clone()?,
+                    sql: sql.to_owned(),
+                    params,
+                };
+                Some(request.to_json())
+            })
+            .collect(),
+    )
+    .to_string();
+    // Built before anything is timed.
+    let peers = if PEERS
         .iter()
-        .filter_map(|op| op.query.clone())
-        .collect();
+        .any(|(name, _)| options.servers.iter().any(|s| s == name))
+    {
+        build_peers()
+    } else {
+        Err("not asked for".into())
+    };
 
     let postgres = runtime.block_on(async {
         let client = db.connect().await.expect("a connection");
@@ -133,12 +187,12 @@ fn main() {
     for writes in [false, true] {
         for server_name in SERVERS {
             if !bench.options.servers.iter().any(|s| s == server_name)
-                || (writes && server_name == "floor")
+                || (writes && !WRITERS.contains(&server_name))
                 || !bench.operations.iter().any(|op| bench.selected(op, writes))
             {
                 continue;
             }
-            match start(server_name, &url, &fixed_bodies) {
+            match start(server_name, &url, &floor_requests, &peers) {
                 Ok(server) => bench.measure(&server, server_name, writes, &mut table),
                 Err(reason) if !writes => table.skipped(server_name, reason),
                 Err(_) => {}
@@ -158,8 +212,8 @@ struct Bench {
     runtime: tokio::runtime::Runtime,
     options: Options,
     operations: Vec<Operation>,
-    /// fraiseql's in-process answer to each operation.
-    expected: Vec<Value>,
+    /// fraiseql's in-process answer to each operation: the body, and its `data`.
+    expected: Vec<(String, Value)>,
 }
 
 impl Bench {
@@ -180,12 +234,13 @@ impl Bench {
                 continue;
             }
             let body = op.body(&format!("check-{server_name}"), 0);
-            let (status, answer) = self
+            let (status, raw) = self
                 .runtime
                 .block_on(load::send(server.addr, "/graphql", &body))
                 .expect("an answer");
-            let answer: Value = serde_json::from_str(&answer)
-                .unwrap_or_else(|_| panic!("{server_name} {}: not JSON: {answer}", op.name));
+            let answer: Value = serde_json::from_str(&raw)
+                .unwrap_or_else(|_| panic!("{server_name} {}: not JSON: {raw}", op.name));
+            let (expected_body, expected) = expected;
             assert_eq!(status, 200, "{server_name} {}: {answer}", op.name);
             assert_eq!(
                 comparable(op, &answer["data"]),
@@ -193,6 +248,15 @@ impl Bench {
                 "{server_name} answers {} as fraiseql does",
                 op.name
             );
+            if op.ordered && !op.mutation() {
+                // Key order and value formatting count too: the same bytes, but for whitespace.
+                assert_eq!(
+                    floor::compacted(&raw),
+                    *expected_body,
+                    "{server_name} answers {} with fraiseql's bytes",
+                    op.name
+                );
+            }
             for &connections in &self.options.connections {
                 let run = |phase: &str, seconds: f64| {
                     let label = format!("{server_name}-{connections}-{phase}");
@@ -257,13 +321,44 @@ async fn remove_created_users(db: &fraiseql_tempdb::TestDb) {
     }
 }
 
-fn start(name: &str, url: &str, bodies: &[String]) -> Result<Server, String> {
-    match name.strip_prefix("strawberry-") {
-        None => Server::own(name, url, bodies).map_err(|e| e.to_string()),
-        Some(mode) => {
-            let venv = strawberry_venv()?;
-            Server::strawberry(&venv, mode, url).map_err(|e| e.to_string())
-        }
+fn start(
+    name: &str,
+    url: &str,
+    floor: &str,
+    peers: &Result<PathBuf, String>,
+) -> Result<Server, String> {
+    if let Some(mode) = name.strip_prefix("strawberry-") {
+        let venv = strawberry_venv()?;
+        return Server::strawberry(&venv, mode, url).map_err(|e| e.to_string());
+    }
+    if let Some((_, binary)) = PEERS.iter().find(|(peer, _)| *peer == name) {
+        let dir = peers.as_ref().map_err(Clone::clone)?;
+        return Server::peer(&dir.join(binary), url).map_err(|e| e.to_string());
+    }
+    Server::own(name, url, floor).map_err(|e| e.to_string())
+}
+
+/// Builds the peers (`benches/peers`, a Cargo project of its own) into `target/peers`: the
+/// directory holding their binaries.
+fn build_peers() -> Result<PathBuf, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let target = root.join("target/peers");
+    eprintln!(
+        "building the peers (benches/peers) into {}",
+        target.display()
+    );
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["build", "--release", "--locked", "--manifest-path"])
+        .arg(root.join("benches/peers/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target)
+        .status()
+        .map_err(|e| format!("cargo did not run: {e}"))?;
+    if status.success() {
+        Ok(target.join("release"))
+    } else {
+        Err(format!("building benches/peers failed ({status})"))
     }
 }
 
@@ -288,22 +383,35 @@ async fn operations(db: &fraiseql_tempdb::TestDb) -> Vec<Operation> {
     let mut operations: Vec<Operation> = workload::queries(db)
         .await
         .into_iter()
-        .map(|query| Operation {
-            name: query.name,
-            ordered: query.ordered,
-            query: Some(json!({ "query": query.document }).to_string()),
+        .map(|query| {
+            let body = match &query.variables {
+                Value::Object(variables) if variables.is_empty() => {
+                    json!({ "query": query.document })
+                }
+                variables => json!({ "query": query.document, "variables": variables }),
+            };
+            Operation {
+                name: query.name,
+                ordered: query.ordered,
+                query: Some(body.to_string()),
+                floor: Some((query.floor_sql, query.floor_params)),
+            }
         })
         .collect();
     operations.push(Operation {
         name: "M1 create a user",
         ordered: true,
         query: None,
+        floor: None,
     });
     operations
 }
 
-/// Each operation's `data` as fraiseql's in-process `execute` answers it.
-async fn expected_answers(db: &fraiseql_tempdb::TestDb, operations: &[Operation]) -> Vec<Value> {
+/// Each operation's body and `data` as fraiseql's in-process `execute` answers it.
+async fn expected_answers(
+    db: &fraiseql_tempdb::TestDb,
+    operations: &[Operation],
+) -> Vec<(String, Value)> {
     let schema = blog::schema();
     let context = Context::new(
         Database::connect(db.config(), 1).expect("a pool"),
@@ -319,7 +427,7 @@ async fn expected_answers(db: &fraiseql_tempdb::TestDb, operations: &[Operation]
             .into_body();
         let answer: Value = serde_json::from_str(&body).expect("JSON");
         assert!(answer.get("errors").is_none(), "{}: {answer}", op.name);
-        answers.push(answer["data"].clone());
+        answers.push((body, answer["data"].clone()));
     }
     answers
 }
@@ -352,10 +460,12 @@ fn sort_lists(value: &mut Value) {
 }
 
 impl Options {
-    /// `--seconds S --warmup S --runs N --connections 1,16 --servers a,b --ops Q1,M1` (other
-    /// arguments, such as the `--bench` cargo passes, are ignored).
+    /// `--seconds S --warmup S --runs N --connections 1,16 --servers a,b --ops Q1,M1`, or
+    /// `--pgbench [--seconds S]` (other arguments, such as the `--bench` cargo passes, are
+    /// ignored).
     fn from_args() -> Options {
         let mut options = Options {
+            pgbench: std::env::args().any(|a| a == "--pgbench"),
             seconds: 3.0,
             warmup: 1.0,
             runs: 3,

@@ -19,14 +19,27 @@ pub struct Server {
 }
 
 impl Server {
-    /// This binary again, as the server `role` (see `serve.rs`).
-    pub fn own(role: &str, database: &str, bodies: &[String]) -> std::io::Result<Server> {
-        let mut child = Command::new(std::env::current_exe()?)
+    /// This binary again, as the server `role` (see `serve.rs`); `floor` is what the floor
+    /// answers (a JSON array of `serve::FloorRequest`).
+    pub fn own(role: &str, database: &str, floor: &str) -> std::io::Result<Server> {
+        let mut command = Command::new(std::env::current_exe()?);
+        command
             .env(serve::ROLE, role)
             .env(serve::DATABASE, database)
-            .env(serve::BODIES, serde_json::to_string(bodies)?)
-            .stdout(Stdio::piped())
-            .spawn()?;
+            .env(serve::BODIES, floor);
+        Server::listening(command, role)
+    }
+
+    /// A peer server of `benches/peers`, built at `binary`.
+    pub fn peer(binary: &Path, database: &str) -> std::io::Result<Server> {
+        let mut command = Command::new(binary);
+        command.env(serve::DATABASE, database);
+        Server::listening(command, &binary.display().to_string())
+    }
+
+    /// Starts `command`, which prints `listening <addr>` first.
+    fn listening(mut command: Command, name: &str) -> std::io::Result<Server> {
+        let mut child = command.stdout(Stdio::piped()).spawn()?;
         let mut line = String::new();
         let mut output = BufReader::new(child.stdout.take().expect("piped stdout"));
         output.read_line(&mut line)?;
@@ -37,7 +50,7 @@ impl Server {
         let Some(addr) = addr else {
             let _ = child.kill();
             return Err(std::io::Error::other(format!(
-                "{role} did not start: {line:?}"
+                "{name} did not start: {line:?}"
             )));
         };
         Ok(Server {

@@ -1,6 +1,7 @@
 //! The results table (Markdown), with each row's ratios to the runs of the same operation and
-//! connection count: throughput against Strawberry with DataLoader and against the floor, and
-//! p50 against the floor.
+//! connection count: throughput over each peer (async-graphql, juniper, Strawberry with
+//! DataLoader) and over the floor, and p50 against the floor; then a summary of fraiseql's
+//! throughput over each.
 
 use std::fmt::Write;
 use std::time::Duration;
@@ -89,37 +90,24 @@ impl Table {
 
     pub fn render(&self) -> String {
         let mut out = String::from(
-            "| operation | conns | server | p50 ms | p99 ms | req/s | ± req/s | × Strawberry+DL req/s \
-             | × floor req/s | p50 − floor ms | server CPU µs/req | PostgreSQL CPU µs/req \
-             | RSS MiB | PSS MiB | failed |\n\
-             |---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
+            "| operation | conns | server | p50 ms | p99 ms | req/s | ± req/s \
+             | × async-graphql | × juniper | × Strawberry+DL | × floor | p50 − floor ms \
+             | server CPU µs/req | PostgreSQL CPU µs/req | RSS MiB | PSS MiB | failed |\n\
+             |---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
         );
         for row in &self.rows {
-            let peer = |server: &str| {
-                self.rows.iter().find(|r| {
-                    r.server == server
-                        && r.operation == row.operation
-                        && r.connections == row.connections
-                })
-            };
-            let versus_strawberry = peer("strawberry-dataloader")
-                .map(|s| format!("{:.1}×", row.throughput / s.throughput))
-                .unwrap_or_else(|| "–".into());
-            let floor = peer("floor");
-            let throughput_versus_floor = floor
-                .map(|f| format!("{:.2}×", row.throughput / f.throughput))
-                .unwrap_or_else(|| "–".into());
-            let versus_floor = floor
+            let ratios: Vec<String> = RATIOS.iter().map(|peer| self.ratio(row, peer)).collect();
+            let versus_floor = self
+                .peer(row, "floor")
                 .map(|f| format!("{:+.3}", millis(row.p50) - millis(f.p50)))
                 .unwrap_or_else(|| "–".into());
-            let per_request = |cpu: Duration| cpu.as_secs_f64() * 1e6 / row.requests.max(1) as f64;
             let database_per_request = row
                 .database_cpu
-                .map(|cpu| format!("{:.0}", per_request(cpu)))
+                .map(|cpu| format!("{:.0}", per_request(row, cpu)))
                 .unwrap_or_else(|| "–".into());
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {:.3} | {:.3} | {:.0} | {} | {} | {} | {} | {:.0} | {} | {:.0} | {:.0} | {} |",
+                "| {} | {} | {} | {:.3} | {:.3} | {:.0} | {} | {} | {} | {:.0} | {} | {:.0} | {:.0} | {} |",
                 row.operation,
                 row.connections,
                 row.server,
@@ -129,21 +117,105 @@ impl Table {
                 row.spread
                     .map(|s| format!("{:.0} %", s * 100.0))
                     .unwrap_or_else(|| "–".into()),
-                versus_strawberry,
-                throughput_versus_floor,
+                ratios.join(" | "),
                 versus_floor,
-                per_request(row.cpu),
+                per_request(row, row.cpu),
                 database_per_request,
                 mebibytes(row.memory.rss),
                 mebibytes(row.memory.pss),
                 row.failures,
             );
         }
+        out.push_str(&self.summary());
         for (server, reason) in &self.skipped {
             let _ = writeln!(out, "\n{server} skipped: {reason}");
         }
         out
     }
+
+    /// fraiseql's rows alone: its req/s over each peer and the floor, `fraiseql-tenant`'s over
+    /// its own (the cost of a request context), and PostgreSQL's CPU per request of every
+    /// server.
+    fn summary(&self) -> String {
+        let servers: Vec<&str> = SUMMARY
+            .iter()
+            .copied()
+            .filter(|s| self.rows.iter().any(|r| r.server == *s))
+            .collect();
+        let mut out = String::from(
+            "\nfraiseql (no request context): req/s and its ratio over each server; \
+             fraiseql-tenant's req/s over fraiseql's; PostgreSQL CPU µs per request of each \
+             server:\n\n| operation | conns | fraiseql req/s",
+        );
+        for peer in RATIOS {
+            let _ = write!(out, " | × {peer}");
+        }
+        out.push_str(" | tenant ÷ none");
+        for server in &servers {
+            let _ = write!(out, " | PG µs/req {server}");
+        }
+        out.push_str(" |\n|---|--:|--:");
+        out.push_str(&"|--:".repeat(RATIOS.len() + 1 + servers.len()));
+        out.push_str("|\n");
+        for row in self.rows.iter().filter(|r| r.server == "fraiseql") {
+            let _ = write!(
+                out,
+                "| {} | {} | {:.0}",
+                row.operation, row.connections, row.throughput
+            );
+            for peer in RATIOS {
+                let _ = write!(out, " | {}", self.ratio(row, peer));
+            }
+            let tenant = self
+                .peer(row, "fraiseql-tenant")
+                .filter(|_| row.throughput > 0.0)
+                .map(|t| format!("{:.0} %", t.throughput / row.throughput * 100.0))
+                .unwrap_or_else(|| "–".into());
+            let _ = write!(out, " | {tenant}");
+            for server in &servers {
+                let cpu = self
+                    .peer(row, server)
+                    .and_then(|r| Some(format!("{:.0}", per_request(r, r.database_cpu?))))
+                    .unwrap_or_else(|| "–".into());
+                let _ = write!(out, " | {cpu}");
+            }
+            out.push_str(" |\n");
+        }
+        out
+    }
+
+    /// The row of `server` for `row`'s operation and connection count.
+    fn peer(&self, row: &Row, server: &str) -> Option<&Row> {
+        self.rows.iter().find(|r| {
+            r.server == server && r.operation == row.operation && r.connections == row.connections
+        })
+    }
+
+    /// `row`'s req/s over `server`'s, `–` when it did not run.
+    fn ratio(&self, row: &Row, server: &str) -> String {
+        self.peer(row, server)
+            .filter(|p| p.throughput > 0.0)
+            .map(|p| format!("{:.2}×", row.throughput / p.throughput))
+            .unwrap_or_else(|| "–".into())
+    }
+}
+
+/// The servers each row's req/s is compared with.
+const RATIOS: [&str; 4] = ["async-graphql", "juniper", "strawberry-dataloader", "floor"];
+
+/// The servers whose PostgreSQL CPU the summary shows.
+const SUMMARY: [&str; 7] = [
+    "fraiseql",
+    "fraiseql-tenant",
+    "floor",
+    "async-graphql",
+    "juniper",
+    "strawberry-dataloader",
+    "strawberry-naive",
+];
+
+fn per_request(row: &Row, cpu: Duration) -> f64 {
+    cpu.as_secs_f64() * 1e6 / row.requests.max(1) as f64
 }
 
 fn millis(d: Duration) -> f64 {

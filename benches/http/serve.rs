@@ -1,9 +1,13 @@
-//! The two Rust servers the HTTP benchmark measures, each run in a process of its own (this
-//! binary started again with [`ROLE`] set) so that its memory and CPU time are its own:
-//! - `fraiseql`: the blog schema mounted with `fraiseql::axum`, as an application would;
+//! The servers of this binary the HTTP benchmark measures, each run in a process of its own
+//! (this binary started again with [`ROLE`] set) so that its memory and CPU time are its own:
+//! - `fraiseql`: the blog schema mounted with `fraiseql::axum`, as an application would, with
+//!   no request context;
+//! - `fraiseql-tenant`: the same with a context hook putting every request in the benchmark
+//!   tenant (`RequestContext::tenant_id`), which fraiseql applies in a transaction;
 //! - `floor`: the least any server could do for the same answers — axum and a deadpool of
-//!   tokio-postgres connections running the very SQL fraiseql compiles for each known request
-//!   body, no GraphQL, no transaction, no context settings.
+//!   tokio-postgres connections running, for each known request body, the best hand-written SQL
+//!   for its answer (`benches/support/floor_sql.rs`, prepared) and relaying PostgreSQL's JSON as
+//!   fraiseql does; no GraphQL, no transaction, no context settings.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,15 +20,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use fraiseql::http::Endpoint;
 use fraiseql::{Database, RequestContext};
-use fraiseql_sql::Statement;
 
-use crate::{blog, workload};
+use crate::{blog, floor, workload};
 
-/// Which server this process is (`fraiseql` or `floor`).
+/// Which server this process is (`fraiseql`, `fraiseql-tenant` or `floor`).
 pub const ROLE: &str = "FRAISEQL_BENCH_SERVE";
-/// The database's connection string.
+/// The database's connection string (also read by the peers, `benches/peers`).
 pub const DATABASE: &str = "FRAISEQL_BENCH_DATABASE";
-/// The floor's known request bodies, a JSON array of strings.
+/// The floor's known requests, a JSON array of [`FloorRequest`].
 pub const BODIES: &str = "FRAISEQL_BENCH_BODIES";
 /// Pooled connections per server (Strawberry runs two workers of eight).
 pub const POOL_SIZE: usize = 16;
@@ -36,7 +39,8 @@ pub fn run(role: &str) {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     runtime.block_on(async {
         let app = match role {
-            "fraiseql" => fraiseql_app(config),
+            "fraiseql" => fraiseql_app(config, false),
+            "fraiseql-tenant" => fraiseql_app(config, true),
             "floor" => floor_app(config).await,
             other => panic!("unknown server role {other:?}"),
         };
@@ -48,38 +52,54 @@ pub fn run(role: &str) {
     });
 }
 
-fn fraiseql_app(config: tokio_postgres::Config) -> Router {
+fn fraiseql_app(config: tokio_postgres::Config, tenant: bool) -> Router {
     let database = Database::connect(config, POOL_SIZE).expect("a pool");
-    fraiseql::axum::GraphQL::new(Endpoint::new(blog::schema(), database))
-        .context(|_| Ok(RequestContext::new().tenant_id(workload::TENANT)))
-        .router()
+    let graphql = fraiseql::axum::GraphQL::new(Endpoint::new(blog::schema(), database));
+    if tenant {
+        graphql
+            .context(|_| Ok(RequestContext::new().tenant_id(workload::TENANT)))
+            .router()
+    } else {
+        graphql.router()
+    }
+}
+
+/// A request body the floor knows, and the hand-written SQL answering it.
+pub struct FloorRequest {
+    pub body: String,
+    pub sql: String,
+    /// The SQL's parameters (`uuid`s).
+    pub params: Vec<uuid::Uuid>,
+}
+
+impl FloorRequest {
+    /// As passed in [`BODIES`]: `{"body": …, "sql": …, "params": [uuid, …]}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "body": self.body, "sql": self.sql, "params": self.params })
+    }
+
+    fn from_json(value: &serde_json::Value) -> FloorRequest {
+        let text = |key: &str| value[key].as_str().expect("a string").to_owned();
+        FloorRequest {
+            body: text("body"),
+            sql: text("sql"),
+            params: serde_json::from_value(value["params"].clone()).expect("uuids"),
+        }
+    }
 }
 
 struct Floor {
     pool: deadpool_postgres::Pool,
-    statements: HashMap<Bytes, Statement>,
+    statements: HashMap<Bytes, FloorRequest>,
 }
 
 async fn floor_app(config: tokio_postgres::Config) -> Router {
-    let bodies: Vec<String> =
-        serde_json::from_str(&std::env::var(BODIES).expect("the floor's bodies")).expect("JSON");
-    let schema = blog::schema();
-    let database = Database::connect(config.clone(), 1).expect("a pool");
-    let statements = bodies
-        .into_iter()
-        .map(|body| {
-            let request: serde_json::Value = serde_json::from_str(&body).expect("a JSON body");
-            let query = request["query"].as_str().expect("a query");
-            let statement = fraiseql::graphql::statement(
-                &schema,
-                query,
-                None,
-                &juniper::Variables::new(),
-                &database,
-            )
-            .expect("a statement");
-            (Bytes::from(body), statement)
-        })
+    let requests: Vec<serde_json::Value> =
+        serde_json::from_str(&std::env::var(BODIES).expect("the floor's requests")).expect("JSON");
+    let statements = requests
+        .iter()
+        .map(FloorRequest::from_json)
+        .map(|request| (Bytes::from(request.body.clone()), request))
         .collect();
     let manager = deadpool_postgres::Manager::new(config, tokio_postgres::NoTls);
     let pool = deadpool_postgres::Pool::builder(manager)
@@ -92,20 +112,25 @@ async fn floor_app(config: tokio_postgres::Config) -> Router {
 }
 
 async fn floor(State(floor): State<Arc<Floor>>, body: Bytes) -> Response {
-    let Some(statement) = floor.statements.get(&body) else {
+    let Some(request) = floor.statements.get(&body) else {
         return (StatusCode::NOT_FOUND, "not a known request body").into_response();
     };
     let answer = async {
         let client = floor.pool.get().await.map_err(|e| e.to_string())?;
         let prepared = client
-            .prepare_cached(statement.sql())
+            .prepare_cached(&request.sql)
             .await
             .map_err(|e| e.to_string())?;
+        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = request
+            .params
+            .iter()
+            .map(|p| p as &(dyn tokio_postgres::types::ToSql + Sync))
+            .collect();
         let row = client
-            .query_one(&prepared, &statement.params_ref())
+            .query_one(&prepared, &params)
             .await
             .map_err(|e| e.to_string())?;
-        Ok::<String, String>(format!("{{\"data\":{}}}", row.get::<_, &str>(0)))
+        Ok::<String, String>(floor::relay(row.get::<_, &str>(0)))
     };
     match answer.await {
         Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),

@@ -1,22 +1,34 @@
-//! The floor the in-process benches measure `execute` against: raw tokio-postgres running the
-//! statement `execute` sends (`fraiseql::graphql::statement`), prepared, outside any
-//! transaction, with no GraphQL.
+//! The floor the in-process benches measure `execute` against: raw tokio-postgres running, on a
+//! plain connection, prepared, outside any transaction and with no GraphQL, either the best
+//! hand-written SQL for the same answer (the workload's, `floor_sql.rs`) or, where none is
+//! written (`benches/graphql.rs`'s small blog), the statement `execute` sends
+//! (`fraiseql::graphql::statement`). Its answer is relayed as `execute`'s is: PostgreSQL's
+//! insignificant whitespace removed, wrapped in `{"data":…}`.
 
 use criterion::BenchmarkGroup;
 use criterion::measurement::WallTime;
 use fraiseql::graphql::{Context, Schema, execute, statement};
-use fraiseql_sql::Statement;
+use fraiseql_sql::Param;
 use juniper::Variables;
 
-/// One operation's statement, prepared on a plain connection.
+/// Hand-written SQL for an operation's answer, and its parameters.
+pub struct HandWritten<'a> {
+    pub sql: &'a str,
+    pub params: Vec<Param>,
+    /// Whether the answer's lists have a defined order; if not, answers are compared as sets.
+    pub ordered: bool,
+}
+
+/// One operation's floor statement, prepared on a plain connection.
 pub struct Floor {
-    statement: Statement,
+    params: Vec<Param>,
     prepared: tokio_postgres::Statement,
 }
 
 impl Floor {
-    /// Prepares `query`'s statement on `client`, after checking that its answer is exactly the
-    /// `data` of `execute`'s (a floor that answered something else would measure nothing).
+    /// Prepares the floor of `query` on `client` (`hand_written`, or else `execute`'s own
+    /// statement), after checking that its answer is exactly `execute`'s body (as sets when the
+    /// order is not defined): a floor that answered something else would measure nothing.
     pub async fn checked(
         name: &str,
         schema: &Schema,
@@ -24,33 +36,116 @@ impl Floor {
         variables: &Variables,
         context: &Context,
         client: &tokio_postgres::Client,
+        hand_written: Option<HandWritten<'_>>,
     ) -> Floor {
         let body = execute(schema, query, None, variables, context)
             .await
             .into_body();
         let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON");
         assert!(answer.get("errors").is_none(), "{name}: {body}");
-        let statement =
-            statement(schema, query, None, variables, context.database()).expect("a statement");
-        let prepared = client.prepare(statement.sql()).await.expect("prepare");
-        let floor = Floor {
-            statement,
-            prepared,
+        let (sql, params, ordered) = match hand_written {
+            Some(HandWritten {
+                sql,
+                params,
+                ordered,
+            }) => (sql.to_owned(), params, ordered),
+            None => {
+                let (sql, params) = statement(schema, query, None, variables, context.database())
+                    .expect("a statement")
+                    .into_parts();
+                (sql, params, true)
+            }
         };
-        let expected: serde_json::Value =
-            serde_json::from_str(&floor.run(client).await).expect("JSON");
-        assert_eq!(answer["data"], expected, "{name}: execute and floor agree");
+        let prepared = client.prepare(&sql).await.expect("prepare");
+        let floor = Floor { params, prepared };
+        let relayed = floor.run(client).await;
+        if ordered {
+            assert_eq!(
+                relayed, body,
+                "{name}: execute and the floor answer the same bytes"
+            );
+        } else {
+            let relayed: serde_json::Value = serde_json::from_str(&relayed).expect("JSON");
+            assert_eq!(
+                sorted(relayed),
+                sorted(answer),
+                "{name}: execute and the floor answer the same sets"
+            );
+        }
         floor
     }
 
-    /// Runs the statement: the answer's `data` as JSON text.
+    /// Runs the statement: the response body, `{"data":…}`.
     pub async fn run(&self, client: &tokio_postgres::Client) -> String {
-        client
-            .query_one(&self.prepared, &self.statement.params_ref())
+        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = self
+            .params
+            .iter()
+            .map(|p| p as &(dyn tokio_postgres::types::ToSql + Sync))
+            .collect();
+        let row = client
+            .query_one(&self.prepared, &params)
             .await
-            .expect("the floor's statement")
-            .get(0)
+            .expect("the floor's statement");
+        relay(row.get(0))
     }
+}
+
+/// PostgreSQL's `json` text as a response body: `{"data":…}`, compacted as fraiseql relays it.
+pub fn relay(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + 9);
+    out.push_str("{\"data\":");
+    compact_into(json, &mut out);
+    out.push('}');
+    out
+}
+
+/// `json` without insignificant whitespace (`benches/http` compares every server's answer so).
+#[allow(dead_code)]
+pub fn compacted(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    compact_into(json, &mut out);
+    out
+}
+
+/// Removes the spaces PostgreSQL's `json` output puts around `:` and `,` in one pass over the
+/// bytes, leaving strings untouched (fraiseql's own loop).
+fn compact_into(json: &str, out: &mut String) {
+    let bytes = json.as_bytes();
+    let (mut in_string, mut escaped, mut run_start) = (false, false, 0);
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if b.is_ascii_whitespace() {
+            // ASCII bytes never occur inside a multi-byte character: `i` is a boundary.
+            out.push_str(&json[run_start..i]);
+            run_start = i + 1;
+        }
+    }
+    out.push_str(&json[run_start..]);
+}
+
+/// `value` with every list sorted (for answers whose lists have no defined order).
+pub fn sorted(mut value: serde_json::Value) -> serde_json::Value {
+    fn sort(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => map.values_mut().for_each(sort),
+            serde_json::Value::Array(items) => {
+                items.iter_mut().for_each(sort);
+                items.sort_by_key(|v| v.to_string());
+            }
+            _ => {}
+        }
+    }
+    sort(&mut value);
+    value
 }
 
 /// What a bench needs to time `execute` against the floor.
@@ -63,13 +158,14 @@ pub struct Setup<'a> {
 
 impl Setup<'_> {
     /// Times `query` twice in `group`, after [`Floor::checked`]: through `execute`, and as its
-    /// floor.
+    /// floor (`hand_written`, or else `execute`'s own statement).
     pub fn execute_and_floor(
         &self,
         group: &mut BenchmarkGroup<'_, WallTime>,
         name: &str,
         query: &str,
         variables: &Variables,
+        hand_written: Option<HandWritten<'_>>,
     ) {
         let Setup {
             runtime,
@@ -77,16 +173,25 @@ impl Setup<'_> {
             context,
             client,
         } = *self;
+        let label = match hand_written {
+            Some(_) => "floor (raw tokio-postgres, hand-written SQL)",
+            None => "floor (raw tokio-postgres, same SQL)",
+        };
         let floor = runtime.block_on(Floor::checked(
-            name, schema, query, variables, context, client,
+            name,
+            schema,
+            query,
+            variables,
+            context,
+            client,
+            hand_written,
         ));
         group.bench_function(format!("{name}: fraiseql execute"), |b| {
             b.to_async(runtime)
                 .iter(|| execute(schema, query, None, variables, context))
         });
-        group.bench_function(
-            format!("{name}: floor (raw tokio-postgres, same SQL)"),
-            |b| b.to_async(runtime).iter(|| floor.run(client)),
-        );
+        group.bench_function(format!("{name}: {label}"), |b| {
+            b.to_async(runtime).iter(|| floor.run(client))
+        });
     }
 }

@@ -3,8 +3,12 @@
 #![allow(dead_code)]
 
 use fraiseql_tempdb::TestDb;
+use serde_json::{Value, json};
 
 use crate::blog;
+
+#[path = "floor_sql.rs"]
+pub mod floor_sql;
 
 /// The tenant every benchmark request acts in (M1 creates users there).
 pub const TENANT: &str = "aaaaaaaa-0000-0000-0000-000000000000";
@@ -14,10 +18,23 @@ pub struct Query {
     /// `Q1 …`: a short label for tables.
     pub name: &'static str,
     /// The GraphQL document sent.
-    pub document: String,
+    pub document: &'static str,
+    /// Its variables (an empty object when it has none).
+    pub variables: Value,
     /// Whether the answer's lists have a defined order (Q4 asks for none, so answers are
     /// compared with lists sorted).
     pub ordered: bool,
+    /// The floor: the best hand-written SQL for the same answer (`floor_sql.rs`)...
+    pub floor_sql: &'static str,
+    /// ...and its parameters (Q1's id).
+    pub floor_params: Vec<uuid::Uuid>,
+}
+
+impl Query {
+    /// The variables as `execute` takes them.
+    pub fn juniper_variables(&self) -> juniper::Variables {
+        serde_json::from_value(self.variables.clone()).expect("variables")
+    }
 }
 
 /// M1: a create mutation; its variables come from [`create_variables`].
@@ -48,7 +65,8 @@ pub async fn database() -> TestDb {
     db
 }
 
-/// Q1–Q4 (Q1 asks for `user-42` by its id, read from `db`).
+/// Q1–Q4 (Q1 asks for `user-42` by its id, read from `db`, as a variable, as a client sends
+/// a value it has).
 pub async fn queries(db: &TestDb) -> Vec<Query> {
     let client = db.connect().await.expect("a connection");
     let user: uuid::Uuid = client
@@ -59,23 +77,35 @@ pub async fn queries(db: &TestDb) -> Vec<Query> {
     vec![
         Query {
             name: "Q1 one user by id",
-            document: format!(r#"{{ user(id: "{user}") {{ id name email }} }}"#),
+            document: "query ($id: ID!) { user(id: $id) { id name email } }",
+            variables: json!({ "id": user }),
             ordered: true,
+            floor_sql: floor_sql::Q1,
+            floor_params: vec![user],
         },
         Query {
             name: "Q2 20 users filtered and ordered",
-            document: r#"{ users(where: {age: {gte: 30}}, orderBy: [{field: NAME}], limit: 20) { id name age } }"#.into(),
+            document: r#"{ users(where: {age: {gte: 30}}, orderBy: [{field: NAME}], limit: 20) { id name age } }"#,
+            variables: json!({}),
             ordered: true,
+            floor_sql: floor_sql::Q2,
+            floor_params: vec![],
         },
         Query {
             name: "Q3 20 latest posts nested",
-            document: r#"{ posts(orderBy: [{field: CREATED_AT, direction: DESC}], limit: 20) { title author { name } comments { content author { name } } } }"#.into(),
+            document: r#"{ posts(orderBy: [{field: CREATED_AT, direction: DESC}], limit: 20) { title author { name } comments { content author { name } } } }"#,
+            variables: json!({}),
             ordered: true,
+            floor_sql: floor_sql::Q3,
+            floor_params: vec![],
         },
         Query {
             name: "Q4 100 posts by title word",
-            document: r#"{ posts(where: {title: {contains: "Keyset"}}, limit: 100) { id title } }"#.into(),
+            document: r#"{ posts(where: {title: {contains: "Keyset"}}, limit: 100) { id title } }"#,
+            variables: json!({}),
             ordered: false,
+            floor_sql: floor_sql::Q4,
+            floor_params: vec![],
         },
     ]
 }
