@@ -1,7 +1,12 @@
-//! The one way statements reach PostgreSQL: a pooled connection, a read-only transaction, the
-//! request context applied inside it, the statement prepared once per connection, and one JSON
-//! text back. Every read path — repositories and the GraphQL executor — goes through here, so
-//! none can skip the context.
+//! The one way statements reach PostgreSQL: a pooled connection, the request context applied
+//! around the statement when it has one, the statement prepared once per connection, and one
+//! JSON text back. Every path — repositories, the GraphQL executor, mutations — goes through
+//! here, so none can skip the context.
+//!
+//! Every message PostgreSQL processes costs its CPU, the bottleneck on a small machine, so a
+//! request pays only for what it needs: settings that never change between requests live on
+//! the connection (set once, in its startup packet), and a request with no settings of its own
+//! is its statement alone — one Bind/Execute/Sync, an implicit single-statement transaction.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +23,18 @@ pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Applies every setting of a request in one statement.
 const APPLY_SETTINGS: &str = "SELECT count(set_config(name, value, true)) FROM unnest($1::text[], $2::text[]) AS s(name, value)";
 
+/// Settings that are the same for every request. Cursors carry sort values as PostgreSQL's text
+/// forms and are read back by casts: pin the settings those forms depend on, whatever the
+/// server's defaults.
+const FIXED_SETTINGS: [(&str, &str); 2] = [("extra_float_digits", "1"), ("DateStyle", "ISO,MDY")];
+
 /// A pool of connections plus the settings every statement runs under.
+///
+/// Connections made by [`Database::connect`] carry the fixed settings (the statement timeout,
+/// and `extra_float_digits` and `DateStyle`, which cursors depend on) from their startup, so a
+/// request without context settings costs PostgreSQL one statement. An application running its
+/// own statements on [`pool`](Self::pool) sees those session settings, and must not change them
+/// with `SET` (use `SET LOCAL` or `set_config(…, true)` inside a transaction).
 ///
 /// ```no_run
 /// # async fn demo(config: tokio_postgres::Config) -> Result<(), fraiseql::Error> {
@@ -31,16 +47,28 @@ pub struct Database {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     pool: Pool,
     statement_timeout: Duration,
     cursor_key: CursorKey,
+    /// How `connect` made the pool, so it can be made again with other fixed settings; `None`
+    /// for a pool the application built, whose connections' settings are unknown.
+    made: Option<Made>,
+}
+
+/// The arguments of [`Database::connect`].
+#[derive(Clone)]
+struct Made {
+    config: tokio_postgres::Config,
+    max_size: usize,
 }
 
 impl std::fmt::Debug for Database {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Database")
             .field("statement_timeout", &self.inner.statement_timeout)
+            .field("configured_connections", &self.inner.made.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -48,59 +76,61 @@ impl std::fmt::Debug for Database {
 impl Database {
     /// Uses an existing `deadpool-postgres` pool. Cursors are signed with a random key (valid for
     /// this process); see [`Database::with_cursor_key`] for several servers.
+    ///
+    /// The pool's connections may carry any session settings, so every request applies the
+    /// fixed settings and the statement timeout in a transaction of its own: prefer
+    /// [`Database::connect`], whose connections carry them from the start and whose requests
+    /// without context settings are a single statement.
     pub fn new(pool: Pool) -> Self {
         Self {
             inner: Arc::new(Inner {
                 pool,
                 statement_timeout: DEFAULT_STATEMENT_TIMEOUT,
                 cursor_key: CursorKey::random(),
+                made: None,
             }),
         }
     }
 
-    /// A pool of at most `max_size` connections to the server `config` names.
+    /// A pool of at most `max_size` connections to the server `config` names, each connection
+    /// starting with the fixed settings and the statement timeout (added to `config`'s own
+    /// `options`).
     pub fn connect(config: tokio_postgres::Config, max_size: usize) -> Result<Self> {
-        let manager = Manager::from_config(
-            config,
-            tokio_postgres::NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(max_size)
-            .build()
-            .map_err(|error| {
-                tracing::error!(%error, "cannot build the connection pool");
-                Error::Unavailable
-            })?;
-        Ok(Self::new(pool))
+        let made = Made { config, max_size };
+        Ok(Self {
+            inner: Arc::new(Inner {
+                pool: made.pool(DEFAULT_STATEMENT_TIMEOUT)?,
+                statement_timeout: DEFAULT_STATEMENT_TIMEOUT,
+                cursor_key: CursorKey::random(),
+                made: Some(made),
+            }),
+        })
     }
 
-    /// Sets the per-statement time limit (default 10 s).
+    /// Sets the per-statement time limit (default 10 s). On a database made by
+    /// [`connect`](Self::connect) this makes a new pool whose connections carry the new limit,
+    /// so set it before serving requests.
     pub fn with_statement_timeout(self, timeout: Duration) -> Self {
-        self.map(|inner| Inner {
-            statement_timeout: timeout,
-            ..inner
-        })
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        if let Some(made) = &inner.made {
+            match made.pool(timeout) {
+                Ok(pool) => inner.pool = pool,
+                // Keep the old pool, whose connections then get the timeout per request.
+                Err(_) => inner.made = None,
+            }
+        }
+        inner.statement_timeout = timeout;
+        Self {
+            inner: Arc::new(inner),
+        }
     }
 
     /// Signs cursors with `key`: every server accepting each other's cursors needs the same key.
     pub fn with_cursor_key(self, key: CursorKey) -> Self {
-        self.map(|inner| Inner {
-            cursor_key: key,
-            ..inner
-        })
-    }
-
-    fn map(self, change: impl FnOnce(Inner) -> Inner) -> Self {
-        let inner = Arc::try_unwrap(self.inner).unwrap_or_else(|shared| Inner {
-            pool: shared.pool.clone(),
-            statement_timeout: shared.statement_timeout,
-            cursor_key: shared.cursor_key.clone(),
-        });
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        inner.cursor_key = key;
         Self {
-            inner: Arc::new(change(inner)),
+            inner: Arc::new(inner),
         }
     }
 
@@ -116,9 +146,10 @@ impl Database {
 
     /// Runs `statement` under `context` and returns the JSON text it built.
     ///
-    /// One read-only transaction: the context's settings and the statement timeout are applied
-    /// with `set_config(…, true)`, then the statement (prepared once per connection) runs; all of
-    /// it in one pipelined round trip.
+    /// With context settings (or a statement timeout of its own), one read-only transaction:
+    /// the settings are applied with `set_config(…, true)`, then the statement runs, all of it
+    /// in one pipelined round trip. Without, the statement alone. Either way it is prepared
+    /// once per connection.
     pub async fn fetch_json(
         &self,
         context: &RequestContext,
@@ -128,8 +159,8 @@ impl Database {
     }
 
     /// Runs a statement that writes (a mutation function call) the way [`fetch_json`] runs a
-    /// read: one read-write transaction under the context's settings, one round trip. An error
-    /// anywhere rolls all of it back.
+    /// read, in a read-write transaction when the context has settings. One statement is
+    /// atomic on its own: an error anywhere rolls all of it back.
     ///
     /// [`fetch_json`]: Self::fetch_json
     pub(crate) async fn write_json(
@@ -140,24 +171,41 @@ impl Database {
         self.run_json(context, statement, Access::Write).await
     }
 
+    /// The settings `context` needs applied around its statement, as names and values; empty
+    /// when the connection already holds everything the request runs under.
+    fn request_settings<'c>(
+        &self,
+        context: &'c RequestContext,
+        timeout: &'c str,
+    ) -> Result<(Vec<&'c str>, Vec<&'c str>)> {
+        let (mut names, mut values) = context.arrays()?;
+        let configured = self.inner.made.is_some();
+        let own_timeout = context
+            .statement_timeout()
+            .is_some_and(|own| own != self.inner.statement_timeout);
+        if own_timeout || !configured {
+            names.push("statement_timeout");
+            values.push(timeout);
+        }
+        if !configured {
+            names.extend(FIXED_SETTINGS.map(|(name, _)| name));
+            values.extend(FIXED_SETTINGS.map(|(_, value)| value));
+        }
+        Ok((names, values))
+    }
+
     async fn run_json(
         &self,
         context: &RequestContext,
         statement: &Statement,
         access: Access,
     ) -> Result<String> {
-        let (mut names, mut values) = context.arrays()?;
-        let timeout = context
-            .statement_timeout()
-            .unwrap_or(self.inner.statement_timeout);
-        // PostgreSQL reads 0 as "no limit": the shortest limit it can express is 1 ms.
-        let timeout = timeout.as_millis().max(1).to_string();
-        names.push("statement_timeout");
-        values.push(&timeout);
-        // Cursors carry sort values as PostgreSQL's text forms and are read back by casts:
-        // pin the settings those forms depend on, whatever the server's defaults.
-        names.extend(["extra_float_digits", "DateStyle"]);
-        values.extend(["1", "ISO, MDY"]);
+        let timeout = millis(
+            context
+                .statement_timeout()
+                .unwrap_or(self.inner.statement_timeout),
+        );
+        let (names, values) = self.request_settings(context, &timeout)?;
 
         let client = self.inner.pool.get().await.map_err(|error| {
             tracing::warn!(%error, "no database connection");
@@ -167,42 +215,96 @@ impl Database {
         // is still busy with the queued statements: it must not go back to the pool.
         let mut guard = InFlight(Some(client));
         let client = guard.0.as_ref().ok_or(Error::Internal)?;
-        // Prepared once per connection (a round trip only the first time). A failure here
-        // leaves nothing in flight: the connection goes back to the pool.
-        let (apply, prepared) = match tokio::join!(
-            client.prepare_cached(APPLY_SETTINGS),
-            client.prepare_cached(statement.sql()),
-        ) {
-            (Ok(apply), Ok(prepared)) => (apply, prepared),
-            (Err(error), _) | (_, Err(error)) => {
-                drop(guard.0.take());
-                return Err(Error::from_database(error));
-            }
-        };
-        // BEGIN, settings, statement and COMMIT are pipelined: one round trip. All four are queued
-        // on the connection at the first poll, so even if this future is dropped the transaction
-        // still ends, and nothing outlives it into the next request on this connection.
         let params = statement.params_ref();
-        let settings: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&names, &values];
-        let (begin, applied, row, commit) = tokio::join!(
-            client.batch_execute(access.begin()),
-            client.query_one(&apply, &settings),
-            client.query_one(&prepared, &params),
-            client.batch_execute("COMMIT"),
-        );
-        // Every statement finished: the connection goes back to the pool.
-        drop(guard.0.take());
-        // The first failure is the cause; later ones are "transaction aborted" echoes.
-        begin.map_err(Error::from_database)?;
-        applied.map_err(Error::from_database)?;
-        let row = row.map_err(access.classify())?;
-        commit.map_err(access.classify())?;
-        let json: String = row.try_get(0).map_err(|error| {
+        let row = if names.is_empty() {
+            // Nothing to scope: the statement alone, its own implicit transaction.
+            let prepared = match client.prepare_cached(statement.sql()).await {
+                Ok(prepared) => prepared,
+                Err(error) => {
+                    // Nothing in flight: the connection goes back to the pool.
+                    drop(guard.0.take());
+                    return Err(Error::from_database(error));
+                }
+            };
+            let row = client.query_one(&prepared, &params).await;
+            drop(guard.0.take());
+            row.map_err(access.classify())?
+        } else {
+            // Prepared once per connection (a round trip only the first time). A failure here
+            // leaves nothing in flight: the connection goes back to the pool.
+            let (apply, prepared) = match tokio::join!(
+                client.prepare_cached(APPLY_SETTINGS),
+                client.prepare_cached(statement.sql()),
+            ) {
+                (Ok(apply), Ok(prepared)) => (apply, prepared),
+                (Err(error), _) | (_, Err(error)) => {
+                    drop(guard.0.take());
+                    return Err(Error::from_database(error));
+                }
+            };
+            // BEGIN, settings, statement and COMMIT are pipelined: one round trip. All four are
+            // queued on the connection at the first poll, so even if this future is dropped the
+            // transaction still ends, and nothing outlives it into the next request.
+            let settings: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&names, &values];
+            let (begin, applied, row, commit) = tokio::join!(
+                client.batch_execute(access.begin()),
+                client.query_one(&apply, &settings),
+                client.query_one(&prepared, &params),
+                client.batch_execute("COMMIT"),
+            );
+            // Every statement finished: the connection goes back to the pool.
+            drop(guard.0.take());
+            // The first failure is the cause; later ones are "transaction aborted" echoes.
+            begin.map_err(Error::from_database)?;
+            applied.map_err(Error::from_database)?;
+            let row = row.map_err(access.classify())?;
+            commit.map_err(access.classify())?;
+            row
+        };
+        row.try_get(0).map_err(|error| {
             tracing::error!(%error, "a statement did not return JSON text");
             Error::Internal
-        })?;
-        Ok(json)
+        })
     }
+}
+
+impl Made {
+    /// A pool whose connections start with the fixed settings and `timeout`.
+    fn pool(&self, timeout: Duration) -> Result<Pool> {
+        let mut config = self.config.clone();
+        config.options(&session_options(config.get_options(), timeout));
+        let manager = Manager::from_config(
+            config,
+            tokio_postgres::NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        Pool::builder(manager)
+            .max_size(self.max_size)
+            .build()
+            .map_err(|error| {
+                tracing::error!(%error, "cannot build the connection pool");
+                Error::Unavailable
+            })
+    }
+}
+
+/// The startup `options` of a connection: the application's own, then the fixed settings and
+/// the statement timeout (later `-c` options win, so ours hold).
+fn session_options(own: Option<&str>, timeout: Duration) -> String {
+    let mut options = own.map_or_else(String::new, |own| format!("{own} "));
+    options.push_str(&format!("-c statement_timeout={}", millis(timeout)));
+    for (name, value) in FIXED_SETTINGS {
+        options.push_str(&format!(" -c {name}={value}"));
+    }
+    options
+}
+
+/// A timeout as PostgreSQL's milliseconds. PostgreSQL reads 0 as "no limit": the shortest limit
+/// it can express is 1 ms.
+fn millis(timeout: Duration) -> String {
+    timeout.as_millis().max(1).to_string()
 }
 
 /// Whether a transaction only reads or also writes.
