@@ -120,16 +120,19 @@ impl OrderBy {
         }
     }
 
+    /// What follows the sort expression: ` ASC NULLS LAST` and the like.
+    pub(crate) fn suffix(&self) -> &'static str {
+        match (self.direction, self.resolved_nulls()) {
+            (Direction::Asc, Nulls::First) => " ASC NULLS FIRST",
+            (Direction::Asc, Nulls::Last) => " ASC NULLS LAST",
+            (Direction::Desc, Nulls::First) => " DESC NULLS FIRST",
+            (Direction::Desc, Nulls::Last) => " DESC NULLS LAST",
+        }
+    }
+
     pub(crate) fn render(&self, w: &mut Writer, scope: &Scope) -> Result<()> {
         w.push(&self.expression(scope)?);
-        w.push(match self.direction {
-            Direction::Asc => " ASC",
-            Direction::Desc => " DESC",
-        });
-        w.push(match self.resolved_nulls() {
-            Nulls::First => " NULLS FIRST",
-            Nulls::Last => " NULLS LAST",
-        });
+        w.push(self.suffix());
         Ok(())
     }
 }

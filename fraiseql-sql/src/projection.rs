@@ -12,6 +12,32 @@ use crate::writer::{Scope, Writer};
 const PAIRS_PER_CALL: usize = 50;
 
 /// What one output key holds.
+///
+/// An embedded object or list comes in two forms. When the schema declares it non-null (a field
+/// of type `T` or `Vec<T>`, not `Option<…>`), the document holds an object (a list of objects)
+/// there, and [`Projected::NonNullObject`] / [`Projected::NonNullList`] project it with no type
+/// test. Otherwise (`Option<T>`, `Option<Vec<T>>`, `Vec<Option<T>>`) [`Projected::Object`] /
+/// [`Projected::List`] test the JSON type first, so a JSON null, a missing key or a value of
+/// another type gives `null`:
+///
+/// ```
+/// use fraiseql_sql::*;
+/// let name = Projection::new().field(Name::new("name")?, Projected::Value(JsonPath::parse("name")?));
+/// let post = Projection::new()
+///     .field(Name::new("author")?, Projected::NonNullObject(JsonPath::parse("author")?, name.clone()))
+///     .field(Name::new("editor")?, Projected::Object(JsonPath::parse("editor")?, name));
+/// let one = Root::One {
+///     relation: Relation::new("tv_post")?,
+///     filter: Filter::all(),
+///     projection: post,
+/// };
+/// let statement = Statement::value(&one)?;
+/// assert!(statement.sql().contains(
+///     r#"'author', json_build_object('name', t."data"->'author'->'name'), "#));
+/// assert!(statement.sql().contains(
+///     r#"'editor', CASE WHEN jsonb_typeof(t."data"->'editor') = 'object' THEN "#));
+/// # Ok::<(), fraiseql_sql::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Projected {
     /// The JSON value at a path of the current document, as stored.
@@ -20,11 +46,21 @@ pub enum Projected {
     Column(Ident),
     /// A constant string: the GraphQL `__typename`.
     Typename(Name),
-    /// An embedded object (null unless the path holds a JSON object), projected in turn.
+    /// A nullable embedded object (`Option<T>`), projected in turn: null unless the path holds a
+    /// JSON object.
     Object(JsonPath, Projection),
-    /// An embedded list of objects, each projected in turn, order preserved (null unless the path
-    /// holds a JSON array; non-object elements become null).
+    /// A nullable embedded list of nullable objects, each projected in turn, order preserved: null
+    /// unless the path holds a JSON array; elements that are not objects become null.
     List(JsonPath, Projection),
+    /// A non-null embedded object (`T`), projected in turn with no type test: the document holds
+    /// an object at the path (were it to hold anything else, each field would read as null).
+    NonNullObject(JsonPath, Projection),
+    /// A non-null embedded list of non-null objects (`Vec<T>`), each projected in turn, order
+    /// preserved, with no type tests: the document holds an array of objects at the path (a
+    /// missing key reads as `[]`; JSON null or another non-array is an error from PostgreSQL,
+    /// `cannot extract elements from a scalar`; an element that is not an object reads as an
+    /// object of nulls).
+    NonNullList(JsonPath, Projection),
 }
 
 /// The fields of one object, in output order, each under its output name (field or alias).
@@ -77,28 +113,52 @@ fn render_value(w: &mut Writer, scope: &Scope, value: &Projected) -> Result<()> 
         Projected::Typename(name) => w.put(name),
         Projected::Object(path, inner) => {
             let json = path.json(&scope.doc);
-            w.push("CASE WHEN jsonb_typeof(");
-            w.push(&json);
-            w.push(") = 'object' THEN ");
+            w.put(format_args!(
+                "CASE WHEN jsonb_typeof({json}) = 'object' THEN "
+            ));
             inner.render(w, &Scope::document(json))?;
             w.push(" END");
         }
+        Projected::NonNullObject(path, inner) => {
+            inner.render(w, &Scope::document(path.json(&scope.doc)))?;
+        }
         Projected::List(path, inner) => {
             let json = path.json(&scope.doc);
-            let e = w.alias("e");
-            w.push("CASE WHEN jsonb_typeof(");
-            w.push(&json);
             w.put(format_args!(
-                ") = 'array' THEN (SELECT COALESCE(json_agg(CASE WHEN jsonb_typeof({e}.v) = 'object' THEN "
+                "CASE WHEN jsonb_typeof({json}) = 'array' THEN "
             ));
-            inner.render(w, &Scope::document(format!("{e}.v")))?;
-            w.put(format_args!(
-                " END ORDER BY {e}.i), '[]'::json) FROM jsonb_array_elements("
-            ));
-            w.push(&json);
-            w.put(format_args!(") WITH ORDINALITY AS {e}(v, i)) END"));
+            render_list(w, &json, inner, true)?;
+            w.push(" END");
+        }
+        Projected::NonNullList(path, inner) => {
+            render_list(w, &path.json(&scope.doc), inner, false)?;
         }
     }
+    Ok(())
+}
+
+/// `(SELECT COALESCE(json_agg(<element> ORDER BY i), '[]') FROM jsonb_array_elements(<json>) …)`,
+/// each element tested for being an object when `nullable_elements`.
+fn render_list(
+    w: &mut Writer,
+    json: &str,
+    inner: &Projection,
+    nullable_elements: bool,
+) -> Result<()> {
+    let e = w.alias("e");
+    w.push("(SELECT COALESCE(json_agg(");
+    if nullable_elements {
+        w.put(format_args!(
+            "CASE WHEN jsonb_typeof({e}.v) = 'object' THEN "
+        ));
+    }
+    inner.render(w, &Scope::document(format!("{e}.v")))?;
+    if nullable_elements {
+        w.push(" END");
+    }
+    w.put(format_args!(
+        " ORDER BY {e}.i), '[]'::json) FROM jsonb_array_elements({json}) WITH ORDINALITY AS {e}(v, i))"
+    ));
     Ok(())
 }
 

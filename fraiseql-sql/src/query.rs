@@ -7,6 +7,7 @@ use crate::filter::Filter;
 use crate::ident::{Ident, Name, QualifiedName};
 use crate::order::{OrderBy, render_order};
 use crate::projection::Projection;
+use crate::target::Source;
 use crate::value::Param;
 use crate::writer::{Scope, Writer};
 
@@ -206,17 +207,39 @@ impl Root {
                 let filter_sql = w.capture(|w| filter.render(w, &scope))?;
                 let order_sql = w.capture(|w| render_order(w, &scope, order))?;
                 // The key breaks ties, so pages by offset are stable and the order is total.
+                let key = format!("{ROW}.{}", relation.key());
                 let order_sql = if order.is_empty() {
                     order_sql
                 } else {
-                    format!("{order_sql}, {ROW}.{}", relation.key())
+                    format!("{order_sql}, {key}")
                 };
                 // Rows are picked with ORDER BY … LIMIT straight over the relation (a top-N sort
                 // of narrow keys), and only the page is projected; the aggregate orders the page
-                // again by the same total order.
+                // again by the same total order. A key read from the document is computed once,
+                // as a column of the page ("#o1": no relation column has such a name), which the
+                // aggregate sorts by; a real column is read again.
+                let mut computed = String::new();
+                let mut page_keys = Vec::with_capacity(order.len() + 1);
+                for (i, key) in order.iter().enumerate() {
+                    let expression = key.expression(&scope)?;
+                    page_keys.push(match key.target().source() {
+                        Source::Column(_) => format!("{expression}{}", key.suffix()),
+                        Source::Path(_) => {
+                            let column = format!("\"#o{}\"", i + 1);
+                            computed += &format!(", {expression} AS {column}");
+                            format!("{ROW}.{column}{}", key.suffix())
+                        }
+                    });
+                }
+                let aggregate_order = if order.is_empty() {
+                    String::new()
+                } else {
+                    page_keys.push(key);
+                    format!(" ORDER BY {}", page_keys.join(", "))
+                };
                 let projection_sql = w.capture(|w| projection.render(w, &scope))?;
                 w.put(format_args!(
-                    "(SELECT COALESCE(json_agg({projection_sql}{order_sql}), '[]'::json) FROM (SELECT {ROW}.*"
+                    "(SELECT COALESCE(json_agg({projection_sql}{aggregate_order}), '[]'::json) FROM (SELECT {ROW}.*{computed}"
                 ));
                 relation.render_from_where(w, &filter_sql);
                 w.push(&order_sql);

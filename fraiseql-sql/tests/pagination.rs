@@ -452,20 +452,26 @@ async fn cursors_mix_directions_and_edge_cases() {
 #[tokio::test]
 async fn limit_offset_lists() {
     let (_db, client, items) = fixture_db().await;
-    // Ties on f are broken by the id inside the document, so the expected order is total.
-    let order = vec![
+    // Ties on f are broken by the id inside the document, so the expected order is total; the
+    // other orderings (keys from the document, each computed once in the page and sorted by
+    // again in the aggregate) rely on the id column as the final tiebreak.
+    let mut orders = vec![vec![
         OrderBy::desc(Target::path("f", ScalarKind::Float).unwrap()).nulls_last(),
         OrderBy::asc(Target::path("id", ScalarKind::Uuid).unwrap()),
-    ];
-    let expected = expected_order(&items, &Filter::all(), &order);
-    for (limit, offset) in [
-        (Some(5), 0),
-        (Some(5), 5),
-        (Some(7), 35),
-        (None, 3),
-        (Some(0), 0),
-        (Some(10), 100),
-    ] {
+    ]];
+    orders.extend(orderings().into_iter().map(|(_, order)| order));
+    for (order, (limit, offset)) in orders.iter().flat_map(|order| {
+        [
+            (Some(5), 0),
+            (Some(5), 5),
+            (Some(7), 35),
+            (None, 3),
+            (Some(0), 0),
+            (Some(10), 100),
+        ]
+        .map(|page| (order, page))
+    }) {
+        let expected = expected_order(&items, &Filter::all(), order);
         let statement = Statement::value(&Root::List {
             relation: relation(),
             filter: Filter::all(),
@@ -487,7 +493,11 @@ async fn limit_offset_lists() {
             .collect();
         let start = (offset as usize).min(expected.len());
         let end = limit.map_or(expected.len(), |l| (start + l as usize).min(expected.len()));
-        assert_eq!(ids, expected[start..end], "limit {limit:?} offset {offset}");
+        assert_eq!(
+            ids,
+            expected[start..end],
+            "{order:?} limit {limit:?} offset {offset}"
+        );
     }
 }
 
@@ -594,4 +604,37 @@ async fn foreign_or_tampered_cursors_are_refused() {
         render(&by_n, short, &key),
         Err(Error::InvalidCursor(_))
     ));
+}
+
+/// A list's order keys read from the document are computed once, as columns of the page, and
+/// the aggregate sorts by those columns; a real column is read as it is.
+#[test]
+fn list_order_keys_from_the_document_are_computed_once() {
+    let statement = Statement::value(&Root::List {
+        relation: relation(),
+        filter: Filter::all(),
+        order: vec![
+            OrderBy::desc(Target::path("n", ScalarKind::Int).unwrap()).nulls_last(),
+            OrderBy::asc(Target::column("id", ScalarKind::Uuid).unwrap()),
+            OrderBy::asc(Target::path("name", ScalarKind::Text).unwrap()),
+        ],
+        limit: Some(5),
+        offset: 0,
+        projection: id_projection(),
+    })
+    .unwrap();
+    let sql = statement.sql();
+    assert!(
+        sql.contains(r##" ORDER BY t."#o1" DESC NULLS LAST, t."id" ASC NULLS LAST, t."#o3" ASC NULLS LAST, t."id"), '[]'::json)"##),
+        "{sql}"
+    );
+    assert!(
+        sql.contains(r##"(SELECT t.*, (t."data"->>'n')::integer AS "#o1", t."data"->>'name' AS "#o3" FROM "tv_item" AS t"##),
+        "{sql}"
+    );
+    assert_eq!(
+        sql.matches(r#"t."data"->>'name'"#).count(),
+        2,
+        "select list and page order: {sql}"
+    );
 }

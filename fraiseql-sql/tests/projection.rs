@@ -356,3 +356,180 @@ fn rendering_is_deterministic() {
     assert_eq!(a.params(), d.params());
     assert_eq!(a.sql().replace("LIMIT 10", "LIMIT 99"), d.sql());
 }
+
+/// An embedded object or list the schema declares non-null is projected with no type test; a
+/// nullable one still reads as null when the document holds JSON null, no key, or another type,
+/// and a nullable list's elements that are not objects read as null.
+#[tokio::test]
+async fn type_tests_only_where_the_document_may_hold_another_type() {
+    let docs = [
+        json!({"o": {"y": "b", "x": 1}, "l": [{"x": 1}, {"x": 2, "y": "c"}]}),
+        json!({"o": {}, "l": []}),
+        json!({"o": null, "l": null}),
+        json!({}),
+        json!({"o": 5, "l": 5}),
+        json!({"o": "s", "l": "s"}),
+        json!({"o": true, "l": false}),
+        json!({"o": [{"x": 1}], "l": {"x": 1}}),
+        json!({"o": {"x": [1, {"y": 2}]}, "l": [null, 1, {"x": 3}, "s", [], {}]}),
+    ];
+    let items: Vec<support::Item> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, doc)| support::Item {
+            id: uuid::Uuid::from_u128(i as u128 + 1),
+            tags: vec![],
+            doc: doc.clone(),
+        })
+        .collect();
+    let (_db, client, items) = support::fixture_db_with(items).await;
+
+    let fields = || {
+        Projection::new()
+            .field(name("x"), value("x"))
+            .field(name("y"), value("y"))
+    };
+    let path = |p: &str| JsonPath::parse(p).unwrap();
+    let nullable = Projection::new()
+        .field(name("o"), Projected::Object(path("o"), fields()))
+        .field(name("l"), Projected::List(path("l"), fields()));
+    let non_null = Projection::new()
+        .field(name("o"), Projected::NonNullObject(path("o"), fields()))
+        .field(name("l"), Projected::NonNullList(path("l"), fields()));
+
+    // The SQL: type tests for the nullable fields only.
+    let sql = |projection: &Projection| {
+        Statement::value(&Root::One {
+            relation: relation(),
+            filter: Filter::all(),
+            projection: projection.clone(),
+        })
+        .unwrap()
+        .sql()
+        .to_owned()
+    };
+    assert_eq!(
+        sql(&nullable).matches("jsonb_typeof(").count(),
+        3,
+        "the object, the list and each element are tested: {}",
+        sql(&nullable)
+    );
+    let lean = sql(&non_null);
+    assert!(
+        !lean.contains("jsonb_typeof") && !lean.contains("CASE"),
+        "no type test: {lean}"
+    );
+    assert!(
+        lean.contains(
+            r#"'o', json_build_object('x', t."data"->'o'->'x', 'y', t."data"->'o'->'y')"#
+        ),
+        "{lean}"
+    );
+
+    let fields_of = |o: &Json| Ordered::object([("x", at(o, "x")), ("y", at(o, "y"))]);
+    let mut checked_non_null = 0;
+    for item in &items {
+        let n = item.id.as_u128();
+        let doc = &item.doc;
+        let object = match doc.get("o") {
+            Some(o @ Json::Object(_)) => Some(fields_of(o)),
+            _ => None,
+        };
+        let list = match doc.get("l") {
+            Some(Json::Array(elements)) => Some(Ordered::Array(
+                elements
+                    .iter()
+                    .map(|e| if e.is_object() { fields_of(e) } else { NULL })
+                    .collect(),
+            )),
+            _ => None,
+        };
+        let got = Ordered::parse(&one(&client, n, nullable.clone()).await);
+        let expected = Ordered::object([
+            ("o", object.clone().unwrap_or(NULL)),
+            ("l", list.clone().unwrap_or(NULL)),
+        ]);
+        assert_eq!(got, expected, "nullable, document {doc}");
+
+        // Where the document keeps the non-null promise, the answer is the same without tests.
+        let objects_only = doc
+            .get("l")
+            .and_then(Json::as_array)
+            .is_some_and(|l| l.iter().all(Json::is_object));
+        if object.is_some() && objects_only {
+            let got = Ordered::parse(&one(&client, n, non_null.clone()).await);
+            assert_eq!(got, expected, "non-null, document {doc}");
+            checked_non_null += 1;
+        }
+    }
+    assert_eq!(
+        checked_non_null, 2,
+        "documents holding an object and a list of objects"
+    );
+
+    // Where it breaks the promise, what the variants document: an object of nulls; `[]` for a
+    // missing list, an error for a null one.
+    let got = Ordered::parse(&one(&client, 4, non_null.clone()).await);
+    let expected = Ordered::object([
+        ("o", Ordered::object([("x", NULL), ("y", NULL)])),
+        ("l", Ordered::Array(vec![])),
+    ]);
+    assert_eq!(got, expected, "non-null, document {}", items[3].doc);
+    let null_list = Statement::value(&Root::One {
+        relation: relation(),
+        filter: Filter::cond(
+            Target::column("id", ScalarKind::Uuid).unwrap(),
+            Op::Eq(uuid::Uuid::from_u128(3).into()),
+        ),
+        projection: non_null.clone(),
+    })
+    .unwrap();
+    let error = client
+        .query_one(null_list.sql(), &null_list.params_ref())
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .as_db_error()
+            .is_some_and(|e| e.message() == "cannot extract elements from a scalar"),
+        "{error:?}"
+    );
+}
+
+/// Inside a list element, the lean and the tested forms nest in each other.
+#[tokio::test]
+async fn non_null_and_nullable_embeddings_nest() {
+    let doc = json!({"posts": [
+        {"author": {"name": "a"}, "editor": null, "comments": [{"by": {"name": "b"}}]},
+        {"author": {"name": "c"}, "editor": {"name": "d"}, "comments": []},
+        {"author": {"name": "e"}, "comments": [{"by": {"name": "f"}}, {"by": 1}]},
+    ]});
+    let item = support::Item {
+        id: uuid::Uuid::from_u128(1),
+        tags: vec![],
+        doc,
+    };
+    let (_db, client, _) = support::fixture_db_with(vec![item]).await;
+    let path = |p: &str| JsonPath::parse(p).unwrap();
+    let person = || Projection::new().field(name("name"), value("name"));
+    let comment = Projection::new().field(name("by"), Projected::Object(path("by"), person()));
+    let post = Projection::new()
+        .field(
+            name("author"),
+            Projected::NonNullObject(path("author"), person()),
+        )
+        .field(name("editor"), Projected::Object(path("editor"), person()))
+        .field(
+            name("comments"),
+            Projected::NonNullList(path("comments"), comment),
+        );
+    let projection =
+        Projection::new().field(name("posts"), Projected::NonNullList(path("posts"), post));
+    let got = one(&client, 1, projection).await;
+    let expected = r#"{"posts": [
+        {"author": {"name": "a"}, "editor": null, "comments": [{"by": {"name": "b"}}]},
+        {"author": {"name": "c"}, "editor": {"name": "d"}, "comments": []},
+        {"author": {"name": "e"}, "editor": null, "comments": [{"by": {"name": "f"}}, {"by": null}]}
+    ]}"#;
+    assert_eq!(Ordered::parse(&got), Ordered::parse(expected));
+}

@@ -423,8 +423,13 @@ impl<'e> Compiler<'e> {
                     FieldType::Object(o) => Some(o()),
                     _ => None,
                 };
+                // A non-null object or list of objects needs no type test in the SQL.
                 match (field.ty.non_null(), nested(field.ty.non_null())) {
-                    (_, Some(object)) => Projected::Object(
+                    (_, Some(object)) => (if field.ty.is_nullable() {
+                        Projected::Object
+                    } else {
+                        Projected::NonNullObject
+                    })(
                         path()?,
                         self.projection(
                             self.index_of(object)?,
@@ -434,7 +439,11 @@ impl<'e> Compiler<'e> {
                     ),
                     (FieldType::List(item), _) if nested(item.non_null()).is_some() => {
                         let object = nested(item.non_null()).expect("checked");
-                        Projected::List(
+                        (if field.ty.is_nullable() || item.is_nullable() {
+                            Projected::List
+                        } else {
+                            Projected::NonNullList
+                        })(
                             path()?,
                             self.projection(
                                 self.index_of(object)?,
