@@ -67,6 +67,10 @@ pub enum Error {
     /// A page request that makes no sense (`first` and `last` together, a zero-size key, …).
     #[error("invalid page: {0}")]
     InvalidPage(&'static str),
+    /// A slot a statement does not have, or a filter for it that binds another number of
+    /// parameters than the slot holds ([`Statement::rebind`](crate::Statement::rebind)).
+    #[error("slot {0} does not fit the statement")]
+    SlotMismatch(u32),
 }
 
 /// Shorthand for results whose error is [`Error`].

@@ -164,6 +164,10 @@ pub enum Filter {
     /// Some element of the JSON array at `path` satisfies `filter`, evaluated with the element as
     /// the document.
     Any(JsonPath, Box<Filter>),
+    /// The inner filter, its parameters marked as slot `n` of the statement (see
+    /// [`Statement::slots`](crate::Statement::slots)), so a prepared statement can be bound to
+    /// another value of the same shape without rendering it again.
+    Slot(u32, Box<Filter>),
 }
 
 impl Filter {
@@ -210,6 +214,39 @@ impl Filter {
         Filter::Any(path, Box::new(filter))
     }
 
+    /// `self`, its parameters marked as slot `n` of the statement it renders into.
+    ///
+    /// ```
+    /// use fraiseql_sql::*;
+    /// let key = Target::column("id", ScalarKind::Uuid)?;
+    /// let by_id = |id: uuid::Uuid| Filter::cond(key.clone(), Op::Eq(Value::Uuid(id))).slot(0);
+    /// let one = |filter| Root::One {
+    ///     relation: Relation::new("tv_user").unwrap(),
+    ///     filter,
+    ///     projection: Projection::new().field(Name::new("name").unwrap(), Projected::Value(JsonPath::parse("name").unwrap())),
+    /// };
+    /// let first = Statement::select(&[(Name::new("user")?, one(by_id(uuid::Uuid::nil())))])?;
+    /// assert_eq!(first.slots(), [(0, 0..1)]);
+    /// // Another id: the same SQL text, only the slot's parameters change.
+    /// let other = uuid::Uuid::from_u128(7);
+    /// let rebound = first.rebind(&[(0, by_id(other))])?;
+    /// assert_eq!(rebound.sql(), first.sql());
+    /// assert_eq!(rebound.params(), [Param::Uuid(other)]);
+    /// # Ok::<(), fraiseql_sql::Error>(())
+    /// ```
+    pub fn slot(self, n: u32) -> Self {
+        Filter::Slot(n, Box::new(self))
+    }
+
+    /// The parameters this filter binds, in placeholder order (what it contributes to a
+    /// statement's params when rendered).
+    pub fn params(&self) -> Result<Vec<Param>> {
+        let mut w = Writer::default();
+        let scope = Scope::row(crate::query::ROW, &Ident::new("data")?);
+        self.render(&mut w, &scope)?;
+        Ok(w.params)
+    }
+
     pub(crate) fn render(&self, w: &mut Writer, scope: &Scope) -> Result<()> {
         match self {
             Filter::And(all) if all.is_empty() => w.push("TRUE"),
@@ -222,6 +259,11 @@ impl Filter {
                 w.push(") IS NOT TRUE");
             }
             Filter::Cond(target, op) => render_cond(w, scope, target, op)?,
+            Filter::Slot(n, inner) => {
+                let start = w.params.len();
+                inner.render(w, scope)?;
+                w.slots.push((*n, start..w.params.len()));
+            }
             Filter::Any(path, inner) => {
                 let json = path.json(&scope.doc);
                 let element = w.alias("e");

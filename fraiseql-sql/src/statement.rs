@@ -1,8 +1,12 @@
 //! Statements: the SQL text and its params, ready for `tokio_postgres::Client::query`.
 
+use std::ops::Range;
+use std::sync::Arc;
+
 use postgres_types::ToSql;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::filter::Filter;
 use crate::ident::{Name, QualifiedName};
 use crate::projection::render_object;
 use crate::query::Root;
@@ -32,8 +36,10 @@ use crate::writer::Writer;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
-    sql: String,
+    /// Shared: statements bound again for new values keep the one text.
+    sql: Arc<str>,
     params: Vec<Param>,
+    slots: Vec<(u32, Range<usize>)>,
 }
 
 impl Statement {
@@ -90,6 +96,44 @@ impl Statement {
         &self.params
     }
 
+    /// The slots of the statement's filters ([`Filter::slot`]): each slot's number and the
+    /// range of [`params`](Self::params) it bound, in placeholder order.
+    pub fn slots(&self) -> &[(u32, Range<usize>)] {
+        &self.slots
+    }
+
+    /// The same statement (the same SQL text, shared) with the parameters of each listed slot
+    /// replaced by those of its new filter; the other parameters stay. A slot's filter must
+    /// render to as many parameters of the same types as the slot holds (the same shape with
+    /// other values), else the statement is not the one these values need and
+    /// [`Error::SlotMismatch`] is returned.
+    pub fn rebind(&self, slots: &[(u32, Filter)]) -> Result<Statement> {
+        let mut params = self.params.clone();
+        for (n, filter) in slots {
+            let new = filter.params()?;
+            let mut ranges = self.slots.iter().filter(|(slot, _)| slot == n).peekable();
+            if ranges.peek().is_none() {
+                return Err(Error::SlotMismatch(*n));
+            }
+            for (_, range) in ranges {
+                // Each placeholder's cast is in the text: the new params must have the same.
+                let same_types = range.len() == new.len()
+                    && (params[range.clone()].iter())
+                        .zip(&new)
+                        .all(|(old, new)| old.cast() == new.cast());
+                if !same_types {
+                    return Err(Error::SlotMismatch(*n));
+                }
+                params[range.clone()].clone_from_slice(&new);
+            }
+        }
+        Ok(Statement {
+            sql: self.sql.clone(),
+            params,
+            slots: self.slots.clone(),
+        })
+    }
+
     /// The params as `tokio-postgres` takes them.
     pub fn params_ref(&self) -> Vec<&(dyn ToSql + Sync)> {
         self.params
@@ -100,15 +144,16 @@ impl Statement {
 
     /// The SQL text and the params.
     pub fn into_parts(self) -> (String, Vec<Param>) {
-        (self.sql, self.params)
+        (self.sql.to_string(), self.params)
     }
 }
 
 impl From<Writer> for Statement {
     fn from(w: Writer) -> Self {
         Self {
-            sql: w.sql,
+            sql: w.sql.into(),
             params: w.params,
+            slots: w.slots,
         }
     }
 }

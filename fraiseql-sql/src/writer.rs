@@ -14,6 +14,8 @@ use crate::value::Param;
 pub(crate) struct Writer {
     pub(crate) sql: String,
     pub(crate) params: Vec<Param>,
+    /// Each slot's parameters, as a range of `params` (see `Filter::Slot`).
+    pub(crate) slots: Vec<(u32, std::ops::Range<usize>)>,
     aliases: usize,
 }
 

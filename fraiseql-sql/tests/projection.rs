@@ -533,3 +533,79 @@ async fn non_null_and_nullable_embeddings_nest() {
     ]}"#;
     assert_eq!(Ordered::parse(&got), Ordered::parse(expected));
 }
+
+/// A statement bound to new slot values answers exactly as the statement rendered for those
+/// values; a filter of another shape does not fit the slot.
+#[tokio::test]
+async fn rebound_statements_answer_as_freshly_rendered_ones() {
+    let (_db, client, _items) = fixture_db().await;
+    let by_name = |needle: &str, min: i64| {
+        Filter::cond(
+            Target::path("name", ScalarKind::Text).unwrap(),
+            Op::Contains(needle.into()),
+        )
+        .slot(0)
+        .and(
+            Filter::cond(
+                Target::path("n", ScalarKind::Int).unwrap(),
+                Op::Gte(min.into()),
+            )
+            .slot(1),
+        )
+    };
+    let list = |filter| {
+        Statement::select(&[(
+            name("items"),
+            Root::List {
+                relation: relation(),
+                filter,
+                order: vec![OrderBy::asc(
+                    Target::column("id", ScalarKind::Uuid).unwrap(),
+                )],
+                limit: Some(50),
+                offset: 0,
+                projection: Projection::new().field(name("name"), value("name")),
+            },
+        )])
+        .unwrap()
+    };
+    let run = |statement: Statement| {
+        let client = &client;
+        async move {
+            let row = client
+                .query_one(statement.sql(), &statement.params_ref())
+                .await
+                .unwrap();
+            row.get::<_, String>(0)
+        }
+    };
+    let kept = list(by_name("x", 0));
+    assert_eq!(kept.slots(), [(0, 0..1), (1, 1..2)]);
+    for (needle, min) in [("a", 0), ("e", 3), ("%", 1), ("item", -5)] {
+        let filter = |n: usize| match by_name(needle, min) {
+            Filter::And(mut parts) => parts.remove(n),
+            other => panic!("{other:?}"),
+        };
+        let rebound = kept.rebind(&[(0, filter(0)), (1, filter(1))]).unwrap();
+        assert_eq!(rebound.sql(), kept.sql());
+        assert_eq!(run(rebound).await, run(list(by_name(needle, min))).await);
+    }
+    // Another shape: two params where the slot holds one, another type, or no such slot.
+    let text = Target::path("name", ScalarKind::Text).unwrap();
+    let two = Filter::cond(text.clone(), Op::Contains("a".into()))
+        .and(Filter::cond(text.clone(), Op::Contains("b".into())));
+    let uuid = Filter::cond(
+        Target::column("id", ScalarKind::Uuid).unwrap(),
+        Op::Eq(uuid::Uuid::nil().into()),
+    );
+    for (slot, filter) in [
+        (0, two),
+        (1, uuid),
+        (7, Filter::cond(text, Op::Eq("a".into()))),
+    ] {
+        assert!(
+            kept.rebind(&[(slot, filter.clone())]).is_err(),
+            "{slot} {filter:?}"
+        );
+    }
+}

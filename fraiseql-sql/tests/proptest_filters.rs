@@ -186,7 +186,8 @@ fn filter_tree() -> impl Strategy<Value = Filter> {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..3).prop_map(Filter::And),
             proptest::collection::vec(inner.clone(), 0..3).prop_map(Filter::Or),
-            inner.prop_map(Filter::not),
+            inner.clone().prop_map(Filter::not),
+            (inner, 0u32..4).prop_map(|(filter, n)| filter.slot(n)),
         ]
     })
 }

@@ -272,7 +272,7 @@ impl Made {
     /// A pool whose connections start with the fixed settings and `timeout`.
     fn pool(&self, timeout: Duration) -> Result<Pool> {
         let mut config = self.config.clone();
-        config.options(&session_options(config.get_options(), timeout));
+        config.options(session_options(config.get_options(), timeout));
         let manager = Manager::from_config(
             config,
             tokio_postgres::NoTls,

@@ -635,3 +635,93 @@ async fn kept_statements_respect_each_databases_cursor_key() {
         );
     }
 }
+
+/// An operation with variables compiles once per shape of its variables; every later request
+/// binds its own values into the kept statement. Each answer is checked against plain SQL and
+/// (through `run`) byte for byte against juniper's executor, which compiles afresh.
+#[tokio::test]
+async fn operations_with_variables_compile_once_and_bind_each_requests_values() {
+    let blog = blog().await;
+    let database = blog.context.database();
+    let statement = |query: &str, variables: Json| {
+        let variables = serde_json::from_value(variables).unwrap();
+        fraiseql::graphql::statement(&blog.schema, query, None, &variables, database).unwrap()
+    };
+
+    let by_id = "query ($id: ID!) { user(id: $id) { id name email } }";
+    let users = blog
+        .plain("SELECT id, name, email FROM tb_user ORDER BY pk_user")
+        .await;
+    let sql = statement(by_id, json!({"id": users[0]["id"]}))
+        .sql()
+        .to_owned();
+    for user in users.as_array().unwrap() {
+        let response = blog.run(by_id, json!({"id": user["id"]})).await;
+        assert_eq!(response, json!({"data": {"user": user}}));
+        assert_eq!(statement(by_id, json!({"id": user["id"]})).sql(), sql);
+    }
+    // A value that does not fit its slot is refused as a fresh compile refuses it, and the kept
+    // statement still serves the next request.
+    let refused = blog.run(by_id, json!({"id": "nope"})).await;
+    assert_eq!(refused["data"], Json::Null, "{refused}");
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    let again = blog.run(by_id, json!({"id": users[1]["id"]})).await;
+    assert_eq!(again, json!({"data": {"user": users[1]}}));
+    // Variables are still checked against their declared types on every request.
+    let mistyped = "query ($min: Int) { users(where: {age: {gte: $min}}) { id } }";
+    assert!(blog.run(mistyped, json!({"min": 30})).await["data"].is_object());
+    let wrong = blog.run(mistyped, json!({"min": "thirty"})).await;
+    assert!(wrong.get("data").is_none(), "{wrong}");
+
+    // Several slots, a page size and an optional operand, over many values.
+    let filtered = r#"query ($word: String!, $min: Int, $n: Int!) {
+        posts(where: {title: {contains: $word}}, orderBy: [{field: IDENTIFIER}], limit: $n) { identifier }
+        users(where: {age: {gte: $min}, name: {neq: $word}}, orderBy: [{field: IDENTIFIER}]) { identifier }
+    }"#;
+    for (word, min, n) in [
+        ("a", 20, 3),
+        ("e", 30, 3),
+        ("o", 40, 5),
+        ("Rust", 0, 5),
+        ("%", 25, 3),
+    ] {
+        let response = blog
+            .run(filtered, json!({"word": word, "min": min, "n": n}))
+            .await;
+        let like = word.replace('%', "\\%");
+        let posts = blog
+            .plain(&format!(
+                "SELECT identifier FROM tb_post WHERE title LIKE '%{like}%' \
+                 ORDER BY identifier COLLATE \"C\" LIMIT {n}"
+            ))
+            .await;
+        let users = blog
+            .plain(&format!(
+                "SELECT identifier FROM tb_user WHERE age >= {min} AND name <> '{word}' \
+                 ORDER BY identifier COLLATE \"C\""
+            ))
+            .await;
+        assert_eq!(
+            response,
+            json!({"data": {"posts": posts, "users": users}}),
+            "{word} {min} {n}"
+        );
+    }
+    let shapes: std::collections::BTreeSet<String> = [3, 5]
+        .map(|n| {
+            statement(filtered, json!({"word": "x", "min": 1, "n": n}))
+                .sql()
+                .to_owned()
+        })
+        .into();
+    assert_eq!(shapes.len(), 2, "one statement per page size");
+    // Without `$min` the condition is another statement, not a null bound into this one.
+    let absent = blog.run(filtered, json!({"word": "a", "n": 3})).await;
+    assert!(
+        absent["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("null"),
+        "{absent}"
+    );
+}

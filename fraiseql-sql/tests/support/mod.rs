@@ -204,6 +204,7 @@ pub fn eval(filter: &Filter, item: &Item, doc: &Json, row: bool) -> bool {
         Filter::And(all) => all.iter().all(|f| eval(f, item, doc, row)),
         Filter::Or(any) => any.iter().any(|f| eval(f, item, doc, row)),
         Filter::Not(inner) => !eval(inner, item, doc, row),
+        Filter::Slot(_, inner) => eval(inner, item, doc, row),
         Filter::Any(path, inner) => match walk(doc, path) {
             Some(Json::Array(elements)) => elements.iter().any(|e| eval(inner, item, e, false)),
             _ => false,

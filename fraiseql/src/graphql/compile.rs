@@ -12,10 +12,14 @@ use juniper::{
     graphql_value,
 };
 
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
 use super::info::SchemaInfo;
 use super::names::{self, Derived};
 use super::types::order_fields;
-use crate::descriptor::{FieldDescriptor, FieldSource, FieldType, TypeDescriptor};
+use crate::descriptor::{EnumDescriptor, FieldDescriptor, FieldSource, FieldType, TypeDescriptor};
 use crate::error::Error;
 use crate::typed::Base;
 
@@ -61,6 +65,57 @@ pub(crate) struct Compiler<'e> {
     pub variables: &'e Variables<S>,
     pub fragments: &'e Fragments<'e>,
     pub cursor_key: &'e CursorKey,
+    /// Where the compile notes how it used the variables, so its statement can be kept and
+    /// bound to other values; `None` when the statement is not kept.
+    pub record: Option<&'e Recorder>,
+}
+
+/// How one compile used the operation's variables.
+#[derive(Default)]
+pub(crate) struct Recorder(Mutex<Recorded>);
+
+#[derive(Default)]
+pub(crate) struct Recorded {
+    /// Variables whose values shaped the SQL text (a page size, an order, a directive's
+    /// condition, a whole filter object): another value is another statement.
+    pub structural: BTreeSet<String>,
+    /// Variables that only gave a filter operand: slot `n` of the statement is `slots[n]`.
+    pub slots: Vec<Slot>,
+}
+
+impl Recorder {
+    pub fn into_inner(self) -> Recorded {
+        self.0
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Recorded) -> T) -> T {
+        f(&mut self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+}
+
+/// A filter condition whose operand is one variable: rebuilt for each request's value, it binds
+/// the slot's parameters in the kept statement.
+pub(crate) struct Slot {
+    pub variable: String,
+    target: Target,
+    operator: String,
+    operand: Operand,
+}
+
+impl Slot {
+    /// The condition for `value` (the variable's value in a request), or the field error the
+    /// whole compile would report for it.
+    pub fn filter(&self, value: &InputValue<S>) -> Result<Filter, Failure> {
+        Ok(Filter::cond(
+            self.target.clone(),
+            self.operand.op(&self.operator, value)?,
+        ))
+    }
 }
 
 impl<'e> Compiler<'e> {
@@ -178,14 +233,24 @@ impl<'e> Compiler<'e> {
         Ok(true)
     }
 
-    /// `value` with variables substituted (an absent variable is null).
+    /// The value of variable `name` (null when absent).
+    fn variable(&self, name: &str) -> InputValue<S> {
+        self.variables
+            .get(name)
+            .cloned()
+            .unwrap_or(InputValue::Null)
+    }
+
+    /// `value` with variables substituted (an absent variable is null); each variable met is
+    /// noted as shaping the statement.
     pub fn resolve(&self, value: &InputValue<S>) -> InputValue<S> {
         match value {
-            InputValue::Variable(name) => self
-                .variables
-                .get(name)
-                .cloned()
-                .unwrap_or(InputValue::Null),
+            InputValue::Variable(name) => {
+                if let Some(record) = self.record {
+                    record.with(|r| r.structural.insert(name.clone()));
+                }
+                self.variable(name)
+            }
             InputValue::List(items) => InputValue::List(
                 items
                     .iter()
@@ -205,6 +270,66 @@ impl<'e> Compiler<'e> {
             ),
             other => other.clone(),
         }
+    }
+
+    /// The argument `name` of `field` as written, variables left in place; `None` when absent.
+    fn written(&self, field: &FieldNode<'e>, name: &str) -> Option<InputValue<S>> {
+        match field.arguments {
+            FieldArguments::Written(arguments) => arguments
+                .iter()
+                .find(|(n, _)| n.item == name)
+                .map(|(_, v)| v.item.clone()),
+            FieldArguments::Resolved(arguments) => {
+                Some(arguments.get_input_value(name)?.item.clone())
+            }
+        }
+    }
+
+    /// `value`, or the value of the variable it is (which then shapes the statement).
+    fn shallow<'v>(&self, value: &'v InputValue<S>) -> Cow<'v, InputValue<S>> {
+        match value {
+            InputValue::Variable(_) => Cow::Owned(self.resolve(value)),
+            other => Cow::Borrowed(other),
+        }
+    }
+
+    /// `target op operand` for a written operand: a variable operand becomes a slot of the
+    /// statement (when statements are kept), anything else is resolved in place.
+    fn condition(
+        &self,
+        target: Target,
+        operator: &str,
+        operand: Operand,
+        written: &InputValue<S>,
+    ) -> Result<Filter, Failure> {
+        let slot_variable = match (written, self.record) {
+            // `isNull` picks the SQL (IS NULL or IS NOT NULL): its value shapes the statement.
+            (InputValue::Variable(name), Some(_)) if operator != "isNull" => Some(name),
+            _ => None,
+        };
+        let value = match slot_variable {
+            Some(name) => self.variable(name),
+            None => self.resolve(written),
+        };
+        if matches!(value, InputValue::Null) {
+            return Err(bad_input(format!(
+                "operator `{operator}` is null; omit it or use isNull"
+            )));
+        }
+        let condition = Filter::cond(target.clone(), operand.op(operator, &value)?);
+        Ok(match (slot_variable, self.record) {
+            (Some(variable), Some(record)) => record.with(|r| {
+                let n = r.slots.len() as u32;
+                r.slots.push(Slot {
+                    variable: variable.clone(),
+                    target,
+                    operator: operator.to_owned(),
+                    operand,
+                });
+                condition.slot(n)
+            }),
+            _ => condition,
+        })
     }
 
     /// The argument `name` of `field`, resolved; `None` when absent or null.
@@ -239,22 +364,30 @@ impl<'e> Compiler<'e> {
             let relation = relation(descriptor)?;
             let subs = Self::sub_selections(fields);
             if roots.one.as_deref() == Some(name) {
-                let filter = match (
-                    self.argument(field, "id"),
-                    self.argument(field, "identifier"),
-                ) {
-                    (Some(id), None) => Filter::cond(
-                        column(descriptor.key, ScalarKind::Uuid)?,
-                        Op::Eq(scalar_value(&id)?),
-                    ),
+                // Which of the two keys is given shapes the statement; the key's value is a
+                // slot when it is a variable.
+                let given = |name| {
+                    let written = self.written(field, name)?;
+                    let present = match &written {
+                        InputValue::Variable(variable) => self
+                            .variables
+                            .get(variable)
+                            .is_some_and(|v| !matches!(v, InputValue::Null)),
+                        value => !matches!(value, InputValue::Null),
+                    };
+                    present.then_some(written)
+                };
+                let key = |column_name, kind, written: &InputValue<S>| {
+                    let operand = Operand::scalar(Kind::Scalar(kind));
+                    self.condition(column(column_name, kind)?, "eq", operand, written)
+                };
+                let filter = match (given("id"), given("identifier")) {
+                    (Some(id), None) => key(descriptor.key, ScalarKind::Uuid, &id)?,
                     (None, Some(identifier)) => {
                         let column_name = descriptor
                             .identifier
                             .ok_or_else(|| bad_input("this type has no identifier"))?;
-                        Filter::cond(
-                            column(column_name, ScalarKind::Text)?,
-                            Op::Eq(scalar_value(&identifier)?),
-                        )
+                        key(column_name, ScalarKind::Text, &identifier)?
                     }
                     _ => {
                         return Err(bad_input(format!(
@@ -472,16 +605,19 @@ impl<'e> Compiler<'e> {
     }
 
     fn where_filter(&self, index: usize, field: &FieldNode<'e>) -> Result<Filter, Failure> {
-        match self.argument(field, "where") {
-            None => Ok(Filter::all()),
-            Some(value) => self.filter(index, &value, Base::row()),
+        let Some(written) = self.written(field, "where") else {
+            return Ok(Filter::all());
+        };
+        match &*self.shallow(&written) {
+            InputValue::Null => Ok(Filter::all()),
+            value => self.filter(index, value, Base::row()),
         }
     }
 
     /// A `<Type>WhereInput` value as a filter on the rows (or elements) `base` points at.
     fn filter(&self, index: usize, value: &InputValue<S>, base: Base) -> Result<Filter, Failure> {
         let descriptor = self.schema.entities[index].descriptor;
-        let InputValue::Object(entries) = value else {
+        let InputValue::Object(entries) = &*self.shallow(value) else {
             return Err(bad_input(format!(
                 "{}WhereInput must be an object",
                 descriptor.name
@@ -489,7 +625,7 @@ impl<'e> Compiler<'e> {
         };
         let mut all = Vec::new();
         for (key, value) in entries {
-            let value = &value.item;
+            let value = &*self.shallow(&value.item);
             if matches!(value, InputValue::Null) {
                 return Err(bad_input(format!(
                     "filter `{}` is null; omit it or use isNull",
@@ -498,7 +634,10 @@ impl<'e> Compiler<'e> {
             }
             let list = |value: &InputValue<S>| -> Vec<InputValue<S>> {
                 match value {
-                    InputValue::List(items) => items.iter().map(|i| i.item.clone()).collect(),
+                    InputValue::List(items) => items
+                        .iter()
+                        .map(|i| self.shallow(&i.item).into_owned())
+                        .collect(),
                     other => vec![other.clone()],
                 }
             };
@@ -572,6 +711,7 @@ impl<'e> Compiler<'e> {
                 )));
             }
         };
+        let operand = Operand { kind, enum_values };
         let target = at.target(kind);
         let InputValue::Object(ops) = value else {
             return Err(bad_input(format!(
@@ -579,81 +719,9 @@ impl<'e> Compiler<'e> {
                 field.name
             )));
         };
-        let convert = |v: &InputValue<S>| -> Result<Value, Failure> {
-            match (enum_values, v) {
-                (Some(e), InputValue::Enum(name) | InputValue::Scalar(S::String(name))) => e
-                    .values
-                    .iter()
-                    .find(|value| value.name == name)
-                    .map(|value| Value::from(value.stored))
-                    .ok_or_else(|| bad_input(format!("{name} is not a value of {}", e.name))),
-                (_, v) if kind == Kind::Scalar(ScalarKind::Json) => Ok(Value::Json(to_json(v))),
-                (_, v) => scalar_value(v),
-            }
-        };
-        let values = |v: &InputValue<S>| -> Result<Vec<Value>, Failure> {
-            match v {
-                InputValue::List(items) => items.iter().map(|i| convert(&i.item)).collect(),
-                other => Ok(vec![convert(other)?]),
-            }
-        };
-        let text = |v: &InputValue<S>| match v {
-            InputValue::Scalar(S::String(s)) => Ok(s.clone()),
-            _ => Err(bad_input("expected a string")),
-        };
-        let texts = |v: &InputValue<S>| match v {
-            InputValue::List(items) => items
-                .iter()
-                .map(|i| text(&i.item))
-                .collect::<Result<Vec<_>, _>>(),
-            other => Ok(vec![text(other)?]),
-        };
-        let is_array = matches!(kind, Kind::Array(_));
         let mut conditions = Vec::new();
         for (op, v) in ops {
-            let v = &v.item;
-            if matches!(v, InputValue::Null) {
-                return Err(bad_input(format!(
-                    "operator `{}` is null; omit it or use isNull",
-                    op.item
-                )));
-            }
-            let op = match op.item.as_str() {
-                "eq" => Op::Eq(convert(v)?),
-                "neq" => Op::Neq(convert(v)?),
-                "in" => Op::In(values(v)?),
-                "nin" => Op::Nin(values(v)?),
-                "gt" => Op::Gt(convert(v)?),
-                "gte" => Op::Gte(convert(v)?),
-                "lt" => Op::Lt(convert(v)?),
-                "lte" => Op::Lte(convert(v)?),
-                "isNull" => match v {
-                    InputValue::Scalar(S::Boolean(b)) => Op::IsNull(*b),
-                    _ => return Err(bad_input("isNull takes a boolean")),
-                },
-                "contains" if is_array => Op::ArrayContains(values(v)?),
-                "overlaps" => Op::Overlaps(values(v)?),
-                "anyEq" => Op::AnyEq(convert(v)?),
-                "contains" if kind == Kind::Scalar(ScalarKind::Json) => {
-                    Op::JsonContains(to_json(v))
-                }
-                "containedIn" => Op::ContainedIn(to_json(v)),
-                "hasKey" => Op::HasKey(text(v)?),
-                "hasAnyKeys" => Op::HasAnyKeys(texts(v)?),
-                "hasAllKeys" => Op::HasAllKeys(texts(v)?),
-                "contains" => Op::Contains(text(v)?),
-                "icontains" => Op::IContains(text(v)?),
-                "startsWith" => Op::StartsWith(text(v)?),
-                "istartsWith" => Op::IStartsWith(text(v)?),
-                "endsWith" => Op::EndsWith(text(v)?),
-                "iendsWith" => Op::IEndsWith(text(v)?),
-                "like" => Op::Like(text(v)?),
-                "ilike" => Op::ILike(text(v)?),
-                "matches" => Op::Matches(text(v)?),
-                "imatches" => Op::IMatches(text(v)?),
-                other => return Err(bad_input(format!("unknown filter operator {other}"))),
-            };
-            conditions.push(Filter::cond(target.clone(), op));
+            conditions.push(self.condition(target.clone(), &op.item, operand, &v.item)?);
         }
         Ok(Filter::And(conditions))
     }
@@ -724,6 +792,91 @@ impl<'e> Compiler<'e> {
                 })
             })
             .collect()
+    }
+}
+
+/// How a filter operator's operand is read: the kind of the target it applies to, and for an
+/// enum field the enum whose GraphQL names stand for stored values.
+#[derive(Clone, Copy)]
+struct Operand {
+    kind: Kind,
+    enum_values: Option<&'static EnumDescriptor>,
+}
+
+impl Operand {
+    fn scalar(kind: Kind) -> Self {
+        Self {
+            kind,
+            enum_values: None,
+        }
+    }
+
+    /// The operator `name` with the (resolved, non-null) operand `v`.
+    fn op(&self, name: &str, v: &InputValue<S>) -> Result<Op, Failure> {
+        let kind = self.kind;
+        let convert = |v: &InputValue<S>| -> Result<Value, Failure> {
+            match (self.enum_values, v) {
+                (Some(e), InputValue::Enum(name) | InputValue::Scalar(S::String(name))) => e
+                    .values
+                    .iter()
+                    .find(|value| value.name == name)
+                    .map(|value| Value::from(value.stored))
+                    .ok_or_else(|| bad_input(format!("{name} is not a value of {}", e.name))),
+                (_, v) if kind == Kind::Scalar(ScalarKind::Json) => Ok(Value::Json(to_json(v))),
+                (_, v) => scalar_value(v),
+            }
+        };
+        let values = |v: &InputValue<S>| -> Result<Vec<Value>, Failure> {
+            match v {
+                InputValue::List(items) => items.iter().map(|i| convert(&i.item)).collect(),
+                other => Ok(vec![convert(other)?]),
+            }
+        };
+        let text = |v: &InputValue<S>| match v {
+            InputValue::Scalar(S::String(s)) => Ok(s.clone()),
+            _ => Err(bad_input("expected a string")),
+        };
+        let texts = |v: &InputValue<S>| match v {
+            InputValue::List(items) => items
+                .iter()
+                .map(|i| text(&i.item))
+                .collect::<Result<Vec<_>, _>>(),
+            other => Ok(vec![text(other)?]),
+        };
+        let is_array = matches!(kind, Kind::Array(_));
+        Ok(match name {
+            "eq" => Op::Eq(convert(v)?),
+            "neq" => Op::Neq(convert(v)?),
+            "in" => Op::In(values(v)?),
+            "nin" => Op::Nin(values(v)?),
+            "gt" => Op::Gt(convert(v)?),
+            "gte" => Op::Gte(convert(v)?),
+            "lt" => Op::Lt(convert(v)?),
+            "lte" => Op::Lte(convert(v)?),
+            "isNull" => match v {
+                InputValue::Scalar(S::Boolean(b)) => Op::IsNull(*b),
+                _ => return Err(bad_input("isNull takes a boolean")),
+            },
+            "contains" if is_array => Op::ArrayContains(values(v)?),
+            "overlaps" => Op::Overlaps(values(v)?),
+            "anyEq" => Op::AnyEq(convert(v)?),
+            "contains" if kind == Kind::Scalar(ScalarKind::Json) => Op::JsonContains(to_json(v)),
+            "containedIn" => Op::ContainedIn(to_json(v)),
+            "hasKey" => Op::HasKey(text(v)?),
+            "hasAnyKeys" => Op::HasAnyKeys(texts(v)?),
+            "hasAllKeys" => Op::HasAllKeys(texts(v)?),
+            "contains" => Op::Contains(text(v)?),
+            "icontains" => Op::IContains(text(v)?),
+            "startsWith" => Op::StartsWith(text(v)?),
+            "istartsWith" => Op::IStartsWith(text(v)?),
+            "endsWith" => Op::EndsWith(text(v)?),
+            "iendsWith" => Op::IEndsWith(text(v)?),
+            "like" => Op::Like(text(v)?),
+            "ilike" => Op::ILike(text(v)?),
+            "matches" => Op::Matches(text(v)?),
+            "imatches" => Op::IMatches(text(v)?),
+            other => return Err(bad_input(format!("unknown filter operator {other}"))),
+        })
     }
 }
 

@@ -6,8 +6,13 @@ use juniper::{
     DefaultScalarValue as S, GraphQLError, OperationType, ValidatedOperation, Variables,
 };
 
-use super::compile::{Compiler, Failure};
-use super::plan::Plan;
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use fraiseql_sql::CursorKey;
+
+use super::compile::{Compiler, Failure, Recorder};
+use super::plan::{Compiled, Plan};
 use super::{Context, Schema};
 
 /// A GraphQL response: its JSON text and whether the request was refused before execution.
@@ -70,7 +75,7 @@ pub fn operation_type(
     plan(schema, query, operation_name).verdict().ok()
 }
 
-fn plan(schema: &Schema, query: &str, operation_name: Option<&str>) -> std::sync::Arc<Plan> {
+fn plan(schema: &Schema, query: &str, operation_name: Option<&str>) -> Arc<Plan> {
     schema.query_info.plans.get(schema, query, operation_name)
 }
 
@@ -132,22 +137,10 @@ pub fn statement(
     if plan.verdict() != Ok(OperationType::Query) {
         return None;
     }
-    let key = database.cursor_key();
-    match &*plan.compiled(key, || compile(schema, &plan, variables, key)) {
+    match &*compiled(schema, &plan, variables, database.cursor_key()) {
         Compiled::Statement(statement) => Some(statement.clone()),
         Compiled::Refused(_) | Compiled::Executor => None,
     }
-}
-
-/// What an operation compiles to.
-#[derive(Debug)]
-pub(crate) enum Compiled {
-    /// One statement answers every root field.
-    Statement(fraiseql_sql::Statement),
-    /// The complete response: an argument the operation cannot run with.
-    Refused(String),
-    /// A job for juniper's executor (introspection, variables that do not fit).
-    Executor,
 }
 
 /// `None` when the operation needs juniper's executor.
@@ -157,8 +150,7 @@ async fn fast_path(
     variables: &Variables<S>,
     context: &Context,
 ) -> Option<String> {
-    let key = context.db.cursor_key();
-    let compiled = plan.compiled(key, || compile(schema, plan, variables, key));
+    let compiled = compiled(schema, plan, variables, context.db.cursor_key());
     let statement = match &*compiled {
         Compiled::Statement(statement) => statement,
         Compiled::Refused(body) => return Some(body.clone()),
@@ -178,49 +170,62 @@ async fn fast_path(
     )
 }
 
-/// The operation of `plan` with `variables` as one statement, signing cursors with `key`.
-fn compile(
+/// What the operation of `plan` compiles to with `variables`, signing cursors with `key`: the
+/// statement kept for the variables' shape bound to their values, or a fresh compile (kept for
+/// later requests when it can be).
+fn compiled(
     schema: &Schema,
     plan: &Plan,
     variables: &Variables<S>,
-    key: &fraiseql_sql::CursorKey,
-) -> Compiled {
-    let Some(super::plan::Operation {
-        operation,
-        fragments,
-    }) = plan.operation()
-    else {
-        return Compiled::Executor;
+    key: &CursorKey,
+) -> Arc<Compiled> {
+    let Some(operation) = plan.operation() else {
+        return Arc::new(Compiled::Executor);
     };
-    // Variable values are checked against their declared types exactly as juniper would.
-    if !juniper::validation::validate_input_values(variables, operation, &schema.schema).is_empty()
-    {
-        return Compiled::Executor;
+    // Variable values are checked against their declared types exactly as juniper would, on
+    // every request.
+    let op = operation.operation;
+    if !juniper::validation::validate_input_values(variables, op, &schema.schema).is_empty() {
+        return Arc::new(Compiled::Executor);
     }
-    let defaults = operation
-        .item
-        .variables_definition
-        .iter()
-        .flat_map(|d| &d.item.items)
-        .filter(|(name, definition)| {
-            definition.default_value.is_some() && !variables.contains_key(name.item)
-        });
-    let mut with_defaults = None;
-    for (name, definition) in defaults {
-        if let Some(default) = &definition.default_value {
-            with_defaults
-                .get_or_insert_with(|| variables.clone())
-                .insert(name.item.to_owned(), default.item.clone());
-        }
+    let variables = with_defaults(&op.item, variables);
+    if let Some(kept) = plan.kept(key, &variables) {
+        return kept;
     }
-    let lookup = |name: &str| fragments.get(name).copied();
+    let record = Recorder::default();
+    let lookup = |name: &str| operation.fragments.get(name).copied();
     let compiler = Compiler {
         schema: &schema.query_info,
-        variables: with_defaults.as_ref().unwrap_or(variables),
+        variables: &variables,
         fragments: &lookup,
         cursor_key: key,
+        record: Some(&record),
     };
-    let grouped = match compiler.group(&[&operation.item.selection_set]) {
+    let compiled = compile(&compiler, &op.item.selection_set);
+    plan.keep(key, &variables, record.into_inner(), compiled)
+}
+
+/// `variables` with the operation's defaults for those not given.
+fn with_defaults<'v>(
+    operation: &juniper::Operation<'_, S>,
+    variables: &'v Variables<S>,
+) -> Cow<'v, Variables<S>> {
+    let mut variables = Cow::Borrowed(variables);
+    let definitions = operation.variables_definition.iter();
+    for (name, definition) in definitions.flat_map(|d| &d.item.items) {
+        if let Some(default) = &definition.default_value
+            && !variables.contains_key(name.item)
+        {
+            let default = default.item.clone();
+            variables.to_mut().insert(name.item.to_owned(), default);
+        }
+    }
+    variables
+}
+
+/// The operation's selection as one statement.
+fn compile<'e>(compiler: &Compiler<'e>, selection: &'e [juniper::Selection<'e, S>]) -> Compiled {
+    let grouped = match compiler.group(&[selection]) {
         Ok(grouped) => grouped,
         Err(failure) => return Compiled::Refused(failure_body(&failure, None)),
     };

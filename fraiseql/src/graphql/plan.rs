@@ -5,15 +5,18 @@
 //! Validation depends only on the document and the schema (both fixed for an entry); variable
 //! values are still checked on every request.
 
-use std::collections::HashMap;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::sync::{Arc, RwLock};
 
 use fraiseql_sql::CursorKey;
 
-use juniper::{DefaultScalarValue as S, Definition, OperationType, Selection, Spanning};
+use juniper::{
+    DefaultScalarValue as S, Definition, InputValue, OperationType, Selection, Spanning, Variables,
+};
 
 use super::Schema;
-use super::execute::Compiled;
+use super::compile::{Recorded, Slot};
 
 self_cell::self_cell!(
     /// A document's source and the syntax tree borrowing from it.
@@ -26,17 +29,90 @@ self_cell::self_cell!(
 
 type Document<'a> = Vec<Definition<'a, S>>;
 
+/// What an operation compiles to.
+#[derive(Debug)]
+pub(crate) enum Compiled {
+    /// One statement answers every root field.
+    Statement(fraiseql_sql::Statement),
+    /// The complete response: an argument the operation cannot run with.
+    Refused(String),
+    /// A job for juniper's executor (introspection, variables that do not fit).
+    Executor,
+}
+
+/// How many statements one operation keeps, one per shape of its variables (which are present,
+/// and the values of those that change the SQL text).
+const SHAPES_PER_OPERATION: usize = 16;
+
 /// One operation of a document, as juniper judged it.
 pub(crate) struct Plan {
     parsed: Parsed,
     /// The operation's type, or the response body juniper's validation error makes.
     verdict: Result<OperationType, String>,
     operation_name: Option<String>,
-    /// Whether the operation declares no variables: then its statement depends on nothing
-    /// that changes between requests, and is kept.
-    constant: bool,
-    /// The statement, with the cursor key it signs with.
-    compiled: OnceLock<(CursorKey, Arc<Compiled>)>,
+    /// The variables the operation declares, in order.
+    variables: Vec<String>,
+    kept: RwLock<Kept>,
+}
+
+/// The statements an operation keeps, by the shape of the variables they were compiled with.
+#[derive(Default)]
+struct Kept {
+    /// The cursor key the statements sign with: the first one seen. A schema shared by
+    /// databases with different keys compiles for the others each time.
+    key: Option<CursorKey>,
+    /// The variables some compile found shaping the SQL text: their values are part of a shape.
+    structural: BTreeSet<String>,
+    by_shape: HashMap<String, Arc<Template>>,
+}
+
+/// A kept compile: the statement, and the slots a request's values are bound into.
+pub(crate) struct Template {
+    compiled: Arc<Compiled>,
+    slots: Vec<Slot>,
+}
+
+impl Template {
+    /// The compile for `variables`: the kept one, with each slot bound to its variable's value;
+    /// `None` when a value does not fit its slot (then a full compile reports why).
+    fn bind(&self, variables: &Variables<S>) -> Option<Arc<Compiled>> {
+        if self.slots.is_empty() {
+            return Some(self.compiled.clone());
+        }
+        let Compiled::Statement(statement) = &*self.compiled else {
+            return None;
+        };
+        let mut filters = Vec::with_capacity(self.slots.len());
+        for (n, slot) in self.slots.iter().enumerate() {
+            let value = variables.get(&slot.variable).unwrap_or(&InputValue::Null);
+            filters.push((n as u32, slot.filter(value).ok()?));
+        }
+        let bound = statement.rebind(&filters).ok()?;
+        Some(Arc::new(Compiled::Statement(bound)))
+    }
+}
+
+impl Kept {
+    /// The shape of `variables`: each declared variable's value when it shapes the SQL text,
+    /// else only whether it is given.
+    fn shape(&self, declared: &[String], variables: &Variables<S>) -> String {
+        let mut shape = String::new();
+        for name in declared {
+            let value = variables.get(name).filter(|v| !v.is_null());
+            match value {
+                Some(value) if self.structural.contains(name) => {
+                    let _ = write!(shape, "{name}={value};");
+                }
+                Some(_) => {
+                    let _ = write!(shape, "{name}:;");
+                }
+                None => {
+                    let _ = write!(shape, "{name}!;");
+                }
+            }
+        }
+        shape
+    }
 }
 
 impl Plan {
@@ -52,39 +128,69 @@ impl Plan {
             parsed,
             verdict,
             operation_name: operation_name.map(str::to_owned),
-            constant: false,
-            compiled: OnceLock::new(),
+            variables: Vec::new(),
+            kept: RwLock::default(),
         };
-        plan.constant = plan.verdict.is_ok()
-            && plan.operation().is_some_and(|op| {
-                (op.operation.item.variables_definition.as_ref())
-                    .is_none_or(|definitions| definitions.item.items.is_empty())
-            });
+        if plan.verdict.is_ok()
+            && let Some(operation) = plan.operation()
+        {
+            let definitions = operation.operation.item.variables_definition.as_ref();
+            let names = definitions.iter().flat_map(|d| &d.item.items);
+            let variables = names.map(|(name, _)| name.item.to_owned()).collect();
+            plan.variables = variables;
+        }
         plan
     }
 
-    /// What the operation compiles to: kept from an earlier request when the operation has no
-    /// variables (and the cursor key is the same), else made by `compile`.
-    pub fn compiled(&self, key: &CursorKey, compile: impl FnOnce() -> Compiled) -> Arc<Compiled> {
-        if !self.constant {
-            return Arc::new(compile());
+    /// The compile kept for `variables` (defaults applied, already checked against their
+    /// types), bound to their values; `None` when none is kept for their shape.
+    pub fn kept(&self, key: &CursorKey, variables: &Variables<S>) -> Option<Arc<Compiled>> {
+        let kept = self.kept.read().ok()?;
+        if kept.key.as_ref() != Some(key) {
+            return None;
         }
-        if let Some((kept_key, compiled)) = self.compiled.get()
-            && kept_key == key
-        {
-            return compiled.clone();
+        let template = kept.by_shape.get(&kept.shape(&self.variables, variables))?;
+        template.bind(variables)
+    }
+
+    /// Keeps `compiled`, made for `variables` with `key`, when it can serve later requests:
+    /// an operation without variables keeps whatever it compiled to, one with variables only
+    /// statements (a refusal may be about a value).
+    pub fn keep(
+        &self,
+        key: &CursorKey,
+        variables: &Variables<S>,
+        recorded: Recorded,
+        compiled: Compiled,
+    ) -> Arc<Compiled> {
+        let compiled = Arc::new(compiled);
+        let keepable = self.variables.is_empty() || matches!(*compiled, Compiled::Statement(_));
+        let Ok(mut kept) = self.kept.write() else {
+            return compiled;
+        };
+        if !keepable || kept.key.get_or_insert_with(|| key.clone()) != key {
+            return compiled;
         }
-        let compiled = Arc::new(compile());
-        // The first key seen keeps its statement; a schema shared by databases with different
-        // keys compiles for the others each time.
-        let _ = self.compiled.set((key.clone(), compiled.clone()));
+        if !recorded.structural.is_subset(&kept.structural) {
+            // Shapes made without these variables' values no longer match any request.
+            kept.structural.extend(recorded.structural);
+            kept.by_shape.clear();
+        }
+        if kept.by_shape.len() < SHAPES_PER_OPERATION {
+            let shape = kept.shape(&self.variables, variables);
+            let template = Template {
+                compiled: compiled.clone(),
+                slots: recorded.slots,
+            };
+            kept.by_shape.insert(shape, Arc::new(template));
+        }
         compiled
     }
 
-    /// Whether a compiled statement is kept (tests).
+    /// How many compiles are kept (tests).
     #[cfg(test)]
-    pub fn is_constant(&self) -> bool {
-        self.constant
+    pub fn kept_shapes(&self) -> usize {
+        self.kept.read().map_or(0, |kept| kept.by_shape.len())
     }
 
     /// The operation's type, or the error response of a document that does not validate.
@@ -238,20 +344,52 @@ mod tests {
         assert_eq!(cache.len(), 1);
     }
 
+    /// One compile per shape of the variables: values that only fill a filter operand are
+    /// bound into the kept statement, values that change the SQL text (a page size, a
+    /// directive's condition, which key is given) make a shape of their own.
     #[test]
-    fn only_operations_without_variables_keep_their_statement() {
+    fn operations_keep_one_statement_per_shape_of_their_variables() {
         let schema = schema(8);
+        let db = crate::Database::connect(tokio_postgres::Config::new(), 1).unwrap();
         let cache = &schema.query_info.plans;
-        for (document, constant) in [
-            ("{ items { id } }", true),
-            ("query Named { items(limit: 3) { id } }", true),
-            ("query ($n: Int) { items(limit: $n) { id } }", false),
-            ("query ($n: Int = 2) { items(limit: $n) { id } }", false),
-            ("{ items { nope } }", false),
-        ] {
-            let plan = cache.get(&schema, document, None);
-            assert_eq!(plan.is_constant(), constant, "{document}");
-        }
+        let statement = |document: &str, variables: serde_json::Value| {
+            let variables = serde_json::from_value(variables).unwrap();
+            crate::graphql::statement(&schema, document, None, &variables, &db).unwrap()
+        };
+        let shapes = |document| cache.get(&schema, document, None).kept_shapes();
+
+        let by_id = "query ($id: ID!) { item(id: $id) { name } }";
+        let (a, b) = (uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2));
+        let first = statement(by_id, serde_json::json!({"id": a.to_string()}));
+        let second = statement(by_id, serde_json::json!({"id": b.to_string()}));
+        assert_eq!(first.sql(), second.sql());
+        assert_eq!(first.params(), [fraiseql_sql::Param::Uuid(a)]);
+        assert_eq!(second.params(), [fraiseql_sql::Param::Uuid(b)]);
+        assert_eq!(shapes(by_id), 1);
+
+        let named = "query ($w: String, $n: Int) { items(where: {name: {contains: $w}}, limit: $n) { id } }";
+        let three = statement(named, serde_json::json!({"w": "x", "n": 3}));
+        let other_word = statement(named, serde_json::json!({"w": "y", "n": 3}));
+        let four = statement(named, serde_json::json!({"w": "x", "n": 4}));
+        assert_eq!(three.sql(), other_word.sql());
+        assert_ne!(three.params(), other_word.params());
+        assert!(four.sql().contains("LIMIT 4") && three.sql().contains("LIMIT 3"));
+        assert_eq!(shapes(named), 2, "one per page size");
+
+        let skipped = "query ($s: Boolean!) { items { id name @skip(if: $s) } }";
+        let with = statement(skipped, serde_json::json!({"s": false}));
+        let without = statement(skipped, serde_json::json!({"s": true}));
+        assert_ne!(with.sql(), without.sql());
+        assert_eq!(shapes(skipped), 2);
+
+        let constant = "{ items(limit: 3) { id } }";
+        statement(constant, serde_json::json!({}));
+        assert_eq!(shapes(constant), 1);
+        assert_eq!(
+            shapes("{ items { nope } }"),
+            0,
+            "an invalid document compiles nothing"
+        );
     }
 
     #[test]

@@ -175,6 +175,7 @@ impl GraphQLValueAsync<S> for RootField<'_> {
                 variables: executor.variables(),
                 fragments: &fragments,
                 cursor_key: context.db.cursor_key(),
+                record: None,
             };
             let field = FieldNode {
                 name: self.name,
