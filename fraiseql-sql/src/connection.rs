@@ -140,24 +140,40 @@ impl Connection {
         let fetched = u64::from(size) + 1;
         let order_sql = w.capture(|w| render_order(w, &scope, &keys))?;
 
-        // The page's rows, one more than asked to learn whether more follow.
-        let mut inner = format!("SELECT row_number() OVER ({}) AS rn", order_sql.trim());
+        // The page's rows, one more than asked to learn whether more follow, picked with
+        // ORDER BY … LIMIT straight over the relation (a top-N sort of narrow keys, or an index
+        // scan that stops early), each order key computed once as a column "#oN" (no relation
+        // column has such a name). Only the page is numbered, given cursors and projected: a
+        // window under the LIMIT would make PostgreSQL sort every matching row, and a node
+        // projected there would be built for every matching row.
+        let mut page = format!("SELECT {ROW}.*");
+        let mut page_order = Vec::with_capacity(keys.len());
+        let mut columns = Vec::with_capacity(keys.len());
+        for (i, (key, expr)) in keys.iter().zip(&exprs).enumerate() {
+            let column = format!("{ROW}.\"#o{}\"", i + 1);
+            page += &format!(", {expr} AS \"#o{}\"", i + 1);
+            page_order.push(format!("{column}{}", key.suffix()));
+            columns.push(column);
+        }
+        let mut numbered = format!(
+            "SELECT row_number() OVER (ORDER BY {}) AS rn",
+            page_order.join(", ")
+        );
         if self.needs_cursors() {
             let (inner_pad, outer_pad) = self.cursor_key.sql_pads(&domain);
             let (inner_pad, outer_pad) = (w.bind(inner_pad), w.bind(outer_pad));
-            // Cursor values are PostgreSQL's text forms, in forward key order.
-            let forward_exprs = forward_keys
-                .iter()
-                .map(|k| k.expression(&scope).map(|e| format!("({e})::text")))
-                .collect::<Result<Vec<_>>>()?;
-            inner += &format!(
+            // Cursor values are PostgreSQL's text forms, in forward key order (the reading
+            // order's keys are the same keys, possibly reversed in direction).
+            let forward_exprs: Vec<String> =
+                columns.iter().map(|c| format!("({c})::text")).collect();
+            numbered += &format!(
                 ", {} AS c",
                 sql_cursor(&forward_exprs, &inner_pad, &outer_pad)
             );
         }
         for (i, projection) in self.nodes().enumerate() {
             let node = w.capture(|w| projection.render(w, &scope))?;
-            inner += &format!(", {node} AS n{i}");
+            numbered += &format!(", {node} AS n{i}");
         }
 
         let output_order = if backward { "w.rn DESC" } else { "w.rn" };
@@ -224,9 +240,9 @@ impl Connection {
             }
             Ok(())
         })?;
-        w.put(format_args!(" FROM ({inner}"));
+        w.put(format_args!(" FROM ({numbered} FROM ({page}"));
         self.relation.render_from_where(w, &where_sql);
-        w.put(format_args!("{order_sql} LIMIT {fetched}) AS w)"));
+        w.put(format_args!("{order_sql} LIMIT {fetched}) AS {ROW}) AS w)"));
         Ok(())
     }
 

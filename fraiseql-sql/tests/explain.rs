@@ -139,3 +139,60 @@ async fn lookups_and_containment_use_their_indexes() {
         "{by_name}"
     );
 }
+
+/// A page ordered by a key no index serves is picked with a bounded (top-N) sort, for a list and
+/// for a connection: its rows are numbered, given cursors and projected only after the LIMIT.
+#[tokio::test]
+async fn pages_are_picked_with_a_top_n_sort() {
+    use fraiseql_sql::{Connection, ConnectionField, CursorKey, EdgeField, OrderBy, Page};
+    let db = TestDb::new().await.unwrap();
+    db.execute_script(SCHEMA).await.unwrap();
+    let client = db.connect().await.unwrap();
+    let name = |n: &str| Name::new(n).unwrap();
+    let node = Projection::new().field(
+        name("name"),
+        Projected::Value(JsonPath::parse("name").unwrap()),
+    );
+    let order = vec![OrderBy::desc(
+        Target::path("name", ScalarKind::Text).unwrap(),
+    )];
+    let list = Root::List {
+        relation: Relation::new("tv_user").unwrap(),
+        filter: Filter::all(),
+        order: order.clone(),
+        limit: Some(10),
+        offset: 0,
+        projection: node.clone(),
+    };
+    let connection = Root::Connection(Connection {
+        relation: Relation::new("tv_user").unwrap(),
+        filter: Filter::all(),
+        order,
+        page: Page::Forward {
+            first: 10,
+            after: None,
+        },
+        cursor_key: CursorKey::new(b"a test key of at least 32 bytes!"),
+        fields: vec![(
+            name("edges"),
+            ConnectionField::Edges(vec![
+                (name("cursor"), EdgeField::Cursor),
+                (name("node"), EdgeField::Node(node)),
+            ]),
+        )],
+    });
+    for (what, root) in [("list", list), ("connection", connection)] {
+        let statement = Statement::value(&root).unwrap();
+        let explain = format!("EXPLAIN (ANALYZE, FORMAT JSON) {}", statement.sql());
+        let plan: serde_json::Value = client
+            .query_one(&explain, &statement.params_ref())
+            .await
+            .unwrap()
+            .get(0);
+        let plan = plan.to_string();
+        assert!(
+            plan.contains(r#""Sort Method":"top-N heapsort""#),
+            "{what}: {plan}"
+        );
+    }
+}
