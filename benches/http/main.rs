@@ -68,6 +68,12 @@ const WRITERS: [&str; 3] = [
     "strawberry-naive",
 ];
 
+/// The servers whose objects may list their keys out of the selection's order, so that their
+/// answers are compared as values, not bytes: async-graphql 7.2 resolves an object's fields
+/// concurrently (`FuturesUnordered`) and writes each key when its value is ready, so a post's
+/// `comments` can come before its `author` (GraphQL asks for the selection's order).
+const UNORDERED_KEYS: [&str; 1] = ["async-graphql"];
+
 /// The peers' binaries, built from `benches/peers`.
 const PEERS: [(&str, &str); 2] = [
     ("async-graphql", "peer-async-graphql"),
@@ -248,7 +254,7 @@ impl Bench {
                 "{server_name} answers {} as fraiseql does",
                 op.name
             );
-            if op.ordered && !op.mutation() {
+            if op.ordered && !op.mutation() && !UNORDERED_KEYS.contains(&server_name) {
                 // Key order and value formatting count too: the same bytes, but for whitespace.
                 assert_eq!(
                     floor::compacted(&raw),
