@@ -146,7 +146,10 @@ impl Connection {
         // column has such a name). Only the page is numbered, given cursors and projected: a
         // window under the LIMIT would make PostgreSQL sort every matching row, and a node
         // projected there would be built for every matching row.
-        let mut page = format!("SELECT {ROW}.*");
+        let mut page = format!(
+            "SELECT {}",
+            self.relation.page_columns(&self.order, self.nodes())
+        );
         let mut page_order = Vec::with_capacity(keys.len());
         let mut columns = Vec::with_capacity(keys.len());
         for (i, (key, expr)) in keys.iter().zip(&exprs).enumerate() {

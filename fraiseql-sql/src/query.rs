@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::filter::Filter;
 use crate::ident::{Ident, Name, QualifiedName};
 use crate::order::{OrderBy, render_order};
-use crate::projection::Projection;
+use crate::projection::{Projected, Projection};
 use crate::target::Source;
 use crate::value::Param;
 use crate::writer::{Scope, Writer};
@@ -69,6 +69,41 @@ impl Relation {
 
     pub(crate) fn scope(&self) -> Scope {
         Scope::row(ROW, &self.data)
+    }
+
+    /// `t."data", t."id", …`: the columns a page of this relation passes on — the document,
+    /// the key when there is an `order` (it breaks ties), the real columns the order keys and
+    /// the rows' `projections` read — so the page carries no column nobody reads.
+    pub(crate) fn page_columns<'a>(
+        &'a self,
+        order: &'a [OrderBy],
+        projections: impl IntoIterator<Item = &'a Projection>,
+    ) -> String {
+        let mut columns: Vec<&Ident> = vec![&self.data];
+        if !order.is_empty() {
+            columns.push(&self.key);
+        }
+        let order_columns = order.iter().filter_map(|key| match key.target().source() {
+            Source::Column(column) => Some(column),
+            Source::Path(_) => None,
+        });
+        let projected = projections
+            .into_iter()
+            .flat_map(|projection| projection.fields())
+            .filter_map(|(_, value)| match value {
+                Projected::Column(column) => Some(column),
+                _ => None,
+            });
+        for column in order_columns.chain(projected) {
+            if !columns.contains(&column) {
+                columns.push(column);
+            }
+        }
+        columns
+            .iter()
+            .map(|column| format!("{ROW}.{column}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// ` FROM rel t WHERE <filter>`.
@@ -239,7 +274,8 @@ impl Root {
                 };
                 let projection_sql = w.capture(|w| projection.render(w, &scope))?;
                 w.put(format_args!(
-                    "(SELECT COALESCE(json_agg({projection_sql}{aggregate_order}), '[]'::json) FROM (SELECT {ROW}.*{computed}"
+                    "(SELECT COALESCE(json_agg({projection_sql}{aggregate_order}), '[]'::json) FROM (SELECT {}{computed}",
+                    relation.page_columns(order, [projection])
                 ));
                 relation.render_from_where(w, &filter_sql);
                 w.push(&order_sql);

@@ -629,7 +629,7 @@ fn list_order_keys_from_the_document_are_computed_once() {
         "{sql}"
     );
     assert!(
-        sql.contains(r##"(SELECT t.*, (t."data"->>'n')::integer AS "#o1", t."data"->>'name' AS "#o3" FROM "tv_item" AS t"##),
+        sql.contains(r##"(SELECT t."data", t."id", (t."data"->>'n')::integer AS "#o1", t."data"->>'name' AS "#o3" FROM "tv_item" AS t"##),
         "{sql}"
     );
     assert_eq!(
@@ -637,4 +637,50 @@ fn list_order_keys_from_the_document_are_computed_once() {
         2,
         "select list and page order: {sql}"
     );
+}
+
+/// A page passes on only the columns read after it: the document, the key, and the real columns
+/// the order and the projection name, which still answer correctly.
+#[tokio::test]
+async fn list_pages_pass_on_the_columns_read() {
+    let (_db, client, items) = fixture_db().await;
+    let root = Root::List {
+        relation: relation(),
+        filter: Filter::all(),
+        order: vec![OrderBy::desc(
+            Target::column("id", ScalarKind::Uuid).unwrap(),
+        )],
+        limit: Some(4),
+        offset: 1,
+        projection: fraiseql_sql::Projection::new()
+            .field(
+                name("tags"),
+                fraiseql_sql::Projected::Column(fraiseql_sql::Ident::new("tags").unwrap()),
+            )
+            .field(
+                name("id"),
+                fraiseql_sql::Projected::Value(fraiseql_sql::JsonPath::parse("id").unwrap()),
+            ),
+    };
+    let statement = Statement::value(&root).unwrap();
+    assert!(
+        statement
+            .sql()
+            .contains(r#"FROM (SELECT t."data", t."id", t."tags" FROM "tv_item" AS t"#),
+        "{}",
+        statement.sql()
+    );
+    let text: String = client
+        .query_one(statement.sql(), &statement.params_ref())
+        .await
+        .unwrap()
+        .get(0);
+    let mut expected: Vec<&Item> = items.iter().collect();
+    expected.sort_by_key(|i| std::cmp::Reverse(i.id));
+    let expected: Vec<Json> = expected[1..5]
+        .iter()
+        .map(|i| serde_json::json!({"tags": i.tags, "id": i.doc["id"]}))
+        .collect();
+    let got: Vec<Json> = serde_json::from_str(&text).unwrap();
+    assert_eq!(got, expected);
 }
