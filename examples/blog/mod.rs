@@ -24,6 +24,11 @@ pub use types::*;
 /// Queries `users`, `user`, `usersConnection`, `posts`, `post`, `postsConnection`; mutations
 /// `createUser`, `updateUser`, `deleteUser`, `createPost` (the `fn_*` of `mutations.sql`).
 pub fn schema() -> Schema {
+    builder().build().expect("the blog schema builds")
+}
+
+/// The builder of [`schema`], for other settings (plan cache, limits).
+pub fn builder() -> SchemaBuilder {
     SchemaBuilder::new()
         .query::<User>()
         .query::<Post>()
@@ -31,8 +36,6 @@ pub fn schema() -> Schema {
         .mutation::<UpdateUserInput, User>("updateUser")
         .mutation::<DeleteUserInput, User>("deleteUser")
         .mutation::<CreatePostInput, Post>("createPost")
-        .build()
-        .expect("the blog schema builds")
 }
 
 /// The database to serve, and the throwaway server keeping it alive (if one was started).

@@ -16,9 +16,8 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
-use super::info::SchemaInfo;
+use super::info::{SchemaInfo, order_fields};
 use super::names::{self, Derived};
-use super::types::order_fields;
 use crate::descriptor::{EnumDescriptor, FieldDescriptor, FieldSource, FieldType, TypeDescriptor};
 use crate::error::Error;
 use crate::typed::Base;

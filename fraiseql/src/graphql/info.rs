@@ -3,8 +3,10 @@
 
 use std::sync::Arc;
 
-use fraiseql_sql::{Name, ScalarKind};
+use fraiseql_sql::Name;
 
+use super::mutation_field::{MutationField, MutationInfo};
+use super::names::screaming;
 use crate::descriptor::{EnumDescriptor, FieldType, TypeDescriptor};
 use crate::error::{Error, Result};
 
@@ -120,8 +122,7 @@ pub struct SchemaInfo {
     pub(crate) entities: Vec<Entity>,
     pub(crate) enums: Vec<&'static EnumDescriptor>,
     pub(crate) limits: Limits,
-    pub(crate) plans: super::plan::PlanCache,
-    pub(crate) mutations: Vec<super::mutation::MutationInfo>,
+    pub(crate) mutations: Vec<MutationInfo>,
 }
 
 pub(crate) type Shared = Arc<SchemaInfo>;
@@ -131,14 +132,12 @@ impl SchemaInfo {
     pub(crate) fn new(
         roots: &[(&'static TypeDescriptor, RootFields)],
         limits: Limits,
-        plans: super::plan::PlanCache,
-        mutations: &[super::mutation::MutationField],
+        mutations: &[MutationField],
     ) -> Result<Self> {
         let mut info = SchemaInfo {
             entities: Vec::new(),
             enums: Vec::new(),
             limits,
-            plans,
             mutations: Vec::new(),
         };
         for (root, fields) in roots {
@@ -147,9 +146,8 @@ impl SchemaInfo {
             info.entities[index].roots = Some(names);
         }
         for field in mutations {
-            let entity =
-                info.add_entity(super::mutation::MutationInfo::entity_descriptor(field))?;
-            let mutation = super::mutation::MutationInfo::new(field, entity)?;
+            let entity = info.add_entity(MutationInfo::entity_descriptor(field))?;
+            let mutation = MutationInfo::new(field, entity)?;
             if info.mutations.iter().any(|m| m.name == mutation.name) {
                 return Err(Error::BadInput(format!(
                     "two mutations are named {}",
@@ -171,12 +169,11 @@ impl SchemaInfo {
                 }
             }
         }
-        super::names::check(&info)?;
         Ok(info)
     }
 
     /// Adds `descriptor` and the types its fields reach, once each. Types are told apart by
-    /// descriptor, not name: two types with one name are refused by [`super::names::check`].
+    /// descriptor, not name: two types with one name are refused by the clash check (`clash.rs`).
     fn add_entity(&mut self, descriptor: &'static TypeDescriptor) -> Result<usize> {
         if let Some(index) = self
             .entities
@@ -261,25 +258,20 @@ fn plural(word: &str) -> String {
     format!("{word}s")
 }
 
-/// The GraphQL scalar serving a kind.
-pub(crate) fn scalar_name(kind: ScalarKind) -> &'static str {
-    match kind {
-        ScalarKind::Bool => "Boolean",
-        ScalarKind::Int => "Int",
-        ScalarKind::BigInt => "BigInt",
-        ScalarKind::Float => "Float",
-        ScalarKind::Numeric => "Decimal",
-        ScalarKind::Text => "String",
-        ScalarKind::Uuid => "UUID",
-        ScalarKind::Date => "Date",
-        ScalarKind::Timestamp => "DateTime",
-        ScalarKind::Json => "JSON",
-    }
-}
-
-/// The filter input type for a scalar kind (`StringFilter`, `IntFilter`, …).
-pub(crate) fn filter_name(kind: ScalarKind) -> String {
-    super::names::Derived::Filter.of(scalar_name(kind))
+/// The sortable fields of an entity, as `(ENUM_VALUE, field index)`.
+pub(crate) fn order_fields(schema: &SchemaInfo, index: usize) -> Vec<(String, usize)> {
+    let descriptor = schema.entities[index].descriptor;
+    descriptor
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, field)| match field.ty.non_null() {
+            FieldType::Scalar(kind) => kind.is_sortable(),
+            FieldType::Enum(_) => true,
+            _ => false,
+        })
+        .map(|(i, field)| (screaming(field.name), i))
+        .collect()
 }
 
 #[cfg(test)]

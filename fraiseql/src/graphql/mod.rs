@@ -1,63 +1,44 @@
 //! The GraphQL schema: a juniper `RootNode` built at run time from the registered types, whose
 //! root answers every data field of an operation with ONE SQL statement.
+//!
+//! The modules import one way, each only from those listed before it: the schema model
+//! (`names`, `mutation_field`, `info`, `clash`), what a request runs with (`context`), juniper's
+//! type registration and the compiler (`types`, `compile`, `mutation`), the plan cache (`plan`),
+//! and execution (`root`, `response`, `execute`).
 
+mod clash;
 mod compile;
+mod context;
 mod execute;
 mod info;
 #[cfg(test)]
 mod input_types_tests;
 mod mutation;
+mod mutation_field;
 mod names;
 #[cfg(test)]
 mod names_tests;
 mod plan;
+mod response;
 mod root;
 mod types;
 
-pub use execute::{Response, execute, operation_type, statement};
-pub(crate) use info::scalar_name;
+pub use context::Context;
+pub use execute::{execute, operation_type, statement};
 pub use info::{Limits, RootFields, SchemaInfo};
-pub use mutation::{Mutation, MutationField};
-pub use root::Query;
+pub use mutation_field::MutationField;
+pub(crate) use names::scalar_name;
+pub use response::Response;
+pub use root::{Mutation, Query, Schema};
 
 use std::sync::Arc;
 
 use juniper::{EmptySubscription, RootNode};
 
-use crate::context::RequestContext;
 use crate::database::Database;
 use crate::descriptor::TypeDescriptor;
 use crate::error::{Error, Result};
 use crate::field::{FraiseInput, FraiseType};
-
-/// What a GraphQL request runs with: the database and the request's context.
-#[derive(Debug, Clone)]
-pub struct Context {
-    db: Database,
-    request: RequestContext,
-}
-
-impl Context {
-    /// A request context on `db`.
-    pub fn new(db: Database, request: RequestContext) -> Self {
-        Self { db, request }
-    }
-
-    /// The request's settings.
-    pub fn request(&self) -> &RequestContext {
-        &self.request
-    }
-
-    /// The database requests run on.
-    pub fn database(&self) -> &Database {
-        &self.db
-    }
-}
-
-impl juniper::Context for Context {}
-
-/// The juniper schema FraiseQL builds; execute it with any juniper integration.
-pub type Schema = RootNode<Query, Mutation, EmptySubscription<Context>>;
 
 /// Builds a [`Schema`] from `FraiseType`s.
 ///
@@ -125,7 +106,7 @@ impl SchemaBuilder {
     /// or mistyped function fails at start-up rather than at its first request.
     pub async fn build_checked(self, db: &Database) -> Result<Schema> {
         let schema = self.build()?;
-        mutation::verify(&schema.query_info.mutations, db).await?;
+        mutation_field::verify(&schema.query_info.mutations, db).await?;
         Ok(schema)
     }
 
@@ -138,16 +119,13 @@ impl SchemaBuilder {
                 "a schema needs at least one query type".into(),
             ));
         }
+        let info = SchemaInfo::new(&self.roots, self.limits, &self.mutations)?;
+        clash::check(&info)?;
+        let info = Arc::new(info);
         let plans = plan::PlanCache::new(self.plan_cache.unwrap_or(1024));
-        let info = Arc::new(SchemaInfo::new(
-            &self.roots,
-            self.limits,
-            plans,
-            &self.mutations,
-        )?);
         let max_depth = self.limits.max_depth as usize;
         Ok(RootNode::new_with_info(
-            Query,
+            Query { plans },
             Mutation,
             EmptySubscription::new(),
             info.clone(),
@@ -156,16 +134,4 @@ impl SchemaBuilder {
         )
         .limit_depth(max_depth))
     }
-}
-
-/// `createdAt` → `CREATED_AT`.
-pub(crate) fn screaming(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(c.to_ascii_uppercase());
-    }
-    out
 }

@@ -1,32 +1,8 @@
-//! Every GraphQL type name a schema defines, and what defines it. juniper's registry keeps the
-//! first type registered under a name and silently drops any other, so two definitions of one
-//! name — an input named like an entity, an entity named like a mutation's result, two Rust
-//! types with one GraphQL name — would serve a schema other than the one written. They are
-//! refused when the schema is built.
-
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
+//! The names a schema's GraphQL types and values get: the library's own types, the types
+//! generated per entity, enum, scalar and mutation, and the spelling rules between Rust, JSON
+//! and GraphQL names. The bottom of `graphql/`: it imports nothing beside it.
 
 use fraiseql_sql::ScalarKind;
-
-use super::info::{SchemaInfo, scalar_name};
-use super::types::{COMBINATORS, order_fields};
-use crate::descriptor::{EnumDescriptor, FieldType, InputDescriptor, TypeDescriptor};
-use crate::error::{Error, Result};
-
-/// Every scalar kind: each has a scalar and filter inputs, whether used or not.
-const KINDS: [ScalarKind; 10] = [
-    ScalarKind::Bool,
-    ScalarKind::Int,
-    ScalarKind::BigInt,
-    ScalarKind::Float,
-    ScalarKind::Numeric,
-    ScalarKind::Text,
-    ScalarKind::Uuid,
-    ScalarKind::Date,
-    ScalarKind::Timestamp,
-    ScalarKind::Json,
-];
 
 /// The types fraiseql itself defines, by name.
 pub(crate) const QUERY: &str = "Query";
@@ -35,18 +11,8 @@ pub(crate) const PAGE_INFO: &str = "PageInfo";
 pub(crate) const SORT_DIRECTION: &str = "SortDirection";
 pub(crate) const NULLS_ORDER: &str = "NullsOrder";
 pub(crate) const FIELD_ERROR: &str = "FieldError";
-const LIBRARY: [&str; 7] = [
-    QUERY,
-    MUTATION,
-    "ID",
-    PAGE_INFO,
-    SORT_DIRECTION,
-    NULLS_ORDER,
-    FIELD_ERROR,
-];
-
 /// A type generated for an entity, an enum, a scalar or a mutation, named `<base><suffix>`:
-/// every such name is made here, for the types that define them and for the check below.
+/// every such name is made here, for the types that define them and for the clash check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Derived {
     Connection,
@@ -63,7 +29,7 @@ pub(crate) enum Derived {
 
 impl Derived {
     /// The types each entity gets.
-    const OF_ENTITY: [(Derived, &str); 5] = [
+    pub(crate) const OF_ENTITY: [(Derived, &str); 5] = [
         (Derived::Connection, "connection type"),
         (Derived::Edge, "edge type"),
         (Derived::WhereInput, "filter input"),
@@ -71,9 +37,9 @@ impl Derived {
         (Derived::OrderField, "order field enum"),
     ];
     /// The types each scalar and enum gets.
-    const OF_VALUE: [Derived; 2] = [Derived::Filter, Derived::ListFilter];
+    pub(crate) const OF_VALUE: [Derived; 2] = [Derived::Filter, Derived::ListFilter];
     /// The types each mutation gets, from its prefix (`createUser` → `CreateUser`).
-    const OF_MUTATION: [(Derived, &str); 3] = [
+    pub(crate) const OF_MUTATION: [(Derived, &str); 3] = [
         (Derived::Result, "result union"),
         (Derived::Success, "success"),
         (Derived::Error, "refusal"),
@@ -97,159 +63,38 @@ impl Derived {
     }
 }
 
-/// Who defines a type: the same definer may claim a name twice (a type reached twice).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Definer {
-    Library,
-    Entity(*const TypeDescriptor),
-    Enum(*const EnumDescriptor),
-    Input(*const InputDescriptor),
-    Mutation(usize),
-}
+/// The filter input's own fields, beside one per entity field.
+pub(crate) const COMBINATORS: [&str; 3] = ["_and", "_or", "_not"];
 
-#[derive(Default)]
-struct Names(HashMap<String, (Definer, String)>);
-
-impl Names {
-    fn claim(
-        &mut self,
-        name: String,
-        definer: Definer,
-        what: impl FnOnce() -> String,
-    ) -> Result<()> {
-        match self.0.entry(name) {
-            Entry::Vacant(slot) => {
-                slot.insert((definer, what()));
-                Ok(())
-            }
-            Entry::Occupied(taken) if taken.get().0 == definer => Ok(()),
-            Entry::Occupied(taken) => Err(Error::BadInput(format!(
-                "two GraphQL types are named {}: {} and {}; rename one",
-                taken.key(),
-                taken.get().1,
-                what()
-            ))),
-        }
-    }
-
-    fn entity(&mut self, entity: &'static TypeDescriptor) -> Result<()> {
-        let definer = Definer::Entity(entity);
-        let name = entity.name;
-        self.claim(name.to_owned(), definer, || {
-            format!("the type {name} (read from {})", entity.view)
-        })?;
-        for (derived, what) in Derived::OF_ENTITY {
-            self.claim(derived.of(name), definer, || {
-                format!("the {what} of {name}")
-            })?;
-        }
-        Ok(())
-    }
-
-    fn enumeration(&mut self, enumeration: &'static EnumDescriptor) -> Result<()> {
-        let definer = Definer::Enum(enumeration);
-        let name = enumeration.name;
-        self.claim(name.to_owned(), definer, || format!("the enum {name}"))?;
-        for derived in Derived::OF_VALUE {
-            self.claim(derived.of(name), definer, || {
-                format!("the filter input of the enum {name}")
-            })?;
-        }
-        Ok(())
-    }
-
-    /// `input` and the inputs and enums its fields use.
-    fn input(&mut self, input: &'static InputDescriptor) -> Result<()> {
-        let definer = Definer::Input(input);
-        if self.0.get(input.name).is_some_and(|(d, _)| *d == definer) {
-            return Ok(()); // reached before (inputs may nest each other)
-        }
-        let name = input.name;
-        self.claim(name.to_owned(), definer, || format!("the input {name}"))?;
-        for field in input.fields {
-            self.field_type(&field.ty)?;
-        }
-        Ok(())
-    }
-
-    fn field_type(&mut self, ty: &FieldType) -> Result<()> {
-        match ty {
-            FieldType::Scalar(_) | FieldType::Object(_) => Ok(()),
-            FieldType::Enum(descriptor) => self.enumeration(descriptor()),
-            FieldType::Input(descriptor) => self.input(descriptor()),
-            FieldType::Nullable(inner) | FieldType::List(inner) => self.field_type(inner),
-        }
+/// The GraphQL scalar serving a kind.
+pub(crate) fn scalar_name(kind: ScalarKind) -> &'static str {
+    match kind {
+        ScalarKind::Bool => "Boolean",
+        ScalarKind::Int => "Int",
+        ScalarKind::BigInt => "BigInt",
+        ScalarKind::Float => "Float",
+        ScalarKind::Numeric => "Decimal",
+        ScalarKind::Text => "String",
+        ScalarKind::Uuid => "UUID",
+        ScalarKind::Date => "Date",
+        ScalarKind::Timestamp => "DateTime",
+        ScalarKind::Json => "JSON",
     }
 }
 
-/// Refuses a schema in which two different things would have one GraphQL type name.
-pub(crate) fn check(info: &SchemaInfo) -> Result<()> {
-    claims(info).map(drop)
+/// The filter input type for a scalar kind (`StringFilter`, `IntFilter`, …).
+pub(crate) fn filter_name(kind: ScalarKind) -> String {
+    Derived::Filter.of(scalar_name(kind))
 }
 
-/// Every type name the schema defines (a test checks juniper registers no other).
-#[cfg(test)]
-pub(crate) fn claimed(info: &SchemaInfo) -> std::collections::HashSet<String> {
-    claims(info).expect("no clash").0.into_keys().collect()
-}
-
-fn claims(info: &SchemaInfo) -> Result<Names> {
-    let mut names = Names::default();
-    for name in LIBRARY {
-        names.claim(name.to_owned(), Definer::Library, || {
-            format!("fraiseql's {name}")
-        })?;
-    }
-    for kind in KINDS {
-        let scalar = scalar_name(kind);
-        names.claim(scalar.to_owned(), Definer::Library, || {
-            format!("the scalar {scalar}")
-        })?;
-        for derived in Derived::OF_VALUE {
-            names.claim(derived.of(scalar), Definer::Library, || {
-                format!("the filter input of {scalar}")
-            })?;
+/// `createdAt` → `CREATED_AT`.
+pub(crate) fn screaming(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
         }
+        out.push(c.to_ascii_uppercase());
     }
-    for (index, entity) in info.entities.iter().enumerate() {
-        names.entity(entity.descriptor)?;
-        generated_members(info, index)?;
-    }
-    for enumeration in &info.enums {
-        names.enumeration(enumeration)?;
-    }
-    for (index, mutation) in info.mutations.iter().enumerate() {
-        let definer = Definer::Mutation(index);
-        let field = &mutation.name;
-        for (derived, what) in Derived::OF_MUTATION {
-            names.claim(derived.of(&mutation.prefix), definer, || {
-                format!("the {what} type of the mutation {field}")
-            })?;
-        }
-        names.input((mutation.input)())?;
-    }
-    Ok(names)
-}
-
-/// An entity's fields fit the types generated for it: none is named like one of the filter
-/// input's own fields, and no two become one `OrderField` value (`abC` and `ab_c`: `AB_C`).
-fn generated_members(info: &SchemaInfo, index: usize) -> Result<()> {
-    let descriptor = info.entities[index].descriptor;
-    let fields = descriptor.fields;
-    if let Some(field) = fields.iter().find(|f| COMBINATORS.contains(&f.name)) {
-        return Err(Error::BadInput(format!(
-            "{}.{}: _and, _or and _not are fields of the filter input {}WhereInput; rename the field",
-            descriptor.name, field.name, descriptor.name
-        )));
-    }
-    let mut values: HashMap<String, usize> = HashMap::new();
-    for (value, field) in order_fields(info, index) {
-        if let Some(first) = values.insert(value.clone(), field) {
-            return Err(Error::BadInput(format!(
-                "{}.{} and {}.{} would both be the order field {value}; rename one",
-                descriptor.name, fields[first].name, descriptor.name, fields[field].name
-            )));
-        }
-    }
-    Ok(())
+    out
 }

@@ -98,7 +98,7 @@ fn the_check_claims_every_type_the_schema_defines() {
         .mutation::<CreateUserInput, User>("createUser")
         .build()
         .expect("the schema builds");
-    let claimed = super::names::claimed(&schema.query_info);
+    let claimed = super::clash::claimed(&schema.query_info);
     let sdl = schema.as_sdl();
     let defined: Vec<&str> = sdl
         .lines()

@@ -12,10 +12,10 @@ use std::sync::{Arc, RwLock};
 use fraiseql_sql::CursorKey;
 
 use juniper::{
-    DefaultScalarValue as S, Definition, InputValue, OperationType, Selection, Spanning, Variables,
+    DefaultScalarValue as S, Definition, InputValue, OperationType, SchemaType, Selection,
+    Spanning, Variables,
 };
 
-use super::Schema;
 use super::compile::{Recorded, Slot};
 
 self_cell::self_cell!(
@@ -116,13 +116,17 @@ impl Kept {
 }
 
 impl Plan {
-    fn new(schema: &Schema, query: &str, operation_name: Option<&str>) -> Self {
-        let verdict = juniper::ValidatedOperation::new(query, operation_name, schema)
-            .map(|validated| validated.operation_type())
-            .map_err(|error| super::execute::to_error_body(&error));
+    /// The plan of `operation_name` in `query`, with the verdict `validate` gives.
+    fn new(
+        schema: &SchemaType<S>,
+        query: &str,
+        operation_name: Option<&str>,
+        validate: impl FnOnce() -> Result<OperationType, String>,
+    ) -> Self {
+        let verdict = validate();
         let parsed = Parsed::new(query.to_owned(), |source| {
             // A document that does not parse has an `Err` verdict and is never read.
-            juniper::parser::parse_document_source(source, &schema.schema).unwrap_or_default()
+            juniper::parser::parse_document_source(source, schema).unwrap_or_default()
         });
         let mut plan = Self {
             parsed,
@@ -259,8 +263,15 @@ impl PlanCache {
         }
     }
 
-    /// The plan of `operation_name` in `query`, made on first use.
-    pub fn get(&self, schema: &Schema, query: &str, operation_name: Option<&str>) -> Arc<Plan> {
+    /// The plan of `operation_name` in `query`, made on first use with the verdict `validate`
+    /// gives (juniper's validation against the schema `schema` describes).
+    pub fn get(
+        &self,
+        schema: &SchemaType<S>,
+        query: &str,
+        operation_name: Option<&str>,
+        validate: impl FnOnce() -> Result<OperationType, String>,
+    ) -> Arc<Plan> {
         let matches = |plan: &&Arc<Plan>| plan.operation_name.as_deref() == operation_name;
         if let Ok(plans) = self.plans.read()
             && let Some(plan) = plans.get(query).and_then(|ops| ops.iter().find(matches))
@@ -268,7 +279,7 @@ impl PlanCache {
             return plan.clone();
         }
         // Made outside the lock: two requests racing on a new document both do the work once.
-        let plan = Arc::new(Plan::new(schema, query, operation_name));
+        let plan = Arc::new(Plan::new(schema, query, operation_name, validate));
         if self.capacity == 0 {
             return plan;
         }
@@ -311,6 +322,11 @@ mod tests {
         name: String,
     }
 
+    /// The plan `execute` would use.
+    fn plan_of(schema: &Schema, query: &str, operation_name: Option<&str>) -> Arc<super::Plan> {
+        crate::graphql::execute::plan(schema, query, operation_name)
+    }
+
     fn schema(capacity: usize) -> Schema {
         SchemaBuilder::new()
             .query::<Item>()
@@ -327,19 +343,19 @@ mod tests {
     #[test]
     fn plans_are_kept_per_document_and_operation_name() {
         let schema = schema(8);
-        let cache = &schema.query_info.plans;
+        let cache = &schema.query_type.plans;
         let document = r#"query A { items { id } } query B { item(id: "x") { name } }"#;
-        let a = cache.get(&schema, document, Some("A"));
-        assert!(Arc::ptr_eq(&a, &cache.get(&schema, document, Some("A"))));
-        let b = cache.get(&schema, document, Some("B"));
+        let a = plan_of(&schema, document, Some("A"));
+        assert!(Arc::ptr_eq(&a, &plan_of(&schema, document, Some("A"))));
+        let b = plan_of(&schema, document, Some("B"));
         assert!(!Arc::ptr_eq(&a, &b));
         assert_eq!(operation_name(&a).as_deref(), Some("A"));
         assert_eq!(operation_name(&b).as_deref(), Some("B"));
         assert_eq!(a.verdict(), Ok(OperationType::Query));
         // Two operations and no name: juniper's error, kept like any verdict.
-        let unnamed = cache.get(&schema, document, None);
+        let unnamed = plan_of(&schema, document, None);
         assert!(unnamed.verdict().unwrap_err().contains("operation"));
-        let missing = cache.get(&schema, document, Some("C"));
+        let missing = plan_of(&schema, document, Some("C"));
         assert!(missing.verdict().is_err());
         assert_eq!(cache.len(), 1);
     }
@@ -351,12 +367,11 @@ mod tests {
     fn operations_keep_one_statement_per_shape_of_their_variables() {
         let schema = schema(8);
         let db = crate::Database::connect(tokio_postgres::Config::new(), 1).unwrap();
-        let cache = &schema.query_info.plans;
         let statement = |document: &str, variables: serde_json::Value| {
             let variables = serde_json::from_value(variables).unwrap();
             crate::graphql::statement(&schema, document, None, &variables, &db).unwrap()
         };
-        let shapes = |document| cache.get(&schema, document, None).kept_shapes();
+        let shapes = |document| plan_of(&schema, document, None).kept_shapes();
 
         let by_id = "query ($id: ID!) { item(id: $id) { name } }";
         let (a, b) = (uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2));
@@ -395,12 +410,11 @@ mod tests {
     #[test]
     fn invalid_documents_keep_their_errors() {
         let schema = schema(8);
-        let cache = &schema.query_info.plans;
         for document in ["{ items { nope } }", "{ items { id }", ""] {
-            let first = cache.get(&schema, document, None);
+            let first = plan_of(&schema, document, None);
             let error = first.verdict().unwrap_err().to_owned();
             assert!(error.starts_with(r#"{"errors":[{"#), "{document}: {error}");
-            let again = cache.get(&schema, document, None);
+            let again = plan_of(&schema, document, None);
             assert!(Arc::ptr_eq(&first, &again));
         }
     }
@@ -415,16 +429,13 @@ mod tests {
             })
             .build()
             .unwrap();
-        let cache = &shallow.query_info.plans;
         assert!(
-            cache
-                .get(&shallow, "{ items { id } }", None)
+            plan_of(&shallow, "{ items { id } }", None)
                 .verdict()
                 .is_ok()
         );
         let deep = "{ __schema { types { fields { type { name } } } } }";
-        let body = cache
-            .get(&shallow, deep, None)
+        let body = plan_of(&shallow, deep, None)
             .verdict()
             .unwrap_err()
             .to_owned();
@@ -435,13 +446,12 @@ mod tests {
         // The default lets the deepest path of graphql-js's introspection query through
         // (fields → args → type → nine `ofType`), but not a long cycle through `fields { type }`.
         let schema = schema(8);
-        let cache = &schema.query_info.plans;
         let introspection = format!(
             "{{ __schema {{ types {{ fields {{ args {{ type {{ {} kind name {} }} }} }} }} }} }}",
             "kind name ofType { ".repeat(9),
             "} ".repeat(9)
         );
-        let plan = cache.get(&schema, &introspection, None);
+        let plan = plan_of(&schema, &introspection, None);
         assert!(
             plan.verdict().is_ok(),
             "{introspection}: {:?}",
@@ -452,24 +462,21 @@ mod tests {
             "fields { type { ".repeat(16),
             "} } ".repeat(16)
         );
-        assert!(
-            cache.get(&schema, &cycle, None).verdict().is_err(),
-            "{cycle}"
-        );
+        assert!(plan_of(&schema, &cycle, None).verdict().is_err(), "{cycle}");
     }
 
     #[test]
     fn the_cache_never_holds_more_than_its_capacity() {
         for capacity in [0, 1, 3] {
             let schema = schema(capacity);
-            let cache = &schema.query_info.plans;
+            let cache = &schema.query_type.plans;
             for round in 0..3 {
                 for i in 0..10 {
                     let valid = format!("{{ items(limit: {i}) {{ id }} }}");
-                    let plan = cache.get(&schema, &valid, None);
+                    let plan = plan_of(&schema, &valid, None);
                     assert_eq!(plan.verdict(), Ok(OperationType::Query), "{round} {i}");
                     let invalid = format!("{{ items(limit: {i}) {{ nope }} }}");
-                    assert!(cache.get(&schema, &invalid, None).verdict().is_err());
+                    assert!(plan_of(&schema, &invalid, None).verdict().is_err());
                     assert!(cache.len() <= capacity, "{} > {capacity}", cache.len());
                 }
             }

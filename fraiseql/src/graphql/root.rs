@@ -1,21 +1,32 @@
-//! The `Query` root: registers the root fields, and answers every data field of an operation
-//! with one SQL statement built from the exact selection.
+//! The root types, `Query` and `Mutation`: they register the root fields, and, on juniper's
+//! executor, answer each root field with one SQL statement built from its exact selection.
+//! `Query` also holds the schema's plan cache, which [`super::execute`] answers from.
 
-use juniper::meta::MetaType;
+use juniper::meta::{Argument, MetaType};
 use juniper::{
-    ArcStr, Arguments, BoxFuture, DefaultScalarValue as S, ExecutionResult, Executor, GraphQLType,
-    GraphQLValue, GraphQLValueAsync, ID, InputValue, Registry, Selection, Value,
+    ArcStr, Arguments, BoxFuture, DefaultScalarValue as S, EmptySubscription, ExecutionResult,
+    Executor, GraphQLType, GraphQLValue, GraphQLValueAsync, ID, InputValue, Registry, RootNode,
+    Selection, Value,
 };
 
-use super::Context;
 use super::compile::{Compiler, FieldArguments, FieldNode, bad_input, failure};
+use super::context::Context;
 use super::info::Shared;
-use super::names::QUERY;
-use super::types::{Input, InputInfo, Object, ObjectInfo, ObjectKind};
+use super::mutation::{MutationResult, ResultInfo};
+use super::names::{MUTATION, QUERY};
+use super::plan::PlanCache;
+use super::types::{Input, InputInfo, Object, ObjectInfo, ObjectKind, input_type};
+use crate::descriptor::FieldType;
+
+/// The juniper schema FraiseQL builds; execute it with any juniper integration.
+pub type Schema = RootNode<Query, Mutation, EmptySubscription<Context>>;
 
 /// The root query type of a FraiseQL schema.
 #[derive(Debug)]
-pub struct Query;
+pub struct Query {
+    /// The documents this schema has parsed, validated and compiled.
+    pub(crate) plans: PlanCache,
+}
 
 impl GraphQLType<S> for Query {
     fn name(_: &Shared) -> Option<ArcStr> {
@@ -114,6 +125,76 @@ impl GraphQLValueAsync<S> for Query {
         executor: &'a Executor<Context, S>,
     ) -> BoxFuture<'a, ExecutionResult<S>> {
         RootField::resolve(info, field_name, arguments, executor, false)
+    }
+}
+
+/// The root mutation type; named `_EmptyMutation` (which juniper leaves out of the schema)
+/// when no mutation is served.
+#[derive(Debug)]
+pub struct Mutation;
+
+impl GraphQLType<S> for Mutation {
+    fn name(info: &Shared) -> Option<ArcStr> {
+        Some(ArcStr::from(if info.mutations.is_empty() {
+            "_EmptyMutation"
+        } else {
+            MUTATION
+        }))
+    }
+
+    fn meta(info: &Shared, registry: &mut Registry<S>) -> MetaType<S> {
+        let mut fields = Vec::new();
+        for (index, mutation) in info.mutations.iter().enumerate() {
+            let input = input_type(registry, &FieldType::Input(mutation.input));
+            let description = (mutation.input)().description;
+            let field = registry
+                .field::<MutationResult>(
+                    mutation.name.as_str(),
+                    &ResultInfo {
+                        schema: info.clone(),
+                        mutation: index,
+                    },
+                )
+                .argument(Argument::new("input", input))
+                .description(format!(
+                    "Calls `{}` with `input` as jsonb.{}",
+                    mutation.function,
+                    description.map(|d| format!(" {d}")).unwrap_or_default()
+                ));
+            fields.push(field);
+        }
+        registry
+            .build_object_type::<Self>(info, &fields)
+            .into_meta()
+    }
+}
+
+impl GraphQLValue<S> for Mutation {
+    type Context = Context;
+    type TypeInfo = Shared;
+
+    fn type_name(&self, info: &Shared) -> Option<ArcStr> {
+        <Self as GraphQLType<S>>::name(info)
+    }
+
+    fn concrete_type_name(&self, _: &Context, info: &Shared) -> String {
+        <Self as GraphQLType<S>>::name(info)
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    }
+}
+
+impl GraphQLValueAsync<S> for Mutation {
+    /// juniper's executor runs mutation fields one after the other; each is one statement in
+    /// its own read-write transaction under the request's context.
+    fn resolve_field_async<'a>(
+        &'a self,
+        info: &'a Shared,
+        field_name: &'a str,
+        arguments: &'a Arguments<S>,
+        executor: &'a Executor<Context, S>,
+    ) -> BoxFuture<'a, ExecutionResult<S>> {
+        RootField::resolve(info, field_name, arguments, executor, true)
     }
 }
 

@@ -11,8 +11,11 @@ use juniper::{
     ParseScalarResult, ParseScalarValue, Registry, ScalarToken, Type,
 };
 
-use super::info::{Shared, filter_name, scalar_name};
-use super::names::{Derived, FIELD_ERROR, NULLS_ORDER, PAGE_INFO, SORT_DIRECTION};
+use super::info::{Shared, order_fields};
+use super::names::{
+    COMBINATORS, Derived, FIELD_ERROR, NULLS_ORDER, PAGE_INFO, SORT_DIRECTION, filter_name,
+    scalar_name,
+};
 use crate::descriptor::{Deprecation, FieldType, InputDescriptor};
 
 /// The schema description every `TypeInfo` shares.
@@ -393,25 +396,6 @@ impl FromInputValue<S> for Enum {
     fn from_input_value(_: &InputValue<S>) -> Result<Self, String> {
         Ok(Enum)
     }
-}
-
-/// The sortable fields of an entity, as `(ENUM_VALUE, field index)`.
-/// The filter input's own fields, beside one per entity field.
-pub(crate) const COMBINATORS: [&str; 3] = ["_and", "_or", "_not"];
-
-pub(crate) fn order_fields(schema: &super::info::SchemaInfo, index: usize) -> Vec<(String, usize)> {
-    let descriptor = schema.entities[index].descriptor;
-    descriptor
-        .fields
-        .iter()
-        .enumerate()
-        .filter(|(_, field)| match field.ty.non_null() {
-            FieldType::Scalar(kind) => kind.is_sortable(),
-            FieldType::Enum(_) => true,
-            _ => false,
-        })
-        .map(|(i, field)| (crate::graphql::screaming(field.name), i))
-        .collect()
 }
 
 // ---------- input objects ----------
