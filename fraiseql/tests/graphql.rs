@@ -725,3 +725,68 @@ async fn operations_with_variables_compile_once_and_bind_each_requests_values() 
         "{absent}"
     );
 }
+
+/// Kept statements keep one plan: after PostgreSQL's five trial custom plans, a steady stream of
+/// requests with new values runs on the generic plan instead of re-planning every execution
+/// (page bounds are literals the plan knows; only values are parameters).
+#[tokio::test]
+async fn prepared_statements_stop_replanning_under_steady_load() {
+    let blog = blog().await;
+    let database = Database::connect(blog._db.config(), 1).unwrap();
+    let context = Context::new(database.clone(), RequestContext::new());
+    let users = blog.plain("SELECT id FROM tb_user ORDER BY pk_user").await;
+    let operations = [
+        ("query ($id: ID!) { user(id: $id) { id name email } }", "id"),
+        (
+            "query ($v: Int!) { users(where: {age: {gte: $v}}, orderBy: [{field: NAME}], limit: 20) { id name age } }",
+            "v",
+        ),
+        (
+            "query ($v: String!) { posts(where: {title: {contains: $v}}, limit: 100) { id title } }",
+            "v",
+        ),
+        (
+            "query ($v: Boolean!) { posts(where: {published: {eq: $v}}, orderBy: [{field: CREATED_AT, direction: DESC}], limit: 20) { title author { name } comments { content author { name } } } }",
+            "v",
+        ),
+    ];
+    let values = |name: &str, i: usize| match name {
+        "id" => users[i % users.as_array().unwrap().len()]["id"].clone(),
+        _ => json!(null),
+    };
+    for round in 0..20 {
+        for (index, (query, name)) in operations.iter().enumerate() {
+            let value = match index {
+                0 => values(name, round),
+                1 => json!(20 + round),
+                2 => json!(["a", "e", "o", "Rust", "post"][round % 5]),
+                _ => json!(round % 2 == 0),
+            };
+            let variables = serde_json::from_value(json!({ *name: value })).unwrap();
+            let response =
+                fraiseql::graphql::execute(&blog.schema, query, None, &variables, &context).await;
+            assert!(!response.body().contains("errors"), "{}", response.body());
+        }
+    }
+    let client = database.pool().get().await.unwrap();
+    let rows = client
+        .query(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements \
+             WHERE statement LIKE 'SELECT json_build_object(%'",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        rows.len(),
+        operations.len(),
+        "one kept statement per operation"
+    );
+    for row in rows {
+        let (sql, generic, custom): (String, i64, i64) = (row.get(0), row.get(1), row.get(2));
+        assert!(
+            custom <= 5 && generic >= 15,
+            "re-planned: {custom} custom, {generic} generic plans for {sql}"
+        );
+    }
+}
