@@ -262,8 +262,12 @@ class Sql:
 @strawberry.type
 class Query:
     @strawberry.field
-    async def user(self, id: uuid.UUID) -> User | None:
-        row = await pool.fetchrow(f"SELECT {USER_COLUMNS} FROM tb_user WHERE id = $1", id)
+    async def user(self, id: strawberry.ID) -> User | None:
+        try:
+            key = uuid.UUID(id)
+        except ValueError:
+            return None
+        row = await pool.fetchrow(f"SELECT {USER_COLUMNS} FROM tb_user WHERE id = $1", key)
         return User.from_row(row) if row else None
 
     @strawberry.field
