@@ -154,6 +154,8 @@ pub enum Root {
     Connection(Connection),
     /// A constant string: the root's `__typename`.
     Typename(Name),
+    /// JSON `null`: a field that could not be answered (its error is reported beside the data).
+    Null,
     /// A mutation: a function called with one `jsonb` argument, answered as one of two objects.
     Call(Call),
 }
@@ -300,6 +302,7 @@ impl Root {
             }
             Root::Connection(connection) => connection.render(w)?,
             Root::Typename(name) => w.put(name),
+            Root::Null => w.push("NULL::json"),
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ use fraiseql_sql::{
     Connection, ConnectionField, Direction, EdgeField, Filter, Kind, Name, Nulls, Op, OrderBy,
     Page, PageInfoField, Projected, Projection, Relation, Root, ScalarKind, Target, Value,
 };
+use juniper::parser::SourcePosition;
 use juniper::{
     Arguments, DefaultScalarValue as S, FieldError, InputValue, Selection, Spanning, Variables,
     graphql_value,
@@ -42,6 +43,8 @@ pub(crate) struct FieldNode<'s> {
     pub name: &'s str,
     pub arguments: FieldArguments<'s>,
     pub selection_set: Option<&'s [Selection<'s, S>]>,
+    /// Where the field starts in the document (its errors' `locations`).
+    pub position: SourcePosition,
 }
 
 /// A field's arguments: as written in the query, or as juniper's executor resolved them.
@@ -150,6 +153,7 @@ impl<'e> Compiler<'e> {
         for selection in set {
             match selection {
                 Selection::Field(field) => {
+                    let position = field.span.start;
                     let field = &field.item;
                     let directives = field.directives.iter().flatten().map(|d| {
                         (
@@ -170,6 +174,7 @@ impl<'e> Compiler<'e> {
                                 .map_or(&[][..], |a| &a.item.items[..]),
                         ),
                         selection_set: field.selection_set.as_deref(),
+                        position,
                     };
                     match out.iter_mut().find(|(k, _)| *k == key) {
                         Some((_, fields)) => fields.push(field),
@@ -240,8 +245,14 @@ impl<'e> Compiler<'e> {
             .unwrap_or(InputValue::Null)
     }
 
-    /// `value` with variables substituted (an absent variable is null); each variable met is
-    /// noted as shaping the statement.
+    /// Whether `value` is a variable the request does not give: an input object field holding
+    /// it is left out, as if not written (GraphQL's input coercion).
+    fn is_absent(&self, value: &InputValue<S>) -> bool {
+        matches!(value, InputValue::Variable(name) if !self.variables.contains_key(name))
+    }
+
+    /// `value` with variables substituted (an absent variable is null, and an object field
+    /// holding one is left out); each variable met is noted as shaping the statement.
     pub fn resolve(&self, value: &InputValue<S>) -> InputValue<S> {
         match value {
             InputValue::Variable(name) => {
@@ -259,6 +270,7 @@ impl<'e> Compiler<'e> {
             InputValue::Object(fields) => InputValue::Object(
                 fields
                     .iter()
+                    .filter(|(_, v)| !self.is_absent(&v.item))
                     .map(|(k, v)| {
                         (
                             k.clone(),
@@ -424,6 +436,14 @@ impl<'e> Compiler<'e> {
             }
         }
         Ok(None)
+    }
+
+    /// Whether the root field `name` may be null (only the one-object fields may: lists,
+    /// connections and `__typename` are non-null), so a failure nulls it rather than `data`.
+    pub fn root_is_nullable(&self, name: &str) -> bool {
+        (self.schema.entities.iter())
+            .filter_map(|entity| entity.roots.as_ref())
+            .any(|roots| roots.one.as_deref() == Some(name))
     }
 
     fn page_size(&self, field: &FieldNode<'e>, name: &str) -> Result<Option<u32>, Failure> {
@@ -623,7 +643,7 @@ impl<'e> Compiler<'e> {
             )));
         };
         let mut all = Vec::new();
-        for (key, value) in entries {
+        for (key, value) in entries.iter().filter(|(_, v)| !self.is_absent(&v.item)) {
             let value = &*self.shallow(&value.item);
             if matches!(value, InputValue::Null) {
                 return Err(bad_input(format!(
@@ -719,7 +739,7 @@ impl<'e> Compiler<'e> {
             )));
         };
         let mut conditions = Vec::new();
-        for (op, v) in ops {
+        for (op, v) in ops.iter().filter(|(_, v)| !self.is_absent(&v.item)) {
             conditions.push(self.condition(target.clone(), &op.item, operand, &v.item)?);
         }
         Ok(Filter::And(conditions))

@@ -6,13 +6,16 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use fraiseql_sql::CursorKey;
-use juniper::{DefaultScalarValue as S, OperationType, ValidatedOperation, Variables};
+use juniper::{
+    DefaultScalarValue as S, ExecutionError, OperationType, ValidatedOperation, Variables,
+};
 
 use super::compile::{Compiler, Recorder};
 use super::context::Context;
-use super::plan::{Compiled, Plan};
+use super::plan::{Answer, Compiled, Plan, SoleRoot};
 use super::response::{
-    Response, compact_into, failure_body, juniper_body, to_error_body, variables_error_body,
+    Response, compact_into, errors_json, failure_body, juniper_body, to_error_body,
+    variables_error_body,
 };
 use super::root::Schema;
 
@@ -96,7 +99,7 @@ pub fn statement(
         return None;
     }
     match &*compiled(schema, &plan, variables, database.cursor_key()) {
-        Compiled::Statement(statement) => Some(statement.clone()),
+        Compiled::Answer(answer) => Some(answer.statement.clone()),
         Compiled::Refused(_) | Compiled::Executor => None,
     }
 }
@@ -109,21 +112,49 @@ async fn fast_path(
     context: &Context,
 ) -> Option<String> {
     let compiled = compiled(schema, plan, variables, context.db.cursor_key());
-    let statement = match &*compiled {
-        Compiled::Statement(statement) => statement,
+    let answer = match &*compiled {
+        Compiled::Answer(answer) => answer,
         Compiled::Refused(body) => return Some(body.clone()),
         Compiled::Executor => return None,
     };
     Some(
-        match context.db.fetch_json(&context.request, statement).await {
+        match context
+            .db
+            .fetch_json(&context.request, &answer.statement)
+            .await
+        {
             Ok(json) => {
-                let mut body = String::with_capacity(json.len() + 10);
+                let errors = answer.errors.as_deref();
+                let extra = errors.map_or(0, |errors| errors.len() + 10);
+                let mut body = String::with_capacity(json.len() + 10 + extra);
                 body.push_str("{\"data\":");
                 compact_into(&json, &mut body);
+                if let Some(errors) = errors {
+                    body.push_str(",\"errors\":");
+                    body.push_str(errors);
+                }
                 body.push('}');
                 body
             }
-            Err(error) => failure_body(&super::compile::failure(&error), None),
+            Err(error) => {
+                let failure = super::compile::failure(&error);
+                match &answer.sole_root {
+                    // The failing argument is that field's: a field error, as for a compile.
+                    Some(root) => {
+                        let errors = [ExecutionError::new(root.position, &[&root.key], failure)];
+                        let data = if root.nullable {
+                            let mut data = juniper::Object::with_capacity(1);
+                            data.add_field(root.key.as_str(), juniper::Value::null());
+                            juniper::Value::Object(data)
+                        } else {
+                            juniper::Value::null()
+                        };
+                        juniper_body(&data, &errors)
+                    }
+                    // One statement answers several fields: an operation error.
+                    None => failure_body(&failure, None),
+                }
+            }
         },
     )
 }
@@ -193,16 +224,60 @@ fn compile<'e>(compiler: &Compiler<'e>, selection: &'e [juniper::Selection<'e, S
     {
         return Compiled::Executor;
     }
+    // A root field whose arguments fail is a field error (GraphQL's "handling field errors"):
+    // the field is null, its error carries its path and location, and the other fields are
+    // answered; a non-null root field's null nulls `data` itself.
     let mut roots = Vec::with_capacity(grouped.len());
+    let mut errors = Vec::new();
+    let mut data_is_null = false;
+    let mut fail = |key: &str, field: &super::compile::FieldNode, failure| {
+        errors.push(ExecutionError::new(field.position, &[key], failure));
+        data_is_null |= !compiler.root_is_nullable(field.name);
+    };
     for (key, fields) in &grouped {
-        match (compiler.root(fields), fraiseql_sql::Name::new(key)) {
-            (Ok(Some(root)), Ok(name)) => roots.push((name, root)),
-            (Ok(_), _) => return Compiled::Executor,
-            (Err(failure), _) => return Compiled::Refused(failure_body(&failure, Some(key))),
+        let name = match fraiseql_sql::Name::new(key) {
+            Ok(name) => name,
+            Err(_) => return Compiled::Executor,
+        };
+        match compiler.root(fields) {
+            Ok(Some(root)) => roots.push((name, root)),
+            Ok(None) => return Compiled::Executor,
+            Err(failure) => {
+                fail(key, &fields[0], failure);
+                roots.push((name, fraiseql_sql::Root::Null));
+            }
         }
     }
-    match fraiseql_sql::Statement::select(&roots) {
-        Ok(statement) => Compiled::Statement(statement),
+    let mut statement = fraiseql_sql::Statement::select(&roots);
+    if statement.is_err() {
+        // A value only rendering checks (a UUID, a date): find the roots it belongs to.
+        for ((key, fields), (_, root)) in grouped.iter().zip(&mut roots) {
+            if let Err(error) = fraiseql_sql::Statement::value(root) {
+                fail(key, &fields[0], super::compile::bad_input(error));
+                *root = fraiseql_sql::Root::Null;
+            }
+        }
+        statement = fraiseql_sql::Statement::select(&roots);
+    }
+    // juniper's executor reports errors in this order; the fast path answers byte for byte alike.
+    errors.sort();
+    if data_is_null {
+        return Compiled::Refused(juniper_body(&juniper::Value::null(), &errors));
+    }
+    let sole_root = match &grouped[..] {
+        [(key, fields)] => Some(SoleRoot {
+            key: (*key).to_owned(),
+            position: fields[0].position,
+            nullable: compiler.root_is_nullable(fields[0].name),
+        }),
+        _ => None,
+    };
+    match statement {
+        Ok(statement) => Compiled::Answer(Answer {
+            statement,
+            errors: (!errors.is_empty()).then(|| errors_json(&errors)),
+            sole_root,
+        }),
         Err(error) => Compiled::Refused(failure_body(&super::compile::bad_input(error), None)),
     }
 }

@@ -32,12 +32,32 @@ type Document<'a> = Vec<Definition<'a, S>>;
 /// What an operation compiles to.
 #[derive(Debug)]
 pub(crate) enum Compiled {
-    /// One statement answers every root field.
-    Statement(fraiseql_sql::Statement),
-    /// The complete response: an argument the operation cannot run with.
+    /// One statement answers the operation.
+    Answer(Answer),
+    /// The complete response, sent without running SQL: a non-null root field could not be
+    /// answered, so `data` is null.
     Refused(String),
     /// A job for juniper's executor (introspection, variables that do not fit).
     Executor,
+}
+
+/// The statement answering an operation, and what goes beside its data.
+#[derive(Debug, Clone)]
+pub(crate) struct Answer {
+    pub statement: fraiseql_sql::Statement,
+    /// The field errors of root fields that could not be compiled (they are null in the
+    /// statement), as the JSON array of `errors`.
+    pub errors: Option<String>,
+    /// The operation's only root field: an error of the statement is that field's error.
+    pub sole_root: Option<SoleRoot>,
+}
+
+/// An operation's only root field.
+#[derive(Debug, Clone)]
+pub(crate) struct SoleRoot {
+    pub key: String,
+    pub position: juniper::parser::SourcePosition,
+    pub nullable: bool,
 }
 
 /// How many statements one operation keeps, one per shape of its variables (which are present,
@@ -79,7 +99,7 @@ impl Template {
         if self.slots.is_empty() {
             return Some(self.compiled.clone());
         }
-        let Compiled::Statement(statement) = &*self.compiled else {
+        let Compiled::Answer(answer) = &*self.compiled else {
             return None;
         };
         let mut filters = Vec::with_capacity(self.slots.len());
@@ -87,29 +107,27 @@ impl Template {
             let value = variables.get(&slot.variable).unwrap_or(&InputValue::Null);
             filters.push((n as u32, slot.filter(value).ok()?));
         }
-        let bound = statement.rebind(&filters).ok()?;
-        Some(Arc::new(Compiled::Statement(bound)))
+        let statement = answer.statement.rebind(&filters).ok()?;
+        Some(Arc::new(Compiled::Answer(Answer {
+            statement,
+            ..answer.clone()
+        })))
     }
 }
 
 impl Kept {
     /// The shape of `variables`: each declared variable's value when it shapes the SQL text,
-    /// else only whether it is given.
+    /// else only whether it is given, null or absent (an absent operand is left out, a null one
+    /// is refused).
     fn shape(&self, declared: &[String], variables: &Variables<S>) -> String {
         let mut shape = String::new();
         for name in declared {
-            let value = variables.get(name).filter(|v| !v.is_null());
-            match value {
-                Some(value) if self.structural.contains(name) => {
-                    let _ = write!(shape, "{name}={value};");
-                }
-                Some(_) => {
-                    let _ = write!(shape, "{name}:;");
-                }
-                None => {
-                    let _ = write!(shape, "{name}!;");
-                }
-            }
+            let _ = match variables.get(name) {
+                Some(value) if self.structural.contains(name) => write!(shape, "{name}={value};"),
+                Some(value) if value.is_null() => write!(shape, "{name}~;"),
+                Some(_) => write!(shape, "{name}:;"),
+                None => write!(shape, "{name}!;"),
+            };
         }
         shape
     }
@@ -159,7 +177,7 @@ impl Plan {
 
     /// Keeps `compiled`, made for `variables` with `key`, when it can serve later requests:
     /// an operation without variables keeps whatever it compiled to, one with variables only
-    /// statements (a refusal may be about a value).
+    /// statements that compiled without errors (an error may be about a value).
     pub fn keep(
         &self,
         key: &CursorKey,
@@ -168,7 +186,9 @@ impl Plan {
         compiled: Compiled,
     ) -> Arc<Compiled> {
         let compiled = Arc::new(compiled);
-        let keepable = self.variables.is_empty() || matches!(*compiled, Compiled::Statement(_));
+        // A compile with field errors may owe them to a value: only clean ones serve others.
+        let keepable = self.variables.is_empty()
+            || matches!(&*compiled, Compiled::Answer(answer) if answer.errors.is_none());
         let Ok(mut kept) = self.kept.write() else {
             return compiled;
         };

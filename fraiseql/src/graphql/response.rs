@@ -86,6 +86,14 @@ pub(crate) fn compact_into(json: &str, out: &mut String) {
     out.push_str(&json[run_start..]);
 }
 
+/// Field errors as the `errors` array juniper's executor writes.
+pub(crate) fn errors_json(errors: &[juniper::ExecutionError<S>]) -> String {
+    serde_json::to_string(errors).unwrap_or_else(|error| {
+        tracing::error!(%error, "cannot serialize field errors");
+        r#"[{"message":"internal error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]"#.to_owned()
+    })
+}
+
 pub(crate) fn juniper_body(
     data: &juniper::Value<S>,
     errors: &[juniper::ExecutionError<S>],

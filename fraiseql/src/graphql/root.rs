@@ -262,6 +262,8 @@ impl GraphQLValueAsync<S> for RootField<'_> {
                 name: self.name,
                 arguments: FieldArguments::Resolved(self.arguments),
                 selection_set,
+                // juniper's executor places this field's errors itself.
+                position: juniper::parser::SourcePosition::new_origin(),
             };
             let unknown = || bad_input(format!("unknown root field {}", self.name));
             let root = if self.writes {
