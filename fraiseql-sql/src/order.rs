@@ -130,6 +130,15 @@ impl OrderBy {
         }
     }
 
+    /// The key's direction and nulls order in an index definition: nothing for ascending with
+    /// nulls last (b-tree's default), ` DESC NULLS FIRST` and the like otherwise.
+    pub(crate) fn index_suffix(&self) -> &'static str {
+        match (self.direction, self.resolved_nulls()) {
+            (Direction::Asc, Nulls::Last) => "",
+            _ => self.suffix(),
+        }
+    }
+
     pub(crate) fn render(&self, w: &mut Writer, scope: &Scope) -> Result<()> {
         w.push(&self.expression(scope)?);
         w.push(self.suffix());

@@ -72,17 +72,14 @@ impl Relation {
     }
 
     /// `t."data", t."id", …`: the columns a page of this relation passes on — the document,
-    /// the key when there is an `order` (it breaks ties), the real columns the order keys and
-    /// the rows' `projections` read — so the page carries no column nobody reads.
+    /// the key (it ends every order), the real columns the order keys and the rows'
+    /// `projections` read — so the page carries no column nobody reads.
     pub(crate) fn page_columns<'a>(
         &'a self,
         order: &'a [OrderBy],
         projections: impl IntoIterator<Item = &'a Projection>,
     ) -> String {
-        let mut columns: Vec<&Ident> = vec![&self.data];
-        if !order.is_empty() {
-            columns.push(&self.key);
-        }
+        let mut columns: Vec<&Ident> = vec![&self.data, &self.key];
         let order_columns = order.iter().filter_map(|key| match key.target().source() {
             Source::Column(column) => Some(column),
             Source::Path(_) => None,
@@ -104,6 +101,51 @@ impl Relation {
             .map(|column| format!("{ROW}.{column}"))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// Whether `order` sorts by this relation's key column (then nothing after it matters).
+    pub(crate) fn orders_by_key(&self, order: &[OrderBy]) -> bool {
+        order.iter().any(
+            |key| matches!(key.target().source(), Source::Column(column) if *column == self.key),
+        )
+    }
+
+    /// `CREATE INDEX ON rel (…)`: a b-tree index that serves a list of this relation ordered
+    /// by `order` — the very expressions, directions and nulls orders the list's `ORDER BY`
+    /// uses, then the key — so PostgreSQL reads a page in index order and stops at its
+    /// `LIMIT` instead of sorting every matching row. A document path is indexed as the
+    /// expression the statement sorts by (`(("data"->>'age')::integer)`); read backwards, the
+    /// same index also serves the first key the other way round with the key's default nulls
+    /// order.
+    ///
+    /// ```
+    /// use fraiseql_sql::{OrderBy, Relation, ScalarKind, Target};
+    /// let users = Relation::new("tv_user")?;
+    /// let by_age = [OrderBy::desc(Target::path("age", ScalarKind::Int)?)];
+    /// assert_eq!(
+    ///     users.index_definition(&by_age)?,
+    ///     r#"CREATE INDEX ON "tv_user" ((("data"->>'age')::integer) DESC NULLS FIRST, "id")"#
+    /// );
+    /// # Ok::<(), fraiseql_sql::Error>(())
+    /// ```
+    pub fn index_definition(&self, order: &[OrderBy]) -> Result<String> {
+        let scope = Scope::document(self.data.to_string());
+        let mut keys = Vec::with_capacity(order.len() + 1);
+        for key in order {
+            let expression = match key.target().source() {
+                Source::Column(column) => column.to_string(),
+                Source::Path(_) => format!("({})", key.expression(&scope)?),
+            };
+            keys.push(format!("{expression}{}", key.index_suffix()));
+        }
+        if !self.orders_by_key(order) {
+            keys.push(self.key.to_string());
+        }
+        Ok(format!(
+            "CREATE INDEX ON {} ({})",
+            self.name,
+            keys.join(", ")
+        ))
     }
 
     /// ` FROM rel t WHERE <filter>`.
@@ -134,7 +176,8 @@ pub enum Root {
         relation: Relation,
         /// Which rows.
         filter: Filter,
-        /// In which order (rows without an order come in the relation's scan order).
+        /// In which order; the relation's key always ends it (and is the whole order when this
+        /// is empty), so the order is total and offset pages partition the rows.
         order: Vec<OrderBy>,
         /// At most this many rows (`None`: no limit).
         limit: Option<u32>,
@@ -242,13 +285,18 @@ impl Root {
             } => {
                 let scope = relation.scope();
                 let filter_sql = w.capture(|w| filter.render(w, &scope))?;
+                // The key ends every order (it alone when none is asked for), so the order is
+                // total: the same request reads the same rows in the same order whatever the
+                // heap looks like (an update moves a row; a synchronized scan starts mid-table),
+                // and pages by offset partition the rows. An order already holding the key
+                // column is total as it is.
                 let order_sql = w.capture(|w| render_order(w, &scope, order))?;
-                // The key breaks ties, so pages by offset are stable and the order is total.
                 let key = format!("{ROW}.{}", relation.key());
-                let order_sql = if order.is_empty() {
-                    order_sql
-                } else {
-                    format!("{order_sql}, {key}")
+                let has_key = relation.orders_by_key(order);
+                let order_sql = match (order.is_empty(), has_key) {
+                    (true, _) => format!(" ORDER BY {key}"),
+                    (false, true) => order_sql,
+                    (false, false) => format!("{order_sql}, {key}"),
                 };
                 // Rows are picked with ORDER BY … LIMIT straight over the relation (a top-N sort
                 // of narrow keys), and only the page is projected; the aggregate orders the page
@@ -268,12 +316,10 @@ impl Root {
                         }
                     });
                 }
-                let aggregate_order = if order.is_empty() {
-                    String::new()
-                } else {
+                if !has_key {
                     page_keys.push(key);
-                    format!(" ORDER BY {}", page_keys.join(", "))
-                };
+                }
+                let aggregate_order = format!(" ORDER BY {}", page_keys.join(", "));
                 let projection_sql = w.capture(|w| projection.render(w, &scope))?;
                 w.put(format_args!(
                     "(SELECT COALESCE(json_agg({projection_sql}{aggregate_order}), '[]'::json) FROM (SELECT {}{computed}",
