@@ -3,6 +3,8 @@
 //!
 //! `json` builders (not `jsonb`) keep keys in selection order, as GraphQL requires.
 
+use std::borrow::Cow;
+
 use crate::error::Result;
 use crate::ident::{Ident, Name};
 use crate::target::JsonPath;
@@ -57,9 +59,9 @@ pub enum Projected {
     NonNullObject(JsonPath, Projection),
     /// A non-null embedded list of non-null objects (`Vec<T>`), each projected in turn, order
     /// preserved, with no type tests: the document holds an array of objects at the path (a
-    /// missing key reads as `[]`; JSON null or another non-array is an error from PostgreSQL,
-    /// `cannot extract elements from a scalar`; an element that is not an object reads as an
-    /// object of nulls).
+    /// missing key, JSON null or another non-array is an error from PostgreSQL, `cannot extract
+    /// elements from a scalar` or `… from an object`, so a broken promise is never answered as
+    /// `[]`; an element that is not an object reads as an object of nulls).
     NonNullList(JsonPath, Projection),
 }
 
@@ -138,7 +140,8 @@ fn render_value(w: &mut Writer, scope: &Scope, value: &Projected) -> Result<()> 
 }
 
 /// `(SELECT COALESCE(json_agg(<element> ORDER BY i), '[]') FROM jsonb_array_elements(<json>) …)`,
-/// each element tested for being an object when `nullable_elements`.
+/// each element tested for being an object when `nullable_elements`; otherwise (a non-null
+/// list, no type test) a missing list is expanded as JSON null, an error like any non-array.
 fn render_list(
     w: &mut Writer,
     json: &str,
@@ -156,6 +159,13 @@ fn render_list(
     if nullable_elements {
         w.push(" END");
     }
+    // A non-null list the document lacks is a JSON null here, which PostgreSQL refuses to
+    // expand: an error rather than a silent `[]`.
+    let json = if nullable_elements {
+        Cow::Borrowed(json)
+    } else {
+        Cow::Owned(format!("COALESCE({json}, 'null'::jsonb)"))
+    };
     w.put(format_args!(
         " ORDER BY {e}.i), '[]'::json) FROM jsonb_array_elements({json}) WITH ORDINALITY AS {e}(v, i))"
     ));

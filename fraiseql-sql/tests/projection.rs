@@ -467,33 +467,36 @@ async fn type_tests_only_where_the_document_may_hold_another_type() {
         "documents holding an object and a list of objects"
     );
 
-    // Where it breaks the promise, what the variants document: an object of nulls; `[]` for a
-    // missing list, an error for a null one.
-    let got = Ordered::parse(&one(&client, 4, non_null.clone()).await);
-    let expected = Ordered::object([
-        ("o", Ordered::object([("x", NULL), ("y", NULL)])),
-        ("l", Ordered::Array(vec![])),
-    ]);
+    // Where it breaks the promise, what the variants document: an object of nulls for the
+    // object; an error, never a silent `[]`, for a list the document lacks or holds as null.
+    let only_object =
+        Projection::new().field(name("o"), Projected::NonNullObject(path("o"), fields()));
+    let got = Ordered::parse(&one(&client, 4, only_object).await);
+    let expected = Ordered::object([("o", Ordered::object([("x", NULL), ("y", NULL)]))]);
     assert_eq!(got, expected, "non-null, document {}", items[3].doc);
-    let null_list = Statement::value(&Root::One {
-        relation: relation(),
-        filter: Filter::cond(
-            Target::column("id", ScalarKind::Uuid).unwrap(),
-            Op::Eq(uuid::Uuid::from_u128(3).into()),
-        ),
-        projection: non_null.clone(),
-    })
-    .unwrap();
-    let error = client
-        .query_one(null_list.sql(), &null_list.params_ref())
-        .await
-        .unwrap_err();
-    assert!(
-        error
-            .as_db_error()
-            .is_some_and(|e| e.message() == "cannot extract elements from a scalar"),
-        "{error:?}"
-    );
+    for (n, message) in [
+        (3, "cannot extract elements from a scalar"),
+        (4, "cannot extract elements from a scalar"),
+        (8, "cannot extract elements from an object"),
+    ] {
+        let statement = Statement::value(&Root::One {
+            relation: relation(),
+            filter: Filter::cond(
+                Target::column("id", ScalarKind::Uuid).unwrap(),
+                Op::Eq(uuid::Uuid::from_u128(n).into()),
+            ),
+            projection: non_null.clone(),
+        })
+        .unwrap();
+        let error = client
+            .query_one(statement.sql(), &statement.params_ref())
+            .await
+            .unwrap_err();
+        assert!(
+            error.as_db_error().is_some_and(|e| e.message() == message),
+            "document {n}: {error:?}"
+        );
+    }
 }
 
 /// Inside a list element, the lean and the tested forms nest in each other.

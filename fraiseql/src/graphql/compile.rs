@@ -70,6 +70,9 @@ pub(crate) struct Compiler<'e> {
     /// Where the compile notes how it used the variables, so its statement can be kept and
     /// bound to other values; `None` when the statement is not kept.
     pub record: Option<&'e Recorder>,
+    /// juniper's executor walks the JSON (a root field on its path): every embedded object and
+    /// list is type-tested, so one the document lacks or holds as another type reads as null.
+    pub walked: bool,
 }
 
 /// How one compile used the operation's variables.
@@ -560,8 +563,25 @@ impl<'e> Compiler<'e> {
         subs: &[&'e [Selection<'e, S>]],
         embedded: bool,
     ) -> Result<Projection, Failure> {
+        Ok(self.projection_of(index, subs, embedded)?.0)
+    }
+
+    /// [`projection`](Self::projection), and whether it exposes an object that is not there.
+    ///
+    /// Where the document breaks a non-null promise the fast path must see it in the JSON it
+    /// relays (see `relay`). A non-null scalar reads as null, a non-null list of objects fails
+    /// the statement; an embedded object or list element is projected with no type test only
+    /// when it holds one of those (read from a missing object, each would break its own
+    /// promise), otherwise it is tested and reads as null.
+    fn projection_of(
+        &self,
+        index: usize,
+        subs: &[&'e [Selection<'e, S>]],
+        embedded: bool,
+    ) -> Result<(Projection, bool), Failure> {
         let descriptor = self.schema.entities[index].descriptor;
         let mut projection = Projection::new();
+        let mut exposes = false;
         for (key, group) in self.group(subs)? {
             let name = group[0].name;
             let value = if name == "__typename" {
@@ -575,34 +595,33 @@ impl<'e> Compiler<'e> {
                     FieldType::Object(o) => Some(o()),
                     _ => None,
                 };
+                let inner = |object| {
+                    self.projection_of(self.index_of(object)?, &Self::sub_selections(&group), true)
+                };
+                // A null this field may not hold shows: as null (tested, or a scalar), or as an
+                // error (a lean list).
+                let non_null = !field.ty.is_nullable();
+                exposes |= non_null;
                 // A non-null object or list of objects needs no type test in the SQL.
                 match (field.ty.non_null(), nested(field.ty.non_null())) {
-                    (_, Some(object)) => (if field.ty.is_nullable() {
-                        Projected::Object
-                    } else {
-                        Projected::NonNullObject
-                    })(
-                        path()?,
-                        self.projection(
-                            self.index_of(object)?,
-                            &Self::sub_selections(&group),
-                            true,
-                        )?,
-                    ),
+                    (_, Some(object)) => {
+                        let (inner, inner_exposes) = inner(object)?;
+                        let lean = non_null && inner_exposes && !self.walked;
+                        (if lean {
+                            Projected::NonNullObject
+                        } else {
+                            Projected::Object
+                        })(path()?, inner)
+                    }
                     (FieldType::List(item), _) if nested(item.non_null()).is_some() => {
                         let object = nested(item.non_null()).expect("checked");
-                        (if field.ty.is_nullable() || item.is_nullable() {
-                            Projected::List
-                        } else {
+                        let (inner, inner_exposes) = inner(object)?;
+                        let lean = non_null && !item.is_nullable() && inner_exposes && !self.walked;
+                        (if lean {
                             Projected::NonNullList
-                        })(
-                            path()?,
-                            self.projection(
-                                self.index_of(object)?,
-                                &Self::sub_selections(&group),
-                                true,
-                            )?,
-                        )
+                        } else {
+                            Projected::List
+                        })(path()?, inner)
                     }
                     _ => match field.source {
                         FieldSource::Column(c) if !embedded => {
@@ -614,7 +633,7 @@ impl<'e> Compiler<'e> {
             };
             projection.push(name_of(key)?, value);
         }
-        Ok(projection)
+        Ok((projection, exposes))
     }
 
     fn index_of(&self, descriptor: &TypeDescriptor) -> Result<usize, Failure> {

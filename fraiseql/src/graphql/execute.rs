@@ -13,9 +13,9 @@ use juniper::{
 use super::compile::{Compiler, Recorder};
 use super::context::Context;
 use super::plan::{Answer, Compiled, Plan, SoleRoot};
+use super::relay::{Check, Stop, relay};
 use super::response::{
-    Response, compact_into, errors_json, failure_body, juniper_body, to_error_body,
-    variables_error_body,
+    Response, errors_json, failure_body, juniper_body, to_error_body, variables_error_body,
 };
 use super::root::Schema;
 
@@ -128,7 +128,17 @@ async fn fast_path(
                 let extra = errors.map_or(0, |errors| errors.len() + 10);
                 let mut body = String::with_capacity(json.len() + 10 + extra);
                 body.push_str("{\"data\":");
-                compact_into(&json, &mut body);
+                match relay(&json, &answer.check, &mut body) {
+                    Ok(()) => {}
+                    // A document breaks a promise of the schema: juniper's executor answers,
+                    // with its field errors and nulls.
+                    Err(Stop::Broken) => return None,
+                    Err(Stop::Unexpected) => {
+                        tracing::error!("the statement's JSON is not shaped as compiled");
+                        debug_assert!(false, "JSON not shaped as compiled: {json}");
+                        return None;
+                    }
+                }
                 if let Some(errors) = errors {
                     body.push_str(",\"errors\":");
                     body.push_str(errors);
@@ -136,6 +146,9 @@ async fn fast_path(
                 body.push('}');
                 body
             }
+            // A document breaking a non-null list's promise fails the lean statement
+            // (`relay`): juniper's executor answers, from statements that test each value.
+            Err(crate::Error::Internal) => return None,
             Err(error) => {
                 let failure = super::compile::failure(&error);
                 match &answer.sole_root {
@@ -189,8 +202,9 @@ fn compiled(
         fragments: &lookup,
         cursor_key: key,
         record: Some(&record),
+        walked: false,
     };
-    let compiled = compile(&compiler, &op.item.selection_set);
+    let compiled = compile(&compiler, &schema.schema, &op.item.selection_set);
     plan.keep(key, &variables, record.into_inner(), compiled)
 }
 
@@ -213,7 +227,11 @@ fn with_defaults<'v>(
 }
 
 /// The operation's selection as one statement.
-fn compile<'e>(compiler: &Compiler<'e>, selection: &'e [juniper::Selection<'e, S>]) -> Compiled {
+fn compile<'e>(
+    compiler: &Compiler<'e>,
+    schema: &juniper::SchemaType<S>,
+    selection: &'e [juniper::Selection<'e, S>],
+) -> Compiled {
     let grouped = match compiler.group(&[selection]) {
         Ok(grouped) => grouped,
         Err(failure) => return Compiled::Refused(failure_body(&failure, None)),
@@ -273,11 +291,20 @@ fn compile<'e>(compiler: &Compiler<'e>, selection: &'e [juniper::Selection<'e, S
         _ => None,
     };
     match statement {
-        Ok(statement) => Compiled::Answer(Answer {
-            statement,
-            errors: (!errors.is_empty()).then(|| errors_json(&errors)),
-            sole_root,
-        }),
+        Ok(statement) => {
+            // A root that failed is null in the statement.
+            let roots: Vec<_> = (grouped.iter().zip(&roots))
+                .map(|((key, fields), (_, root))| {
+                    (*key, &fields[..], !matches!(root, fraiseql_sql::Root::Null))
+                })
+                .collect();
+            Compiled::Answer(Answer {
+                statement,
+                errors: (!errors.is_empty()).then(|| errors_json(&errors)),
+                sole_root,
+                check: Arc::new(Check::operation(schema, compiler, &roots)),
+            })
+        }
         Err(error) => Compiled::Refused(failure_body(&super::compile::bad_input(error), None)),
     }
 }

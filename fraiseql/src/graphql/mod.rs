@@ -3,8 +3,9 @@
 //!
 //! The modules import one way, each only from those listed before it: the schema model
 //! (`names`, `mutation_field`, `info`, `clash`), what a request runs with (`context`), juniper's
-//! type registration and the compiler (`types`, `compile`, `mutation`), the plan cache (`plan`),
-//! and execution (`root`, `response`, `execute`).
+//! type registration, its executor over PostgreSQL's JSON and the compiler (`types`, `walk`,
+//! `compile`), the fast path's checked copy of that JSON (`relay`), mutations (`mutation`), the
+//! plan cache (`plan`), and execution (`root`, `response`, `execute`).
 
 mod clash;
 mod compile;
@@ -19,9 +20,11 @@ mod names;
 #[cfg(test)]
 mod names_tests;
 mod plan;
+mod relay;
 mod response;
 mod root;
 mod types;
+mod walk;
 
 pub use context::Context;
 pub use execute::{execute, operation_type, statement};

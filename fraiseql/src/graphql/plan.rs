@@ -17,6 +17,7 @@ use juniper::{
 };
 
 use super::compile::{Recorded, Slot};
+use super::relay::Check;
 
 self_cell::self_cell!(
     /// A document's source and the syntax tree borrowing from it.
@@ -50,6 +51,8 @@ pub(crate) struct Answer {
     pub errors: Option<String>,
     /// The operation's only root field: an error of the statement is that field's error.
     pub sole_root: Option<SoleRoot>,
+    /// What the statement's JSON must hold where the schema promises it (see `relay`).
+    pub check: Arc<Check>,
 }
 
 /// An operation's only root field.

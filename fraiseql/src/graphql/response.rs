@@ -60,6 +60,9 @@ impl Response {
 ///
 /// A plain byte loop (about 0.9 ns a byte here) measured twice as fast as word-at-a-time or
 /// `memchr` scanning: in PostgreSQL's output quotes and spaces are only a few bytes apart.
+/// The fast path relays with `relay::relay`, which checks types in the same pass; this is the
+/// reference its output is tested against.
+#[cfg(test)]
 pub(crate) fn compact_into(json: &str, out: &mut String) {
     // Copies runs of bytes between insignificant whitespace; multi-byte UTF-8 never contains
     // ASCII bytes, so byte positions of ASCII are character boundaries.

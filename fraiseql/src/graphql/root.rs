@@ -1,12 +1,13 @@
 //! The root types, `Query` and `Mutation`: they register the root fields, and, on juniper's
-//! executor, answer each root field with one SQL statement built from its exact selection.
+//! executor, answer each root field with one SQL statement built from its exact selection,
+//! whose JSON juniper then walks field by field (`walk`), checking it against the schema.
 //! `Query` also holds the schema's plan cache, which [`super::execute`] answers from.
 
 use juniper::meta::{Argument, MetaType};
 use juniper::{
     ArcStr, Arguments, BoxFuture, DefaultScalarValue as S, EmptySubscription, ExecutionResult,
     Executor, GraphQLType, GraphQLValue, GraphQLValueAsync, ID, InputValue, Registry, RootNode,
-    Selection, Value,
+    Selection,
 };
 
 use super::compile::{Compiler, FieldArguments, FieldNode, bad_input, failure};
@@ -16,6 +17,7 @@ use super::mutation::{MutationResult, ResultInfo};
 use super::names::{MUTATION, QUERY};
 use super::plan::PlanCache;
 use super::types::{Input, InputInfo, Object, ObjectInfo, ObjectKind, input_type};
+use super::walk::{Declared, Field, complete, output};
 use crate::descriptor::FieldType;
 
 /// The juniper schema FraiseQL builds; execute it with any juniper integration.
@@ -257,6 +259,7 @@ impl GraphQLValueAsync<S> for RootField<'_> {
                 fragments: &fragments,
                 cursor_key: context.db.cursor_key(),
                 record: None,
+                walked: !self.writes,
             };
             let field = FieldNode {
                 name: self.name,
@@ -283,24 +286,16 @@ impl GraphQLValueAsync<S> for RootField<'_> {
                 tracing::error!(%error, "PostgreSQL returned invalid JSON");
                 failure(&crate::Error::Internal)
             })?;
-            Ok(output(value))
-        })
-    }
-}
-
-/// The JSON PostgreSQL built, as a juniper value (object keys keep their order).
-pub(crate) fn output(value: InputValue<S>) -> Value<S> {
-    match value {
-        InputValue::Null | InputValue::Variable(_) => Value::Null,
-        InputValue::Scalar(s) => Value::Scalar(s),
-        InputValue::Enum(e) => Value::Scalar(S::String(e)),
-        InputValue::List(items) => Value::List(items.into_iter().map(|i| output(i.item)).collect()),
-        InputValue::Object(fields) => {
-            let mut object = juniper::Object::with_capacity(fields.len());
-            for (key, value) in fields {
-                object.add_field(key.item, output(value.item));
+            if self.writes {
+                return Ok(output(value));
             }
-            Value::Object(object)
-        }
+            // juniper resolves the fields from the JSON, checking each against its type.
+            let declared = Declared::parse(&executor.current_type().to_string());
+            let field = Field {
+                parent: QUERY,
+                name: self.name,
+            };
+            complete(&value, &declared, executor, info, &field)
+        })
     }
 }

@@ -1,8 +1,9 @@
 //! juniper types described at run time: one Rust type per GraphQL category (root, object, input
 //! object, enum, custom scalar), each with a `TypeInfo` pointing into the [`SchemaInfo`].
 //!
-//! Objects never resolve their fields here: the root compiles the whole operation into one SQL
-//! statement (see `execute`). These impls exist for validation and introspection.
+//! Objects never resolve their fields here: the fast path compiles the whole operation into one
+//! SQL statement (see `execute`), and on juniper's executor `walk` resolves them from the JSON
+//! each root field's statement built. These impls exist for validation and introspection.
 
 use fraiseql_sql::ScalarKind;
 use juniper::meta::{Argument, EnumValue, Field, MetaType};
