@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::model::{FieldModel, Source, TypeModel};
+use crate::model::{FieldModel, OrderBy, OrderKey, Source, TypeModel};
 
 /// `Some("text")` or `None`.
 pub fn opt_str(text: &Option<String>) -> TokenStream {
@@ -96,6 +96,7 @@ pub fn expand(model: &TypeModel) -> TokenStream {
     let identifier = opt_str(&model.identifier);
     let fields_doc = format!("Typed filter and order handles on the fields of [`{ident}`].");
     let deserialize = expand_deserialize(ident, &model.fields);
+    let (order_keys, order_checks) = default_order(ident, &model.default_order);
     let descriptor_fn = descriptor_fn(
         quote!(::fraiseql::TypeDescriptor),
         quote!(::fraiseql::TypeDescriptor {
@@ -106,6 +107,7 @@ pub fn expand(model: &TypeModel) -> TokenStream {
             key: #key,
             identifier: #identifier,
             fields: &[#(#field_descriptors),*],
+            default_order: &[#(#order_keys),*],
         }),
     );
 
@@ -152,7 +154,50 @@ pub fn expand(model: &TypeModel) -> TokenStream {
         }
 
         #deserialize
+
+        #(#order_checks)*
     }
+}
+
+/// The descriptor's `default_order` keys, and for each field key a compile-time check that the
+/// field's type sorts (reported at the `default_order` literal).
+fn default_order(ident: &syn::Ident, keys: &[OrderKey]) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut checks = Vec::new();
+    let descriptors = keys
+        .iter()
+        .map(|key| {
+            let by = match &key.by {
+                OrderBy::Field(name, ty) => {
+                    let message = format!(
+                        "default_order of `{ident}`: `{name}` is not sortable (only scalars other than JSON, and enums)"
+                    );
+                    checks.push(quote_spanned! {key.span=>
+                        const _: () = ::core::assert!(
+                            <#ty as ::fraiseql::FraiseField>::TYPE.is_sortable(),
+                            #message
+                        );
+                    });
+                    quote!(::fraiseql::OrderSource::Field(#name))
+                }
+                OrderBy::Column(column, kind) => {
+                    let kind = format_ident!("{}", kind);
+                    quote!(::fraiseql::OrderSource::Column(#column, ::fraiseql::sql::ScalarKind::#kind))
+                }
+            };
+            let direction = if key.descending {
+                quote!(::fraiseql::sql::Direction::Desc)
+            } else {
+                quote!(::fraiseql::sql::Direction::Asc)
+            };
+            let nulls = match key.nulls_first {
+                None => quote!(::core::option::Option::None),
+                Some(true) => quote!(::core::option::Option::Some(::fraiseql::sql::Nulls::First)),
+                Some(false) => quote!(::core::option::Option::Some(::fraiseql::sql::Nulls::Last)),
+            };
+            quote!(::fraiseql::OrderKeyDescriptor { by: #by, direction: #direction, nulls: #nulls })
+        })
+        .collect();
+    (descriptors, checks)
 }
 
 /// Deserialization from the document (or an input's JSON): a private mirror struct with serde's

@@ -13,7 +13,8 @@ use syn::{
 use crate::attr;
 use crate::case::Case;
 
-const TYPE_ATTRS: &str = "view, data, key, identifier, json_case, rename_all, description, name";
+const TYPE_ATTRS: &str =
+    "view, data, key, identifier, default_order, json_case, rename_all, description, name";
 const FIELD_ATTRS: &str = "rename, json, column, skip, description, deprecated";
 const INPUT_FIELD_ATTRS: &str = "rename, json, skip, description";
 
@@ -29,6 +30,25 @@ pub struct TypeModel {
     /// Column or document key of the human key.
     pub identifier: Option<String>,
     pub fields: Vec<FieldModel>,
+    /// `default_order`: the keys lists and connections sort by when asked for no order.
+    pub default_order: Vec<OrderKey>,
+}
+
+/// One key of `default_order`.
+pub struct OrderKey {
+    pub by: OrderBy,
+    pub descending: bool,
+    /// `Some(true)`: nulls first; `None`: PostgreSQL's default.
+    pub nulls_first: Option<bool>,
+    /// The `default_order` literal, where errors (also the compile-time sortability check) point.
+    pub span: proc_macro2::Span,
+}
+
+pub enum OrderBy {
+    /// A served field: its Rust name and type.
+    Field(String, Box<Type>),
+    /// A real column that is no field, and its `ScalarKind` variant.
+    Column(String, &'static str),
 }
 
 pub struct FieldModel {
@@ -195,12 +215,14 @@ pub fn parse(input: &DeriveInput) -> syn::Result<TypeModel> {
     let fields = named_fields(input, Derive::Type)?;
 
     let (mut view, mut data, mut key, mut identifier) = (None, None, None, None);
+    let mut default_order = None;
     let naming = attr::Naming::read(&input.attrs, |meta| {
         let slot = match attr::name(meta).as_str() {
             "view" => &mut view,
             "data" => &mut data,
             "key" => &mut key,
             "identifier" => &mut identifier,
+            "default_order" => &mut default_order,
             _ => return Err(attr::unknown(meta, TYPE_ATTRS)),
         };
         attr::string(meta, slot)
@@ -258,7 +280,13 @@ pub fn parse(input: &DeriveInput) -> syn::Result<TypeModel> {
         None => find_served(&fields, "identifier").map(|s| s.source.key().to_owned()),
     };
 
+    let default_order = match &default_order {
+        Some(lit) => parse_default_order(lit, &ident, &fields)?,
+        None => Vec::new(),
+    };
+
     Ok(TypeModel {
+        default_order,
         description: description_or_doc(&description, &input.attrs),
         vis: input.vis.clone(),
         ident,
@@ -269,6 +297,108 @@ pub fn parse(input: &DeriveInput) -> syn::Result<TypeModel> {
         identifier,
         fields,
     })
+}
+
+/// Column types a `default_order` key that is no field may name, and their `ScalarKind`s.
+const COLUMN_TYPES: &[(&str, &str)] = &[
+    ("boolean", "Bool"),
+    ("bool", "Bool"),
+    ("integer", "Int"),
+    ("int", "Int"),
+    ("int4", "Int"),
+    ("bigint", "BigInt"),
+    ("int8", "BigInt"),
+    ("float8", "Float"),
+    ("numeric", "Numeric"),
+    ("text", "Text"),
+    ("uuid", "Uuid"),
+    ("date", "Date"),
+    ("timestamptz", "Timestamp"),
+];
+
+/// `default_order = "created_at desc, name"`: comma-separated keys, each a served field's Rust
+/// name, or a real column that is no field with its SQL type (`pk_post: bigint`), then
+/// optionally `asc`/`desc` and `nulls first`/`nulls last`.
+fn parse_default_order(
+    lit: &LitStr,
+    ident: &Ident,
+    fields: &[FieldModel],
+) -> syn::Result<Vec<OrderKey>> {
+    let error = |message: String| syn::Error::new(lit.span(), message);
+    let text = lit.value();
+    let mut keys = Vec::new();
+    for item in text.split(',') {
+        let spaced = item.replace(':', " : ");
+        let words: Vec<&str> = spaced.split_whitespace().collect();
+        let Some((&name, mut rest)) = words.split_first() else {
+            return Err(error(format!(
+                "default_order needs comma-separated keys such as \"created_at desc, name\"; got {text:?}"
+            )));
+        };
+        let by = if let [":", ty, tail @ ..] = rest {
+            rest = tail;
+            let kind = COLUMN_TYPES
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(ty))
+                .map(|(_, kind)| *kind)
+                .ok_or_else(|| {
+                    let names: Vec<&str> = COLUMN_TYPES.iter().map(|(name, _)| *name).collect();
+                    error(format!(
+                        "unknown column type `{ty}` in default_order; expected one of: {}",
+                        names.join(", ")
+                    ))
+                })?;
+            if fields.iter().any(|f| f.ident == name) {
+                return Err(error(format!(
+                    "`{name}` is a field of `{ident}`: order by it without a type"
+                )));
+            }
+            SqlIdent::new(name)
+                .map_err(|e| error(format!("invalid column in default_order: {e}")))?;
+            OrderBy::Column(name.to_owned(), kind)
+        } else {
+            let field = fields
+                .iter()
+                .find(|f| f.ident == name && f.served.is_some())
+                .ok_or_else(|| {
+                    error(format!(
+                        "`{ident}` has no served field `{name}` to order by; a real column that is no field is written with its SQL type, as in \"pk_post: bigint desc\""
+                    ))
+                })?;
+            OrderBy::Field(name.to_owned(), Box::new(field.ty.clone()))
+        };
+        let lower: Vec<String> = rest.iter().map(|w| w.to_ascii_lowercase()).collect();
+        let mut lower: Vec<&str> = lower.iter().map(String::as_str).collect();
+        let descending = match lower.first() {
+            Some(&"desc") => {
+                lower.remove(0);
+                true
+            }
+            Some(&"asc") => {
+                lower.remove(0);
+                false
+            }
+            _ => false,
+        };
+        let nulls_first = match lower.as_slice() {
+            [] => None,
+            ["nulls", "first"] => Some(true),
+            ["nulls", "last"] => Some(false),
+            _ => {
+                return Err(error(format!(
+                    "cannot read `{}` in default_order: a key is a field, then optionally asc or desc, then optionally nulls first or nulls last",
+                    item.trim()
+                )));
+            }
+        };
+        keys.push(OrderKey {
+            by,
+            descending,
+            nulls_first,
+            span: lit.span(),
+        });
+    }
+    Ok(keys)
 }
 
 fn find_served<'a>(fields: &'a [FieldModel], rust_name: &str) -> Option<&'a ServedField> {

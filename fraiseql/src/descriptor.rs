@@ -2,7 +2,9 @@
 //! `#[derive(FraiseEnum)]` generate, which the runtime reads to build schemas, SQL and the JSON
 //! mutation functions receive.
 
-use fraiseql_sql::ScalarKind;
+use fraiseql_sql::{Direction, Kind, Nulls, OrderBy, ScalarKind, Source, Target};
+
+use crate::error::{Error, Result};
 
 /// Everything the runtime knows about a `FraiseType` struct.
 #[derive(Debug)]
@@ -21,6 +23,9 @@ pub struct TypeDescriptor {
     pub identifier: Option<&'static str>,
     /// The fields, in declaration order (skipped fields are absent).
     pub fields: &'static [FieldDescriptor],
+    /// The order of lists and connections that ask for none (`#[fraiseql(default_order =
+    /// "…")]`); the key always follows it, and is the whole order when this is empty.
+    pub default_order: &'static [OrderKeyDescriptor],
 }
 
 impl TypeDescriptor {
@@ -33,6 +38,54 @@ impl TypeDescriptor {
     pub fn graphql_field(&self, name: &str) -> Option<&'static FieldDescriptor> {
         self.fields.iter().find(|f| f.name == name)
     }
+
+    /// [`default_order`](Self::default_order) as order keys, or why a key cannot sort (a field
+    /// the type does not have, or one of a kind without an order).
+    pub fn default_order_by(&self) -> Result<Vec<OrderBy>> {
+        self.default_order
+            .iter()
+            .map(|key| {
+                let target = match key.by {
+                    OrderSource::Field(rust_name) => self
+                        .field(rust_name)
+                        .and_then(FieldDescriptor::order_target)
+                        .ok_or_else(|| {
+                            Error::BadInput(format!(
+                                "the default order of {} names `{rust_name}`, which is not a sortable field",
+                                self.name
+                            ))
+                        })?,
+                    OrderSource::Column(column, kind) => Target::column(column, kind)
+                        .map_err(|e| Error::BadInput(e.to_string()))?,
+                };
+                let order = OrderBy::new(target, key.direction);
+                Ok(match key.nulls {
+                    Some(nulls) => order.nulls(nulls),
+                    None => order,
+                })
+            })
+            .collect()
+    }
+}
+
+/// One key of a type's default order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderKeyDescriptor {
+    /// What it sorts by.
+    pub by: OrderSource,
+    /// Ascending or descending.
+    pub direction: Direction,
+    /// Where nulls go (`None`: PostgreSQL's default, last ascending and first descending).
+    pub nulls: Option<Nulls>,
+}
+
+/// What a key of a default order sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderSource {
+    /// The served field with this Rust name (its document key, or its column).
+    Field(&'static str),
+    /// A real column of the relation that is no GraphQL field (`pk_post`), of this kind.
+    Column(&'static str, ScalarKind),
 }
 
 /// One field of a `FraiseType`.
@@ -50,6 +103,26 @@ pub struct FieldDescriptor {
     pub description: Option<&'static str>,
     /// Deprecation, when the field is deprecated.
     pub deprecation: Option<Deprecation>,
+}
+
+impl FieldDescriptor {
+    /// What a list sorts by to order by this field (its column, or its document key read as
+    /// its kind; an enum as its stored text), or `None` for a field without an order (objects,
+    /// lists, JSON).
+    pub fn order_target(&self) -> Option<Target> {
+        let kind = match self.ty.non_null() {
+            FieldType::Scalar(kind) if kind.is_sortable() => *kind,
+            FieldType::Enum(_) => ScalarKind::Text,
+            _ => return None,
+        };
+        let source = match self.source {
+            FieldSource::Json(key) => Source::Path(fraiseql_sql::JsonPath::new(vec![
+                fraiseql_sql::JsonKey::new(key).ok()?,
+            ])),
+            FieldSource::Column(column) => Source::Column(fraiseql_sql::Ident::new(column).ok()?),
+        };
+        Target::new(source, Kind::Scalar(kind)).ok()
+    }
 }
 
 /// Where a field's value is stored.
@@ -99,6 +172,21 @@ impl FieldType {
     /// Whether the value may be null.
     pub fn is_nullable(&self) -> bool {
         matches!(self, FieldType::Nullable(_))
+    }
+
+    /// Whether rows can be sorted by a field of this type: a sortable scalar or an enum,
+    /// nullable or not (checked at compile time for `default_order`).
+    pub const fn is_sortable(&self) -> bool {
+        match self {
+            FieldType::Scalar(kind) => kind.is_sortable(),
+            FieldType::Enum(_) => true,
+            FieldType::Nullable(inner) => match inner {
+                FieldType::Scalar(kind) => kind.is_sortable(),
+                FieldType::Enum(_) => true,
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     /// The type without its nullable wrapper.

@@ -87,7 +87,7 @@ pub use repository::{ConnectionPage, Edge, FindMany, PageInfo, Repository};
 
 pub use descriptor::{
     Deprecation, EnumDescriptor, EnumValueDescriptor, FieldDescriptor, FieldSource, FieldType,
-    InputDescriptor, InputFieldDescriptor, TypeDescriptor,
+    InputDescriptor, InputFieldDescriptor, OrderKeyDescriptor, OrderSource, TypeDescriptor,
 };
 pub use field::{FraiseEnum, FraiseField, FraiseInput, FraiseInputField, FraiseType};
 pub use fraiseql_derive::{FraiseEnum, FraiseInput, FraiseType};

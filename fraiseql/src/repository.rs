@@ -33,6 +33,7 @@ pub struct Repository<T> {
     relation: Relation,
     projection: Projection,
     descriptor: &'static TypeDescriptor,
+    default_order: Vec<OrderBy>,
     item: PhantomData<fn() -> T>,
 }
 
@@ -60,7 +61,7 @@ impl Default for FindMany {
 }
 
 impl FindMany {
-    /// Every row, in the relation's order, no limit.
+    /// Every row, in the type's default order (then by key), no limit.
     pub fn new() -> Self {
         Self {
             filter: Filter::all(),
@@ -76,7 +77,9 @@ impl FindMany {
         self
     }
 
-    /// Then sort by `order`.
+    /// Then sort by `order`. Rows are always sorted by the key last, so the order is total;
+    /// without any `order` they come in the type's default order
+    /// ([`Repository::with_default_order`], `#[fraiseql(default_order = "…")]`, else the key).
     pub fn order(mut self, order: OrderBy) -> Self {
         self.order.push(order);
         self
@@ -152,7 +155,36 @@ impl<T: FraiseType> Repository<T> {
             relation,
             projection: document_projection(descriptor),
             descriptor,
+            default_order: descriptor
+                .default_order_by()
+                .expect("default order validated by #[derive(FraiseType)]"),
             item: PhantomData,
+        }
+    }
+
+    /// Reads lists and connections that ask for no order in `order` (then by key), in place of
+    /// `T`'s `#[fraiseql(default_order = "…")]`; an empty `order` sorts by the key alone.
+    ///
+    /// ```no_run
+    /// # use fraiseql::{Database, FraiseType, Repository};
+    /// # #[derive(FraiseType)] struct Post { id: uuid::Uuid, title: String }
+    /// # fn demo(db: Database) -> Result<(), fraiseql::Error> {
+    /// use fraiseql::sql::{OrderBy, ScalarKind, Target};
+    /// let newest = OrderBy::desc(Target::column("pk_post", ScalarKind::Int)?);
+    /// let posts = Repository::<Post>::new(db).with_default_order([newest]);
+    /// # let _ = posts; Ok(()) }
+    /// ```
+    pub fn with_default_order(mut self, order: impl IntoIterator<Item = OrderBy>) -> Self {
+        self.default_order = order.into_iter().collect();
+        self
+    }
+
+    /// `order`, or the default order when it is empty.
+    fn order_or_default(&self, order: Vec<OrderBy>) -> Vec<OrderBy> {
+        if order.is_empty() {
+            self.default_order.clone()
+        } else {
+            order
         }
     }
 
@@ -186,12 +218,14 @@ impl<T: FraiseType> Repository<T> {
         self.fetch(context, &root).await
     }
 
-    /// The rows `query` selects, in its order.
+    /// The rows `query` selects, in its order (the default order when it gives none), then by
+    /// key: the same query reads the same rows in the same order, and offset pages partition
+    /// the rows.
     pub async fn find_many(&self, context: &RequestContext, query: FindMany) -> Result<Vec<T>> {
         let root = Root::List {
             relation: self.relation.clone(),
             filter: query.filter,
-            order: query.order,
+            order: self.order_or_default(query.order),
             limit: query.limit,
             offset: query.offset,
             projection: self.projection.clone(),
@@ -240,7 +274,8 @@ impl<T: FraiseType> Repository<T> {
         self.fetch(context, &root).await
     }
 
-    /// A Relay connection page over the rows `filter` selects, in `order` (then by key).
+    /// A Relay connection page over the rows `filter` selects, in `order` (the default order
+    /// when empty), then by key.
     pub async fn connection(
         &self,
         context: &RequestContext,
@@ -252,7 +287,7 @@ impl<T: FraiseType> Repository<T> {
         let root = Root::Connection(Connection {
             relation: self.relation.clone(),
             filter,
-            order,
+            order: self.order_or_default(order),
             page,
             cursor_key: self.db.cursor_key().clone(),
             fields: vec![

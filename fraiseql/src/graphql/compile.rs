@@ -764,14 +764,20 @@ impl<'e> Compiler<'e> {
         Ok(Filter::And(conditions))
     }
 
+    /// The order `orderBy` asks for, or the entity's default order when it asks for none
+    /// (absent, null or `[]`); the SQL layer appends the key to either, so the order is total.
     fn order(&self, index: usize, field: &FieldNode<'e>) -> Result<Vec<OrderBy>, Failure> {
+        let default = || Ok(self.schema.entities[index].default_order.clone());
         let Some(value) = self.argument(field, "orderBy") else {
-            return Ok(Vec::new());
+            return default();
         };
-        let items = match value {
+        let items: Vec<_> = match value {
             InputValue::List(items) => items.into_iter().map(|i| i.item).collect(),
             single => vec![single],
         };
+        if items.is_empty() {
+            return default();
+        }
         let descriptor = self.schema.entities[index].descriptor;
         let sortable = order_fields(self.schema, index);
         items

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use fraiseql_sql::Name;
+use fraiseql_sql::{Name, OrderBy};
 
 use super::mutation_field::{MutationField, MutationInfo};
 use super::names::screaming;
@@ -40,6 +40,10 @@ pub(crate) struct Entity {
     pub descriptor: &'static TypeDescriptor,
     /// Root field names, when the type is queryable at the root.
     pub roots: Option<RootNames>,
+    /// The order of its lists and connections that ask for none (the key follows it): the
+    /// schema builder's [`default_order`](super::SchemaBuilder::default_order), else the type's
+    /// `#[fraiseql(default_order = "…")]`, else nothing (the key alone).
+    pub default_order: Vec<OrderBy>,
 }
 
 /// Names of an entity's root fields (`None`: not served).
@@ -186,6 +190,7 @@ impl SchemaInfo {
         self.entities.push(Entity {
             descriptor,
             roots: None,
+            default_order: descriptor.default_order_by()?,
         });
         let index = self.entities.len() - 1;
         for field in descriptor.fields {

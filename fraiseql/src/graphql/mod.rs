@@ -11,6 +11,7 @@ mod clash;
 mod compile;
 mod context;
 mod execute;
+mod indexes;
 mod info;
 #[cfg(test)]
 mod input_types_tests;
@@ -28,6 +29,7 @@ mod walk;
 
 pub use context::Context;
 pub use execute::{execute, operation_type, statement};
+pub use indexes::{UnservedOrder, unserved_orders};
 pub use info::{Limits, RootFields, SchemaInfo};
 pub use mutation_field::MutationField;
 pub(crate) use names::scalar_name;
@@ -36,6 +38,7 @@ pub use root::{Mutation, Query, Schema};
 
 use std::sync::Arc;
 
+use fraiseql_sql::{Kind, OrderBy};
 use juniper::{EmptySubscription, RootNode};
 
 use crate::database::Database;
@@ -58,6 +61,7 @@ pub struct SchemaBuilder {
     limits: Limits,
     plan_cache: Option<usize>,
     mutations: Vec<MutationField>,
+    default_orders: Vec<(&'static TypeDescriptor, Vec<OrderBy>)>,
 }
 
 impl SchemaBuilder {
@@ -74,6 +78,32 @@ impl SchemaBuilder {
     /// Serves `T` at the root with the root fields `fields` names (or leaves out).
     pub fn query_with<T: FraiseType>(mut self, fields: RootFields) -> Self {
         self.roots.push((T::descriptor(), fields));
+        self
+    }
+
+    /// Orders `T`'s lists and connections that ask for no `orderBy` by `order`, then by the
+    /// key, in place of `T`'s own `#[fraiseql(default_order = "…")]` (an empty `order`: by the
+    /// key alone). A key may be a field's typed handle or a real column that is no field.
+    ///
+    /// ```
+    /// # use fraiseql::{FraiseType, graphql::SchemaBuilder, sql::{OrderBy, ScalarKind, Target}};
+    /// # #[derive(FraiseType)] struct Post { id: uuid::Uuid, title: String }
+    /// // Newest first by the table's identity column, which GraphQL never shows.
+    /// let newest = OrderBy::desc(Target::column("pk_post", ScalarKind::Int)?);
+    /// let schema = SchemaBuilder::new().query::<Post>().default_order::<Post>([newest]).build()?;
+    /// // Or by a field: `.default_order::<Post>([Post::order().title().asc()])`.
+    /// # let _ = schema;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn default_order<T: FraiseType>(
+        mut self,
+        order: impl IntoIterator<Item = OrderBy>,
+    ) -> Self {
+        let descriptor = T::descriptor();
+        let order = order.into_iter().collect();
+        self.default_orders
+            .retain(|(d, _)| !std::ptr::eq(*d, descriptor));
+        self.default_orders.push((descriptor, order));
         self
     }
 
@@ -107,9 +137,36 @@ impl SchemaBuilder {
     /// [`build`](Self::build), then checks every mutation's function in `db`'s catalog (it
     /// exists, takes one `jsonb` argument, returns `fraiseql_mutation_result`), so a missing
     /// or mistyped function fails at start-up rather than at its first request.
+    ///
+    /// It also warns (`tracing::warn!`, not an error) of each list order no index serves —
+    /// the order of lists that ask for none, and each `orderBy` field — naming the index that
+    /// would: see [`unserved_orders`].
     pub async fn build_checked(self, db: &Database) -> Result<Schema> {
         let schema = self.build()?;
         mutation_field::verify(&schema.query_info.mutations, db).await?;
+        match unserved_orders(&schema, db).await {
+            Ok(unserved) => {
+                for order in unserved {
+                    let field = order.field.as_deref().unwrap_or("(no orderBy)");
+                    match &order.index {
+                        Some(index) => tracing::warn!(
+                            entity = order.entity,
+                            field,
+                            index = %index,
+                            "no index serves this list order: each page sorts every matching row; this index would serve it"
+                        ),
+                        None => tracing::warn!(
+                            entity = order.entity,
+                            field,
+                            "no index can serve this list order (a date or timestamp inside the document sorts through a cast that is not immutable): each page sorts every matching row; declare the field a real column"
+                        ),
+                    }
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "the indexes serving list orders were not checked")
+            }
+        }
         Ok(schema)
     }
 
@@ -122,8 +179,29 @@ impl SchemaBuilder {
                 "a schema needs at least one query type".into(),
             ));
         }
-        let info = SchemaInfo::new(&self.roots, self.limits, &self.mutations)?;
+        let mut info = SchemaInfo::new(&self.roots, self.limits, &self.mutations)?;
         clash::check(&info)?;
+        for (descriptor, order) in self.default_orders {
+            let entity = (info.entities.iter_mut())
+                .find(|e| std::ptr::eq(e.descriptor, descriptor) && e.roots.is_some())
+                .ok_or_else(|| {
+                    Error::BadInput(format!(
+                        "a default order is set for {}, which the schema does not serve at the root",
+                        descriptor.name
+                    ))
+                })?;
+            if let Some(key) = order
+                .iter()
+                .find(|key| !matches!(key.target().kind(), Kind::Scalar(s) if s.is_sortable()))
+            {
+                return Err(Error::BadInput(format!(
+                    "the default order of {} cannot sort by {:?}",
+                    descriptor.name,
+                    key.target()
+                )));
+            }
+            entity.default_order = order;
+        }
         let info = Arc::new(info);
         let plans = plan::PlanCache::new(self.plan_cache.unwrap_or(1024));
         let max_depth = self.limits.max_depth as usize;
