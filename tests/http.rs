@@ -97,7 +97,7 @@ async fn get_runs_queries_from_the_query_string() {
         .await;
         expect(adapter, &plain, 200, JSON);
         assert_eq!(
-            plain.body, r#"{"data":{"posts":[{"identifier":"post-1"}]}}"#,
+            plain.body, r#"{"data":{"posts":[{"identifier":"post-23"}]}}"#,
             "{adapter:?}"
         );
     }
@@ -294,7 +294,7 @@ async fn oversized_bodies_are_413() {
         let reply = post(&served, &[], &small).await;
         expect(adapter, &reply, 200, JSON);
         assert_eq!(
-            reply.body, r#"{"data":{"posts":[{"identifier":"post-1"}]}}"#,
+            reply.body, r#"{"data":{"posts":[{"identifier":"post-23"}]}}"#,
             "{adapter:?}"
         );
     }
