@@ -148,7 +148,7 @@ fn main() {
     let url = db.url();
     let operations = runtime.block_on(operations(&db));
     if options.pgbench {
-        runtime.block_on(pgbench::compare(&db, options.seconds));
+        runtime.block_on(pgbench::compare(&db, options.seconds, options.runs));
         return;
     }
     let expected = runtime.block_on(expected_answers(&db, &operations));
@@ -536,7 +536,7 @@ fn sort_lists(value: &mut Value) {
 
 impl Options {
     /// `--seconds S --warmup S --runs N --connections 1,16 --servers a,b --ops Q1,M1`, or
-    /// `--pgbench [--seconds S]` (other arguments, such as the `--bench` cargo passes, are
+    /// `--pgbench [--seconds S] [--runs N]` (other arguments, such as the `--bench` cargo passes, are
     /// ignored).
     fn from_args() -> Options {
         let mut options = Options {

@@ -1,8 +1,10 @@
 //! `--pgbench`: PostgreSQL alone on each read, the floor's hand-written SQL
 //! (`benches/support/floor_sql.rs`) against the statement fraiseql compiles for the same
 //! operation (`fraiseql::graphql::statement`), each run by `pgbench` (from `pg_config
-//! --bindir`) as a prepared statement with its parameters, at 1 and 8 clients. Prints a Markdown
-//! table of transactions per second and average latency.
+//! --bindir`) as a prepared statement with its parameters, at 1 and 8 clients, the two taking
+//! turns `--runs` times (default 3). Prints a Markdown table of the median run's transactions
+//! per second and average latency; each statement's script and `EXPLAIN ANALYZE` go to
+//! `target/pgbench/`.
 
 use std::path::Path;
 use std::process::Command;
@@ -15,8 +17,8 @@ use crate::{blog, workload};
 /// Clients per pgbench run (`-j` is at most 2, the cores of the machine the figures are from).
 const CLIENTS: [usize; 2] = [1, 8];
 
-/// Runs the comparison on `db`, `seconds` (rounded up) per run.
-pub async fn compare(db: &fraiseql_tempdb::TestDb, seconds: f64) {
+/// Runs the comparison on `db`, `runs` turns of `seconds` (rounded up) per statement.
+pub async fn compare(db: &fraiseql_tempdb::TestDb, seconds: f64, runs: usize) {
     let pgbench = match pgbench() {
         Ok(path) => path,
         Err(reason) => {
@@ -24,6 +26,7 @@ pub async fn compare(db: &fraiseql_tempdb::TestDb, seconds: f64) {
             return;
         }
     };
+    let client = db.connect().await.expect("a connection");
     let schema = blog::schema();
     let database = Database::connect(db.config(), 1).expect("a pool");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pgbench");
@@ -55,18 +58,40 @@ pub async fn compare(db: &fraiseql_tempdb::TestDb, seconds: f64) {
             let path = dir.join(format!("q{}-{who}.sql", index + 1));
             std::fs::write(&path, format!("{};\n", placeholders(sql))).expect("a script");
             eprintln!("{} {who}: {}", query.name, path.display());
-            (path, variables(params))
+            (path, variables(params), sql.to_owned(), params.to_vec())
         });
+        for (script, _, sql, params) in &scripts {
+            let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = params
+                .iter()
+                .map(|p| p as &(dyn tokio_postgres::types::ToSql + Sync))
+                .collect();
+            let plan: Vec<String> = client
+                .query(&format!("EXPLAIN (ANALYZE, BUFFERS) {sql}"), &params)
+                .await
+                .expect("EXPLAIN")
+                .iter()
+                .map(|row| row.get(0))
+                .collect();
+            std::fs::write(script.with_extension("plan"), plan.join("\n")).expect("a plan");
+        }
         for clients in CLIENTS {
-            let [fraiseql, floor] = scripts.each_ref().map(|(script, variables)| {
-                run(
-                    &pgbench,
-                    &db.connection_string(),
-                    script,
-                    variables,
-                    clients,
-                    seconds,
-                )
+            let mut turns: [Vec<(f64, f64)>; 2] = [Vec::new(), Vec::new()];
+            for _ in 0..runs {
+                for (turn, (script, variables, ..)) in turns.iter_mut().zip(&scripts) {
+                    let connection = db.connection_string();
+                    turn.extend(run(
+                        &pgbench,
+                        &connection,
+                        script,
+                        variables,
+                        clients,
+                        seconds,
+                    ));
+                }
+            }
+            let [fraiseql, floor] = turns.map(|mut turn| {
+                turn.sort_by(|a, b| a.0.total_cmp(&b.0));
+                turn.get(turn.len().saturating_sub(1) / 2).copied()
             });
             let cell = |r: &Option<(f64, f64)>| match r {
                 Some((tps, latency)) => format!("{tps:.0} | {latency:.3}"),

@@ -279,7 +279,7 @@ class Query:
             sql.filter("name", where.name)
             sql.filter("email", where.email)
             sql.filter("age", where.age)
-        suffix = sql.suffix(order_by, "pk_user", limit, offset)
+        suffix = sql.suffix(order_by, "id", limit, offset)
         rows = await pool.fetch(f"SELECT {USER_COLUMNS} FROM tb_user{suffix}", *sql.params)
         return [User.from_row(r) for r in rows]
 
@@ -290,7 +290,7 @@ class Query:
         sql = Sql()
         if where is not None:
             sql.filter("title", where.title)
-        suffix = sql.suffix(order_by, "pk_post", limit, offset)
+        suffix = sql.suffix(order_by, "id", limit, offset)
         rows = await pool.fetch(f"SELECT {POST_COLUMNS} FROM tb_post{suffix}", *sql.params)
         return [Post.from_row(r) for r in rows]
 

@@ -161,7 +161,8 @@ pub struct List {
 
 impl List {
     /// ` WHERE … ORDER BY … LIMIT … OFFSET …` and its parameters; `default_order` when no order
-    /// is asked for.
+    /// is asked for (the id, so that a page is the same rows on every server, fraiseql ordering
+    /// every list by its key when nothing else).
     fn suffix(self, default_order: &str) -> (String, Vec<Box<dyn ToSql + Sync + Send>>) {
         let mut params: Vec<Box<dyn ToSql + Sync + Send>> = Vec::new();
         let mut conditions = Vec::new();
@@ -240,7 +241,7 @@ pub async fn user(pool: &Pool, id: Uuid) -> Result<Option<User>> {
 
 /// Users filtered, ordered and paged.
 pub async fn users(pool: &Pool, list: List) -> Result<Vec<User>> {
-    let (suffix, params) = list.suffix("pk_user");
+    let (suffix, params) = list.suffix("id");
     let sql = format!("SELECT {USER_COLUMNS} FROM tb_user{suffix}");
     let rows = query(pool, &sql, &refs(&params)).await?;
     Ok(rows.iter().map(User::from_row).collect())
@@ -264,7 +265,7 @@ pub async fn users_by_keys(pool: &Pool, keys: &[i32]) -> Result<Vec<User>> {
 
 /// Posts filtered, ordered and paged.
 pub async fn posts(pool: &Pool, list: List) -> Result<Vec<Post>> {
-    let (suffix, params) = list.suffix("pk_post");
+    let (suffix, params) = list.suffix("id");
     let sql = format!("SELECT {POST_COLUMNS} FROM tb_post{suffix}");
     let rows = query(pool, &sql, &refs(&params)).await?;
     Ok(rows.iter().map(Post::from_row).collect())
