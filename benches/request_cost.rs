@@ -38,7 +38,10 @@ fn operations(users: &[uuid::Uuid]) -> Vec<Operation> {
         Operation {
             name: "Q1 one user by id",
             document: "query ($id: ID!) { user(id: $id) { id name email } }",
-            values: users.iter().map(|id| variables(json!({"id": id}))).collect(),
+            values: users
+                .iter()
+                .map(|id| variables(json!({"id": id})))
+                .collect(),
         },
         Operation {
             name: "Q2 20 users filtered and ordered",
@@ -99,7 +102,10 @@ fn bench(c: &mut Criterion) {
             let body = runtime
                 .block_on(execute(&schema, document, None, variables, &context))
                 .into_body();
-            assert!(!body.contains("errors") && body.len() > 40, "{name}: {body}");
+            assert!(
+                !body.contains("errors") && body.len() > 40,
+                "{name}: {body}"
+            );
         }
         let mut next = cycle(&operation.values);
         group.bench_function(format!("{name}: statement, kept"), |b| {
