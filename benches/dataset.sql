@@ -38,4 +38,8 @@ FROM generate_series(1, 50000) AS i;
 
 SELECT count(fn_sync_tv_user(id)) FROM tb_user;
 SELECT count(fn_sync_tv_post(id)) FROM tb_post;
+-- Statistics on the filtered document expression: without them PostgreSQL guesses that a few
+-- titles match `LIKE '%word%'` and sorts every match instead of walking the key's index until
+-- the page is full (Q4: 8.6 ms instead of under 1 ms).
+CREATE STATISTICS tv_post_title ON ((data->>'title')) FROM tv_post;
 ANALYZE;
