@@ -51,12 +51,16 @@ FROM (SELECT data, created_at, id
       LIMIT 20) AS p";
 
 /// Q4, 100 posts whose title contains `Keyset`. No order is asked for, and fraiseql orders every
-/// list totally (by the key when nothing else), so these are the first 100 by id.
+/// list totally (by the key when nothing else), so these are the first 100 by id: the primary
+/// key's index walked until the 100th match. The planner takes that path thanks to the statistics
+/// `dataset.sql` keeps on the title expression; without them it guesses 3 matching titles of
+/// 10,000 and reads and sorts every match, and `CASE WHEN … LIKE … THEN true ELSE false END`
+/// (guessed at one row in two) was needed for the same plan.
 pub const Q4: &str = "\
 SELECT json_build_object('posts', COALESCE(json_agg(
     json_build_object('id', p.data->'id', 'title', p.data->'title') ORDER BY p.id), '[]'))::text
 FROM (SELECT data, id
       FROM tv_post
-      WHERE CASE WHEN data->>'title' LIKE '%Keyset%' THEN true ELSE false END
+      WHERE data->>'title' LIKE '%Keyset%'
       ORDER BY id
       LIMIT 100) AS p";
