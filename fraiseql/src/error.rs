@@ -44,6 +44,19 @@ pub enum Error {
         /// The exception's message.
         message: String,
     },
+    /// A stored document that does not fit its Rust type: the read side holds something the
+    /// type does not promise (a missing key, a null, a value of another JSON type).
+    #[error("{relation} row {id}: {field}: {found}")]
+    Document {
+        /// The relation read (`tv_user`).
+        relation: String,
+        /// The row's public key (or `?` when the row has none to show).
+        id: String,
+        /// The field, as a path inside the row's document (`author.email`).
+        field: String,
+        /// What was found instead (`invalid type: null, expected a string`).
+        found: String,
+    },
     /// Anything else the database reported; the detail is logged, not returned.
     #[error("internal error")]
     Internal,
@@ -65,7 +78,7 @@ impl Error {
             Error::Unavailable => "DATABASE_UNAVAILABLE",
             Error::Timeout => "TIMEOUT",
             Error::Forbidden => "FORBIDDEN",
-            Error::Internal => "INTERNAL_SERVER_ERROR",
+            Error::Internal | Error::Document { .. } => "INTERNAL_SERVER_ERROR",
         }
     }
 

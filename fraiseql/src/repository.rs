@@ -320,10 +320,55 @@ impl<T: FraiseType> Repository<T> {
     ) -> Result<V> {
         let statement = Statement::value(root)?;
         let json = self.db.fetch_json(context, &statement).await?;
-        serde_json::from_str(&json).map_err(|error| {
+        let mut decoder = serde_json::Deserializer::from_str(&json);
+        serde_path_to_error::deserialize(&mut decoder).map_err(|error| {
+            let error = self.mismatch(&json, &error);
             tracing::error!(%error, r#type = self.descriptor.name, "a document does not match its type");
-            Error::Internal
+            error
         })
+    }
+
+    /// Names the row and field of a document that does not fit `T`: the row is the first
+    /// object on the error's path holding the key (a list's element, a connection's node).
+    fn mismatch(&self, json: &str, error: &serde_path_to_error::Error<serde_json::Error>) -> Error {
+        use serde_path_to_error::Segment;
+        let document: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+        let key = |value: Option<&serde_json::Value>| {
+            let id = value?.get(self.descriptor.key)?;
+            Some(id.as_str().map_or_else(|| id.to_string(), str::to_owned))
+        };
+        let (mut at, mut field) = (Some(&document), Vec::new());
+        let mut row = key(at);
+        for segment in error.path().iter() {
+            let step = match segment {
+                Segment::Seq { index } => {
+                    at = at.and_then(|v| v.get(index));
+                    format!("[{index}]")
+                }
+                Segment::Map { key } | Segment::Enum { variant: key } => {
+                    at = at.and_then(|v| v.get(key));
+                    key.clone()
+                }
+                Segment::Unknown => "?".to_owned(),
+            };
+            if row.is_some() {
+                field.push(step);
+            } else {
+                row = key(at);
+            }
+        }
+        Error::Document {
+            relation: self.relation.name().to_string(),
+            id: row.unwrap_or_else(|| "?".to_owned()),
+            field: field.join(".").replace(".[", "["),
+            // serde_json places the error in the response text, which means nothing here.
+            found: match error.inner().to_string() {
+                found if error.inner().line() > 0 => found
+                    .rsplit_once(" at line ")
+                    .map_or(found.clone(), |(what, _)| what.to_owned()),
+                found => found,
+            },
+        }
     }
 }
 
