@@ -60,29 +60,15 @@ impl Fixture {
         let variables: Variables<DefaultScalarValue> = Variables::new();
         let answer = fraiseql::graphql::execute(schema, query, None, &variables, context).await;
         let body = answer.into_body();
-        let (data, errors) = juniper::execute(query, None, schema, &variables, context)
-            .await
-            .expect("valid query");
-        assert!(errors.is_empty(), "{errors:?}");
-        let juniper_body = format!("{{\"data\":{}}}", serde_json::to_string(&data).unwrap());
-        assert_eq!(
-            body, juniper_body,
-            "fast path and juniper differ for {query}"
-        );
+        let reference = support::juniper_body(schema, context, query, &variables).await;
+        assert_eq!(body, reference, "fast path and juniper differ for {query}");
+        assert!(!body.contains("\"errors\""), "{body}");
         serde_json::from_str::<Json>(&body).unwrap()["data"].take()
     }
 
     /// The rows of `sql` as a JSON array of objects.
     async fn plain(&self, sql: &str) -> Json {
-        let row = self
-            .client
-            .query_one(
-                &format!("SELECT coalesce(json_agg(q), '[]')::text FROM ({sql}) q"),
-                &[],
-            )
-            .await
-            .unwrap();
-        serde_json::from_str(&row.get::<_, String>(0)).unwrap()
+        support::plain(&self.client, sql).await
     }
 
     /// The ids of `relation` in the order a sequential scan reads them.

@@ -49,17 +49,10 @@ impl Blog {
         );
         let body = answer.into_body();
         if response.get("data").is_some() {
-            let (data, errors) =
-                juniper::execute(query, None, &self.schema, &variables, &self.context)
-                    .await
-                    .expect("valid query");
-            let mut juniper_body = format!("{{\"data\":{}", serde_json::to_string(&data).unwrap());
-            if !errors.is_empty() {
-                juniper_body += &format!(",\"errors\":{}", serde_json::to_string(&errors).unwrap());
-            }
-            juniper_body.push('}');
+            let reference =
+                support::juniper_body(&self.schema, &self.context, query, &variables).await;
             assert_eq!(
-                body, juniper_body,
+                body, reference,
                 "fast path and juniper path differ for {query}"
             );
         }
@@ -67,15 +60,7 @@ impl Blog {
     }
 
     async fn plain(&self, sql: &str) -> Json {
-        let row = self
-            .client
-            .query_one(
-                &format!("SELECT coalesce(json_agg(q), '[]')::text FROM ({sql}) q"),
-                &[],
-            )
-            .await
-            .unwrap();
-        serde_json::from_str(&row.get::<_, String>(0)).unwrap()
+        support::plain(&self.client, sql).await
     }
 }
 

@@ -134,3 +134,34 @@ pub async fn walk<T: FraiseType>(
     }
     pages
 }
+
+/// The body juniper's own executor answers `query` with (`{"data":…}`, then `"errors"` when there
+/// are any): the reference the single-statement path must equal byte for byte.
+pub async fn juniper_body(
+    schema: &fraiseql::graphql::Schema,
+    context: &fraiseql::graphql::Context,
+    query: &str,
+    variables: &juniper::Variables,
+) -> String {
+    let (data, errors) = juniper::execute(query, None, schema, variables, context)
+        .await
+        .expect("a valid query");
+    let mut body = format!("{{\"data\":{}", serde_json::to_string(&data).unwrap());
+    if !errors.is_empty() {
+        body += &format!(",\"errors\":{}", serde_json::to_string(&errors).unwrap());
+    }
+    body.push('}');
+    body
+}
+
+/// The rows of `sql` as a JSON array of objects.
+pub async fn plain(client: &tokio_postgres::Client, sql: &str) -> serde_json::Value {
+    let row = client
+        .query_one(
+            &format!("SELECT coalesce(json_agg(q), '[]')::text FROM ({sql}) q"),
+            &[],
+        )
+        .await
+        .unwrap();
+    serde_json::from_str(&row.get::<_, String>(0)).unwrap()
+}
