@@ -7,8 +7,8 @@ use fraiseql_sql::{
     Statement,
 };
 
-use super::Schema;
 use super::info::order_fields;
+use super::root::Schema;
 use crate::database::Database;
 use crate::error::{Error, Result};
 

@@ -5,7 +5,8 @@
 //! (`names`, `mutation_field`, `info`, `clash`), what a request runs with (`context`), juniper's
 //! type registration, its executor over PostgreSQL's JSON and the compiler (`types`, `walk`,
 //! `compile`), the fast path's checked copy of that JSON (`relay`), mutations (`mutation`), the
-//! plan cache (`plan`), and execution (`root`, `response`, `execute`).
+//! plan cache (`plan`), execution (`root`, `response`, `execute`), and the start-up check that
+//! indexes serve the list orders (`indexes`).
 
 mod clash;
 mod compile;
