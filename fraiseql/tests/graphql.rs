@@ -3,38 +3,13 @@
 
 use fraiseql::graphql::{Context, Schema, SchemaBuilder};
 use fraiseql::{Database, RequestContext};
-use fraiseql_tempdb::TestDb;
 use juniper::{DefaultScalarValue, Variables};
 use serde_json::{Value as Json, json};
-use tokio_postgres::Client;
 
 mod support;
-use support::{Post, User, blog_db};
+use support::{Post, User, blog};
 
-struct Blog {
-    _db: TestDb,
-    client: Client,
-    schema: Schema,
-    context: Context,
-}
-
-async fn blog() -> Blog {
-    let (db, client) = blog_db().await;
-    let database = Database::connect(db.config(), 2).unwrap();
-    let schema = SchemaBuilder::new()
-        .query::<User>()
-        .query::<Post>()
-        .build()
-        .unwrap();
-    Blog {
-        _db: db,
-        client,
-        schema,
-        context: Context::new(database, RequestContext::new()),
-    }
-}
-
-impl Blog {
+impl support::Blog {
     /// The response of the one-statement fast path; for successful responses, checked
     /// byte-identical to juniper's own executor answering the same request.
     async fn run(&self, query: &str, variables: Json) -> Json {
@@ -727,7 +702,7 @@ async fn operations_with_variables_compile_once_and_bind_each_requests_values() 
 #[tokio::test]
 async fn prepared_statements_stop_replanning_under_steady_load() {
     let blog = blog().await;
-    let database = Database::connect(blog._db.config(), 1).unwrap();
+    let database = Database::connect(blog.db.config(), 1).unwrap();
     let context = Context::new(database.clone(), RequestContext::new());
     let users = blog.plain("SELECT id FROM tb_user ORDER BY pk_user").await;
     let operations = [

@@ -3,40 +3,13 @@
 //! element of an embedded list. Each answer is a field error and null up to the nearest
 //! nullable ancestor, byte for byte what juniper's executor answers.
 
-use fraiseql::graphql::{Context, Schema, SchemaBuilder};
-use fraiseql::{Database, RequestContext};
-use fraiseql_tempdb::TestDb;
 use juniper::Variables;
 use serde_json::{Value as Json, json};
-use tokio_postgres::Client;
 
 mod support;
-use support::{Post, User, blog_db};
+use support::blog;
 
-struct Blog {
-    _db: TestDb,
-    client: Client,
-    schema: Schema,
-    context: Context,
-}
-
-async fn blog() -> Blog {
-    let (db, client) = blog_db().await;
-    let database = Database::connect(db.config(), 2).unwrap();
-    let schema = SchemaBuilder::new()
-        .query::<User>()
-        .query::<Post>()
-        .build()
-        .unwrap();
-    Blog {
-        _db: db,
-        client,
-        schema,
-        context: Context::new(database, RequestContext::new()),
-    }
-}
-
-impl Blog {
+impl support::Blog {
     /// The response, checked byte for byte against juniper's executor.
     async fn run(&self, query: &str) -> Json {
         let variables = Variables::new();

@@ -165,3 +165,30 @@ pub async fn plain(client: &tokio_postgres::Client, sql: &str) -> serde_json::Va
         .unwrap();
     serde_json::from_str(&row.get::<_, String>(0)).unwrap()
 }
+
+/// The blog served by a schema of `User` and `Post`, with a plain client beside it for the
+/// answers' reference SQL; the differential tests add their own ways to ask it.
+pub struct Blog {
+    pub db: TestDb,
+    pub client: tokio_postgres::Client,
+    pub schema: fraiseql::graphql::Schema,
+    pub context: fraiseql::graphql::Context,
+}
+
+/// A fresh blog database (see [`blog_db`]) and its schema, on a pool of two connections.
+pub async fn blog() -> Blog {
+    let (db, client) = blog_db().await;
+    let database = fraiseql::Database::connect(db.config(), 2).unwrap();
+    let schema = fraiseql::graphql::SchemaBuilder::new()
+        .query::<User>()
+        .query::<Post>()
+        .build()
+        .unwrap();
+    let context = fraiseql::graphql::Context::new(database, fraiseql::RequestContext::new());
+    Blog {
+        db,
+        client,
+        schema,
+        context,
+    }
+}
