@@ -206,6 +206,15 @@ async fn request_errors_are_400_or_200_by_response_type() {
                 serde_json::json!({"query": TWO_OPERATIONS, "operationName": "Users", "variables": {"n": "two"}}),
                 "BAD_USER_INPUT",
             ),
+            // Over the default limits: 11 root fields; a 70 KB document.
+            (
+                serde_json::json!({"query": format!("{{ {} }}", (0..11).map(|i| format!("a{i}: __typename")).collect::<Vec<_>>().join(" "))}),
+                "TOO_MANY_ROOT_FIELDS",
+            ),
+            (
+                serde_json::json!({"query": format!("{{ users {{ name }} }}{}", " ".repeat(70_000))}),
+                "DOCUMENT_TOO_LARGE",
+            ),
         ] {
             let body = body.to_string();
             let strict = post(&served, &[ACCEPT_GRAPHQL_RESPONSE], &body).await;
@@ -228,6 +237,51 @@ async fn request_errors_are_400_or_200_by_response_type() {
             !reply.body.contains("SELECT"),
             "{adapter:?}: SQL leaked: {}",
             reply.body
+        );
+    }
+}
+
+/// With introspection disabled, `__schema` and `__type` are refused like a validation error
+/// (400 or 200 by response type, `INTROSPECTION_DISABLED`), over POST and GET; `__typename`
+/// and data are still served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disabled_introspection_is_refused_and_typename_served() {
+    use fraiseql::graphql::Introspection;
+    for adapter in ADAPTERS {
+        let served = serve(adapter, |e| e.introspection(Introspection::Disabled)).await;
+        for query in [
+            "{ __schema { types { name } } }",
+            r#"{ __type(name: "User") { name } }"#,
+        ] {
+            let body = serde_json::json!({ "query": query }).to_string();
+            let strict = post(&served, &[ACCEPT_GRAPHQL_RESPONSE], &body).await;
+            refused(
+                adapter,
+                &strict,
+                400,
+                GRAPHQL_RESPONSE,
+                "INTROSPECTION_DISABLED",
+            );
+            let legacy = post(&served, &["Accept: application/json"], &body).await;
+            refused(adapter, &legacy, 200, JSON, "INTROSPECTION_DISABLED");
+            let path = format!("/graphql?query={}", encode(query));
+            let reply = get(&served, &path, &[ACCEPT_GRAPHQL_RESPONSE]).await;
+            refused(
+                adapter,
+                &reply,
+                400,
+                GRAPHQL_RESPONSE,
+                "INTROSPECTION_DISABLED",
+            );
+        }
+        let body = r#"{"query":"{ __typename posts(limit: 1) { __typename title } }"}"#;
+        let reply = post(&served, &[ACCEPT_GRAPHQL_RESPONSE], body).await;
+        expect(adapter, &reply, 200, GRAPHQL_RESPONSE);
+        let json = reply.json();
+        assert_eq!(json["data"]["__typename"], "Query", "{adapter:?}: {json}");
+        assert_eq!(
+            json["data"]["posts"][0]["__typename"], "Post",
+            "{adapter:?}: {json}"
         );
     }
 }

@@ -3,6 +3,7 @@
 //! (`current_setting('app.tenant_id', true)`).
 
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 
 /// Settings for one request, built by the application from its own authentication.
 ///
@@ -23,6 +24,7 @@ use crate::error::{Error, Result};
 pub struct RequestContext {
     settings: Vec<(String, String)>,
     statement_timeout: Option<std::time::Duration>,
+    limits: Option<Limits>,
 }
 
 impl RequestContext {
@@ -90,6 +92,27 @@ impl RequestContext {
     /// The request's own statement timeout, if it has one.
     pub fn statement_timeout(&self) -> Option<std::time::Duration> {
         self.statement_timeout
+    }
+
+    /// Measures this request's operation against `limits` instead of the schema's
+    /// ([`SchemaBuilder::limits`](crate::graphql::SchemaBuilder::limits)): a trusted client may
+    /// get more, an anonymous one less. Page sizes, the embedded-list estimate and the parser's
+    /// nesting stay the schema's (they shape the SQL the schema keeps), whatever `limits` says.
+    ///
+    /// ```
+    /// use fraiseql::{RequestContext, graphql::Limits};
+    /// let internal = RequestContext::new()
+    ///     .with_limits(Limits { max_depth: 20, max_complexity: 50_000, ..Limits::default() });
+    /// assert_eq!(internal.limits().map(|l| l.max_depth), Some(20));
+    /// ```
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = Some(limits);
+        self
+    }
+
+    /// The request's own limits, if it has them.
+    pub fn limits(&self) -> Option<&Limits> {
+        self.limits.as_ref()
     }
 
     /// A context from the claims of a token the application has already verified, each claim

@@ -75,6 +75,7 @@ pub mod graphql;
 #[cfg(feature = "http")]
 pub mod http;
 mod input;
+mod limits;
 mod mutation;
 mod repository;
 pub mod typed;

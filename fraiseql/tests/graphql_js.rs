@@ -52,6 +52,11 @@ enum Role {
 }
 
 fn graphql_js() -> PathBuf {
+    // The tests of this file run in parallel: one installs.
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _installing = INSTALL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/graphql-js");
     if !dir.join("node_modules/graphql/package.json").exists() {
         std::fs::create_dir_all(&dir).unwrap();
@@ -76,14 +81,104 @@ struct RenameUserInput {
     tags: Option<Vec<String>>,
 }
 
-#[test]
-fn introspection_loads_in_graphql_js() {
-    let schema = SchemaBuilder::new()
+fn schema() -> fraiseql::graphql::Schema {
+    SchemaBuilder::new()
         .query::<User>()
         .query::<Post>()
         .mutation::<RenameUserInput, User>("renameUser")
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// The standard introspection query as graphql-js 16 writes it (`getIntrospectionQuery`), with
+/// `options` (a JavaScript object literal).
+fn standard_introspection_query(options: &str) -> String {
+    let dir = graphql_js();
+    let script =
+        format!("process.stdout.write(require('graphql').getIntrospectionQuery({options}))");
+    let output = Command::new("node")
+        .current_dir(&dir)
+        .args(["-e", &script])
+        .output()
+        .expect("node is needed for this test (Debian: apt-get install nodejs)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The standard introspection query, as GraphiQL and graphql-js clients send it, passes the
+/// default limits through `execute`; one more `ofType` level is refused; with introspection
+/// disabled both are refused with `INTROSPECTION_DISABLED` while `__typename` is answered.
+#[tokio::test]
+async fn the_standard_introspection_query_passes_the_default_limits() {
+    use fraiseql::graphql::{Introspection, execute};
+    let schema = schema();
+    let context = Context::new(
+        Database::connect(tokio_postgres::Config::new(), 1).unwrap(),
+        RequestContext::new(),
+    );
+    let variables = Default::default();
+    for options in [
+        "{}",
+        "{ inputValueDeprecation: true, specifiedByUrl: true }",
+    ] {
+        let query = standard_introspection_query(options);
+        let body = execute(&schema, &query, None, &variables, &context)
+            .await
+            .into_body();
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert!(json.get("errors").is_none(), "{options}: {body}");
+        assert!(json["data"]["__schema"]["types"].as_array().unwrap().len() > 10);
+    }
+    // Its deepest path: __schema types fields args type (5), nine `ofType` (14), their `name`
+    // (15). Ten `ofType` in the type reference fragment make it 16 deep.
+    let query = standard_introspection_query("{}");
+    let fragment = "fragment TypeRef on __Type {";
+    assert!(query.contains(fragment), "{query}");
+    let chain = format!("{}name{}", "ofType { ".repeat(10), " }".repeat(10));
+    let deeper = query.replace(fragment, &format!("{fragment} {chain}"));
+    let body = execute(&schema, &deeper, None, &variables, &context)
+        .await
+        .into_body();
+    assert!(
+        body.contains(r#""code":"QUERY_TOO_DEEP","depth":16,"limit":15"#),
+        "{body}"
+    );
+
+    let closed = context.clone().with_introspection(Introspection::Disabled);
+    for query in [query.as_str(), r#"{ __type(name: "User") { name } }"#] {
+        let body = execute(&schema, query, None, &variables, &closed)
+            .await
+            .into_body();
+        assert!(
+            body.starts_with(r#"{"errors":[{"message":"introspection is disabled"#),
+            "{body}"
+        );
+        assert!(
+            body.contains(r#""code":"INTROSPECTION_DISABLED""#),
+            "{body}"
+        );
+    }
+    // (Without a database here: a mutation's `__typename` is answered without one.)
+    let body = execute(
+        &schema,
+        "mutation { __typename }",
+        None,
+        &variables,
+        &closed,
+    );
+    assert_eq!(
+        body.await.into_body(),
+        r#"{"data":{"__typename":"Mutation"}}"#
+    );
+}
+
+#[test]
+fn introspection_loads_in_graphql_js() {
+    let schema = schema();
     // Introspection never touches the database; the pool connects lazily.
     let context = Context::new(
         Database::connect(tokio_postgres::Config::new(), 1).unwrap(),

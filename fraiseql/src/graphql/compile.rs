@@ -9,8 +9,7 @@ use fraiseql_sql::{
 };
 use juniper::parser::SourcePosition;
 use juniper::{
-    Arguments, DefaultScalarValue as S, FieldError, InputValue, Selection, Spanning, Variables,
-    graphql_value,
+    Arguments, DefaultScalarValue as S, FieldError, InputValue, Selection, Variables, graphql_value,
 };
 
 use std::borrow::Cow;
@@ -18,6 +17,7 @@ use std::collections::BTreeSet;
 use std::sync::Mutex;
 
 use super::info::{SchemaInfo, order_fields};
+use super::limits::{ArgumentList, directives_of, included};
 use super::names::{self, Derived};
 use crate::descriptor::{EnumDescriptor, FieldDescriptor, FieldSource, FieldType, TypeDescriptor};
 use crate::error::Error;
@@ -33,9 +33,6 @@ pub(crate) fn bad_input(message: impl std::fmt::Display) -> Failure {
 pub(crate) fn failure(error: &Error) -> Failure {
     FieldError::new(error.to_string(), graphql_value!({"code": (error.code())}))
 }
-
-/// The arguments of a field as written in the query.
-type ArgumentList<'s> = [(Spanning<&'s str>, Spanning<InputValue<S>>)];
 
 /// One field of the query's AST (juniper does not export its AST field type).
 #[derive(Clone, Copy)]
@@ -158,13 +155,7 @@ impl<'e> Compiler<'e> {
                 Selection::Field(field) => {
                     let position = field.span.start;
                     let field = &field.item;
-                    let directives = field.directives.iter().flatten().map(|d| {
-                        (
-                            d.item.name.item,
-                            d.item.arguments.as_ref().map(|a| &a.item.items[..]),
-                        )
-                    });
-                    if !self.included(directives)? {
+                    if !self.included(directives_of!(&field.directives)) {
                         continue;
                     }
                     let key = field.alias.as_ref().unwrap_or(&field.name).item;
@@ -185,13 +176,7 @@ impl<'e> Compiler<'e> {
                     }
                 }
                 Selection::FragmentSpread(spread) => {
-                    let directives = spread.item.directives.iter().flatten().map(|d| {
-                        (
-                            d.item.name.item,
-                            d.item.arguments.as_ref().map(|a| &a.item.items[..]),
-                        )
-                    });
-                    if !self.included(directives)? {
+                    if !self.included(directives_of!(&spread.item.directives)) {
                         continue;
                     }
                     let (condition, fragment) = (self.fragments)(spread.item.name.item)
@@ -203,14 +188,9 @@ impl<'e> Compiler<'e> {
                     }
                 }
                 Selection::InlineFragment(inline) => {
-                    let directives = inline.item.directives.iter().flatten().map(|d| {
-                        (
-                            d.item.name.item,
-                            d.item.arguments.as_ref().map(|a| &a.item.items[..]),
-                        )
-                    });
                     let condition = inline.item.type_condition.as_ref().map(|c| c.item);
-                    if applies(condition) && self.included(directives)? {
+                    if applies(condition) && self.included(directives_of!(&inline.item.directives))
+                    {
                         self.collect(&inline.item.selection_set, out, types)?;
                     }
                 }
@@ -219,25 +199,15 @@ impl<'e> Compiler<'e> {
         Ok(())
     }
 
-    /// Applies `@skip(if:)` and `@include(if:)`.
+    /// Applies `@skip(if:)` and `@include(if:)`; a variable condition shapes the statement.
     fn included<'d>(
         &self,
         directives: impl Iterator<Item = (&'d str, Option<&'d ArgumentList<'d>>)>,
-    ) -> Result<bool, Failure> {
-        for (name, arguments) in directives {
-            let condition = arguments
-                .and_then(|args| args.iter().find(|(arg, _)| arg.item == "if"))
-                .map(|(_, value)| self.resolve(&value.item));
-            let Some(InputValue::Scalar(S::Boolean(condition))) = condition else {
-                continue;
-            };
-            match name {
-                "skip" if condition => return Ok(false),
-                "include" if !condition => return Ok(false),
-                _ => {}
-            }
-        }
-        Ok(true)
+    ) -> bool {
+        included(directives, |value| match self.resolve(value) {
+            InputValue::Scalar(S::Boolean(condition)) => Some(condition),
+            _ => None,
+        })
     }
 
     /// The value of variable `name` (null when absent).

@@ -2,7 +2,6 @@
 //! statement whose JSON PostgreSQL builds; the response body is that JSON, carried through.
 //! Anything else (introspection, mutations) runs on juniper's executor.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use fraiseql_sql::CursorKey;
@@ -11,8 +10,10 @@ use juniper::{
 };
 
 use super::compile::{Compiler, Recorder};
-use super::context::Context;
-use super::plan::{Answer, Compiled, Plan, SoleRoot};
+use super::context::{Context, Introspection};
+use super::info::Limits;
+use super::limits::{self, Exceeded};
+use super::plan::{Answer, Compiled, Plan, SoleRoot, with_defaults};
 use super::relay::{Check, Stop, relay};
 use super::response::{
     Response, errors_json, failure_body, juniper_body, to_error_body, variables_error_body,
@@ -27,17 +28,60 @@ pub fn operation_type(
     query: &str,
     operation_name: Option<&str>,
 ) -> Option<OperationType> {
-    plan(schema, query, operation_name).verdict().ok()
+    let limits = &schema.query_info.limits;
+    plan(schema, query, operation_name, limits)
+        .ok()?
+        .verdict()
+        .ok()
 }
 
-/// The plan of the request, from the schema's plan cache.
-pub(crate) fn plan(schema: &Schema, query: &str, operation_name: Option<&str>) -> Arc<Plan> {
+/// The plan of the request, from the schema's plan cache; refused, without parsing, when the
+/// document's size or tokens exceed `limits`.
+pub(crate) fn plan(
+    schema: &Schema,
+    query: &str,
+    operation_name: Option<&str>,
+    limits: &Limits,
+) -> Result<Arc<Plan>, Exceeded> {
+    limits::check_size(query, limits)?;
+    let admit = || {
+        let tokens = limits::count_tokens(query, limits.max_tokens);
+        limits::check_tokens(tokens, limits).map(|()| tokens)
+    };
     let validate = || {
         ValidatedOperation::new(query, operation_name, schema)
             .map(|validated| validated.operation_type())
             .map_err(|error| to_error_body(&error))
     };
-    (schema.query_type.plans).get(&schema.schema, query, operation_name, validate)
+    let plans = &schema.query_type.plans;
+    let plan = plans.get(&schema.schema, query, operation_name, admit, validate)?;
+    // A document kept under a request's higher limits is still measured against these.
+    limits::check_tokens(plan.tokens(), limits)?;
+    Ok(plan)
+}
+
+/// Whether `query` is within the size and token `limits` a document must meet to be parsed.
+pub(crate) fn within_parse_limits(query: &str, limits: &Limits) -> bool {
+    limits::check_size(query, limits).is_ok()
+        && limits::check_tokens(limits::count_tokens(query, limits.max_tokens), limits).is_ok()
+}
+
+/// Refuses, with the response body, an operation that introspects where introspection is
+/// disabled or asks for more than `limits` allow. Nothing has touched the database yet.
+fn guard(
+    schema: &Schema,
+    plan: &Plan,
+    variables: &Variables<S>,
+    limits: &Limits,
+    introspection: Introspection,
+) -> Result<(), String> {
+    let Some(measure) = plan.measure(&schema.schema, &schema.query_info.limits, variables) else {
+        return Ok(());
+    };
+    if introspection == Introspection::Disabled && measure.introspects {
+        return Err(limits::introspection_disabled_body());
+    }
+    measure.check(limits).map_err(|exceeded| exceeded.body())
 }
 
 /// Executes `query` and returns the GraphQL response.
@@ -53,11 +97,18 @@ pub async fn execute(
     variables: &Variables<S>,
     context: &Context,
 ) -> Response {
-    let plan = plan(schema, query, operation_name);
+    let limits = (context.request.limits()).unwrap_or(&schema.query_info.limits);
+    let plan = match plan(schema, query, operation_name, limits) {
+        Ok(plan) => plan,
+        Err(exceeded) => return Response::request_error(exceeded.body()),
+    };
     let operation_type = match plan.verdict() {
         Ok(operation_type) => operation_type,
         Err(body) => return Response::request_error(body.to_owned()),
     };
+    if let Err(body) = guard(schema, &plan, variables, limits, context.introspection) {
+        return Response::request_error(body);
+    }
     if operation_type == OperationType::Query
         && let Some(body) = fast_path(schema, &plan, variables, context).await
     {
@@ -94,10 +145,12 @@ pub fn statement(
     variables: &Variables<S>,
     database: &crate::Database,
 ) -> Option<fraiseql_sql::Statement> {
-    let plan = plan(schema, query, operation_name);
+    let limits = &schema.query_info.limits;
+    let plan = plan(schema, query, operation_name, limits).ok()?;
     if plan.verdict() != Ok(OperationType::Query) {
         return None;
     }
+    guard(schema, &plan, variables, limits, Introspection::Allowed).ok()?;
     match &*compiled(schema, &plan, variables, database.cursor_key()) {
         Compiled::Answer(answer) => Some(answer.statement.clone()),
         Compiled::Refused(_) | Compiled::Executor => None,
@@ -206,24 +259,6 @@ fn compiled(
     };
     let compiled = compile(&compiler, &schema.schema, &op.item.selection_set);
     plan.keep(key, &variables, record.into_inner(), compiled)
-}
-
-/// `variables` with the operation's defaults for those not given.
-fn with_defaults<'v>(
-    operation: &juniper::Operation<'_, S>,
-    variables: &'v Variables<S>,
-) -> Cow<'v, Variables<S>> {
-    let mut variables = Cow::Borrowed(variables);
-    let definitions = operation.variables_definition.iter();
-    for (name, definition) in definitions.flat_map(|d| &d.item.items) {
-        if let Some(default) = &definition.default_value
-            && !variables.contains_key(name.item)
-        {
-            let default = default.item.clone();
-            variables.to_mut().insert(name.item.to_owned(), default);
-        }
-    }
-    variables
 }
 
 /// The operation's selection as one statement.

@@ -9,30 +9,7 @@ use super::mutation_field::{MutationField, MutationInfo};
 use super::names::screaming;
 use crate::descriptor::{EnumDescriptor, FieldType, TypeDescriptor};
 use crate::error::{Error, Result};
-
-/// Default and maximum page sizes.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    /// Rows returned when a list or connection asks for no size.
-    pub default_page_size: u32,
-    /// The largest `limit` / `first` / `last` accepted.
-    pub max_page_size: u32,
-    /// The deepest nesting a document may have, counted as juniper's parser counts it
-    /// (selection sets, fragment spreads, input values, list types): introspection's cyclic
-    /// types and self-embedding types would otherwise let one request nest without bound.
-    /// Deeper documents fail with `GRAPHQL_PARSE_FAILED`.
-    pub max_depth: u32,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            default_page_size: 100,
-            max_page_size: 1000,
-            max_depth: 32,
-        }
-    }
-}
+pub use crate::limits::Limits;
 
 /// One entity type served as a GraphQL object.
 #[derive(Debug)]

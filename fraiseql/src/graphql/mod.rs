@@ -16,6 +16,7 @@ mod indexes;
 mod info;
 #[cfg(test)]
 mod input_types_tests;
+mod limits;
 mod mutation;
 mod mutation_field;
 mod names;
@@ -28,7 +29,8 @@ mod root;
 mod types;
 mod walk;
 
-pub use context::Context;
+pub use context::{Context, Introspection};
+pub(crate) use execute::within_parse_limits;
 pub use execute::{execute, operation_type, statement};
 pub use indexes::{UnservedOrder, unserved_orders};
 pub use info::{Limits, RootFields, SchemaInfo};
@@ -121,7 +123,9 @@ impl SchemaBuilder {
         self
     }
 
-    /// Page sizes (default 100, maximum 1000) and document depth (32).
+    /// Page sizes (default 100, maximum 1000) and the bounds every operation is measured
+    /// against before any SQL runs (depth, aliases, root fields, document size and tokens,
+    /// complexity): see [`Limits`] for each default.
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
@@ -205,7 +209,7 @@ impl SchemaBuilder {
         }
         let info = Arc::new(info);
         let plans = plan::PlanCache::new(self.plan_cache.unwrap_or(1024));
-        let max_depth = self.limits.max_depth as usize;
+        let max_nesting = self.limits.max_nesting as usize;
         Ok(RootNode::new_with_info(
             Query { plans },
             Mutation,
@@ -214,6 +218,10 @@ impl SchemaBuilder {
             info,
             (),
         )
-        .limit_depth(max_depth))
+        .limit_depth(max_nesting)
+        // Every document's tokens are counted against the request's limit before juniper
+        // parses it (`limits`), so the parser's own count, fixed per schema, would only stop a
+        // client allowed more.
+        .limit_tokens(usize::MAX))
     }
 }

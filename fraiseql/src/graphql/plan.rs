@@ -5,18 +5,20 @@
 //! Validation depends only on the document and the schema (both fixed for an entry); variable
 //! values are still checked on every request.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use fraiseql_sql::CursorKey;
 
 use juniper::{
-    DefaultScalarValue as S, Definition, InputValue, OperationType, SchemaType, Selection,
-    Spanning, Variables,
+    DefaultScalarValue as S, Definition, InputValue, OperationType, SchemaType, Spanning, Variables,
 };
 
 use super::compile::{Recorded, Slot};
+use super::info::Limits;
+use super::limits::{FragmentMap, Measure};
 use super::relay::Check;
 
 self_cell::self_cell!(
@@ -75,6 +77,10 @@ pub(crate) struct Plan {
     operation_name: Option<String>,
     /// The variables the operation declares, in order.
     variables: Vec<String>,
+    /// The document's tokens, counted before it was parsed.
+    tokens: u32,
+    /// What the operation asks for, when no variable can change it.
+    measure: OnceLock<Measure>,
     kept: RwLock<Kept>,
 }
 
@@ -142,6 +148,7 @@ impl Plan {
         schema: &SchemaType<S>,
         query: &str,
         operation_name: Option<&str>,
+        tokens: u32,
         validate: impl FnOnce() -> Result<OperationType, String>,
     ) -> Self {
         let verdict = validate();
@@ -154,6 +161,8 @@ impl Plan {
             verdict,
             operation_name: operation_name.map(str::to_owned),
             variables: Vec::new(),
+            tokens,
+            measure: OnceLock::new(),
             kept: RwLock::default(),
         };
         if plan.verdict.is_ok()
@@ -165,6 +174,50 @@ impl Plan {
             plan.variables = variables;
         }
         plan
+    }
+
+    /// The document's tokens.
+    pub fn tokens(&self) -> u32 {
+        self.tokens
+    }
+
+    /// What the operation asks for with `variables` (defaults applied), measured with the
+    /// schema's page sizes (`schema_limits`); kept when the operation declares no variables.
+    pub fn measure(
+        &self,
+        schema: &SchemaType<S>,
+        schema_limits: &Limits,
+        variables: &Variables<S>,
+    ) -> Option<Measure> {
+        let measure = || {
+            let operation = self.operation()?;
+            let op = &operation.operation.item;
+            let root = match op.operation_type {
+                OperationType::Query => Some(schema.concrete_query_type()),
+                OperationType::Mutation => schema.concrete_mutation_type(),
+                OperationType::Subscription => None,
+            }?;
+            let root = root.name()?;
+            let selection = &op.selection_set;
+            let fragments = &operation.fragments;
+            let variables = with_defaults(op, variables);
+            Some(Measure::of(
+                schema,
+                schema_limits,
+                root,
+                selection,
+                fragments,
+                &variables,
+            ))
+        };
+        if !self.variables.is_empty() {
+            return measure();
+        }
+        if let Some(kept) = self.measure.get() {
+            return Some(*kept);
+        }
+        let measured = measure()?;
+        Some(*self.measure.get_or_init(|| measured))
     }
 
     /// The compile kept for `variables` (defaults applied, already checked against their
@@ -255,11 +308,29 @@ impl Plan {
     }
 }
 
+/// `variables` with the operation's defaults for those not given.
+pub(crate) fn with_defaults<'v>(
+    operation: &juniper::Operation<'_, S>,
+    variables: &'v Variables<S>,
+) -> Cow<'v, Variables<S>> {
+    let mut variables = Cow::Borrowed(variables);
+    let definitions = operation.variables_definition.iter();
+    for (name, definition) in definitions.flat_map(|d| &d.item.items) {
+        if let Some(default) = &definition.default_value
+            && !variables.contains_key(name.item)
+        {
+            let default = default.item.clone();
+            variables.to_mut().insert(name.item.to_owned(), default);
+        }
+    }
+    variables
+}
+
 /// An operation with the fragments its document defines.
 pub(crate) struct Operation<'d> {
     pub operation: &'d Spanning<juniper::Operation<'d, S>>,
     /// Each fragment's type condition and selection.
-    pub fragments: HashMap<&'d str, (&'d str, &'d [Selection<'d, S>])>,
+    pub fragments: FragmentMap<'d>,
 }
 
 /// Plans by document text, then operation name; at most `capacity` documents.
@@ -286,25 +357,29 @@ impl PlanCache {
         }
     }
 
-    /// The plan of `operation_name` in `query`, made on first use with the verdict `validate`
-    /// gives (juniper's validation against the schema `schema` describes).
-    pub fn get(
+    /// The plan of `operation_name` in `query`, made on first use — once `admit` has counted
+    /// the document's tokens and let it be parsed — with the verdict `validate` gives
+    /// (juniper's validation against the schema `schema` describes). A document `admit` refuses
+    /// is neither parsed nor kept.
+    pub fn get<E>(
         &self,
         schema: &SchemaType<S>,
         query: &str,
         operation_name: Option<&str>,
+        admit: impl FnOnce() -> Result<u32, E>,
         validate: impl FnOnce() -> Result<OperationType, String>,
-    ) -> Arc<Plan> {
+    ) -> Result<Arc<Plan>, E> {
         let matches = |plan: &&Arc<Plan>| plan.operation_name.as_deref() == operation_name;
         if let Ok(plans) = self.plans.read()
             && let Some(plan) = plans.get(query).and_then(|ops| ops.iter().find(matches))
         {
-            return plan.clone();
+            return Ok(plan.clone());
         }
+        let tokens = admit()?;
         // Made outside the lock: two requests racing on a new document both do the work once.
-        let plan = Arc::new(Plan::new(schema, query, operation_name, validate));
+        let plan = Arc::new(Plan::new(schema, query, operation_name, tokens, validate));
         if self.capacity == 0 {
-            return plan;
+            return Ok(plan);
         }
         if let Ok(mut plans) = self.plans.write() {
             if plans.len() >= self.capacity && !plans.contains_key(query) {
@@ -319,7 +394,7 @@ impl PlanCache {
                 operations.push(plan.clone());
             }
         }
-        plan
+        Ok(plan)
     }
 
     /// Documents held.
@@ -347,7 +422,8 @@ mod tests {
 
     /// The plan `execute` would use.
     fn plan_of(schema: &Schema, query: &str, operation_name: Option<&str>) -> Arc<super::Plan> {
-        crate::graphql::execute::plan(schema, query, operation_name)
+        crate::graphql::execute::plan(schema, query, operation_name, &schema.query_info.limits)
+            .unwrap()
     }
 
     fn schema(capacity: usize) -> Schema {
@@ -447,7 +523,7 @@ mod tests {
         let shallow = SchemaBuilder::new()
             .query::<Item>()
             .limits(crate::graphql::Limits {
-                max_depth: 4,
+                max_nesting: 4,
                 ..Default::default()
             })
             .build()

@@ -43,7 +43,7 @@ use juniper::OperationType;
 
 use crate::context::RequestContext;
 use crate::database::Database;
-use crate::graphql::{Context, Schema, execute, operation_type};
+use crate::graphql::{Context, Introspection, Schema, execute, operation_type};
 
 /// Default largest request body: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -104,6 +104,7 @@ struct Inner {
     graphiql: Option<GraphiQL>,
     body_limit: usize,
     timeout: Duration,
+    introspection: Introspection,
 }
 
 impl std::fmt::Debug for Inner {
@@ -113,6 +114,7 @@ impl std::fmt::Debug for Inner {
             .field("graphiql", &self.graphiql)
             .field("body_limit", &self.body_limit)
             .field("timeout", &self.timeout)
+            .field("introspection", &self.introspection)
             .finish_non_exhaustive()
     }
 }
@@ -128,6 +130,7 @@ impl Endpoint {
                 graphiql: None,
                 body_limit: DEFAULT_BODY_LIMIT,
                 timeout: DEFAULT_TIMEOUT,
+                introspection: Introspection::Allowed,
             }),
         }
     }
@@ -159,6 +162,20 @@ impl Endpoint {
     /// ([`Database::with_statement_timeout`]) still applies inside.
     pub fn timeout(self, timeout: Duration) -> Self {
         self.change(|inner| inner.timeout = timeout)
+    }
+
+    /// Allows (the default) or refuses `__schema` and `__type` (see [`Introspection`]). A
+    /// production API whose clients are known turns it off; GraphiQL then shows the refusal
+    /// (`INTROSPECTION_DISABLED`) where it would show the schema.
+    ///
+    /// ```no_run
+    /// # fn demo(schema: fraiseql::graphql::Schema, db: fraiseql::Database) {
+    /// use fraiseql::graphql::Introspection;
+    /// let endpoint = fraiseql::http::Endpoint::new(schema, db).introspection(Introspection::Disabled);
+    /// # }
+    /// ```
+    pub fn introspection(self, introspection: Introspection) -> Self {
+        self.change(|inner| inner.introspection = introspection)
     }
 
     /// The GraphQL path.
@@ -322,7 +339,7 @@ impl Endpoint {
         let schema = &*self.inner.schema;
         let operation_name = request.operation_name.as_deref();
         if method != Method::Post
-            && requested_operation(schema, &request.query, operation_name)
+            && requested_operation(schema, &request.query, operation_name, &context)
                 .is_some_and(|t| t != OperationType::Query)
         {
             return HttpResponse::error(
@@ -333,7 +350,8 @@ impl Endpoint {
             )
             .with_header("allow", "POST");
         }
-        let context = Context::new(self.inner.db.clone(), context);
+        let context = Context::new(self.inner.db.clone(), context)
+            .with_introspection(self.inner.introspection);
         let run = execute(
             schema,
             &request.query,
@@ -366,9 +384,15 @@ fn requested_operation(
     schema: &Schema,
     query: &str,
     operation_name: Option<&str>,
+    context: &RequestContext,
 ) -> Option<OperationType> {
     if let Some(known) = operation_type(schema, query, operation_name) {
         return Some(known);
+    }
+    // A document over the request's size or token limits is refused unparsed by `execute`.
+    let limits = context.limits().unwrap_or(&schema.query_info.limits);
+    if !crate::graphql::within_parse_limits(query, limits) {
+        return None;
     }
     // Only for requests that will fail anyway: a second parse is no cost worth caching.
     let document = juniper::parser::parse_document_source(query, &schema.schema).ok()?;
