@@ -80,3 +80,38 @@ async fn graphiql_runs_a_query_in_chromium() {
         println!("{adapter:?}: screenshot in {}", screenshot.display());
     }
 }
+
+/// With introspection disabled, GraphiQL shows the endpoint's refusal (its message and code)
+/// where it would load the schema, rather than an empty or broken page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium: cargo test --test graphiql_browser -- --ignored"]
+async fn graphiql_shows_that_introspection_is_disabled() {
+    let modules = support::blog::install_graphiql().expect("npm installs GraphiQL's assets");
+    let node_path = playwright();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let adapter = ADAPTERS[0];
+    let graphiql = fraiseql::http::GraphiQL::new("/graphiql")
+        .assets_from(&modules)
+        .unwrap();
+    let closed = fraiseql::graphql::Introspection::Disabled;
+    let served = serve(adapter, |e| e.graphiql(graphiql).introspection(closed)).await;
+    let screenshot = root.join("target/graphiql-introspection-disabled.png");
+    let output = tokio::process::Command::new("node")
+        .env("NODE_PATH", &node_path)
+        .arg(root.join("tests/graphiql_browser.js"))
+        .arg(format!("http://{}/graphiql", served.addr))
+        .arg(&screenshot)
+        .arg("closed")
+        .output()
+        .await
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "the browser check failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let shown = seen["shown"].as_str().unwrap();
+    assert!(shown.contains("INTROSPECTION_DISABLED"), "{shown}");
+    assert_eq!(seen["failures"], serde_json::json!([]));
+}

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use fraiseql::graphql::{Context, Schema, SchemaBuilder};
+use fraiseql::graphql::{Context, Limits, Schema, SchemaBuilder};
 use fraiseql::sql::Filter;
 use fraiseql::{FindMany, Repository, RequestContext};
 use juniper::Variables;
@@ -54,6 +54,11 @@ fn schema() -> Schema {
     SchemaBuilder::new()
         .query::<User>()
         .query::<Post>()
+        // `EVERY_PATH` reads every row through pages of 1,000 (complexity 7,608).
+        .limits(Limits {
+            max_complexity: 10_000,
+            ..Limits::default()
+        })
         .build()
         .unwrap()
 }

@@ -8,6 +8,7 @@
 //! [`Limits::max_introspection_depth`], sized for the standard introspection query, and not at
 //! all for complexity (its size is the schema's, not the client's choice).
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 use juniper::{DefaultScalarValue as S, InputValue, Selection, Spanning, Variables};
@@ -150,6 +151,9 @@ pub(crate) struct Measure {
     pub complexity: u64,
     /// Whether a root field is `__schema` or `__type`.
     pub introspects: bool,
+    /// Whether a variable's value changed the measure (a page size, a directive's condition):
+    /// if not, the same operation measures the same with any values.
+    pub reads_variables: bool,
 }
 
 impl Measure {
@@ -170,6 +174,7 @@ impl Measure {
             fragments,
             memo: HashMap::new(),
             open: HashSet::new(),
+            reads_variables: Cell::new(false),
         };
         let part = walker.set(selection, root, Context::default());
         let mut keys = HashSet::new();
@@ -182,6 +187,7 @@ impl Measure {
             root_fields: keys.len() as u32,
             complexity: part.complexity,
             introspects,
+            reads_variables: walker.reads_variables.get(),
         }
     }
 
@@ -279,6 +285,7 @@ struct Walker<'a, 'e> {
     /// Fragments being measured: a spread of one of them is a cycle (validation refuses
     /// those; it is skipped here rather than followed).
     open: HashSet<&'e str>,
+    reads_variables: Cell<bool>,
 }
 
 impl<'e> Walker<'_, 'e> {
@@ -420,7 +427,10 @@ impl<'e> Walker<'_, 'e> {
 
     fn value<'v>(&'v self, value: &'v InputValue<S>) -> Option<&'v InputValue<S>> {
         match value {
-            InputValue::Variable(name) => self.variables.get(name),
+            InputValue::Variable(name) => {
+                self.reads_variables.set(true);
+                self.variables.get(name)
+            }
             other => Some(other),
         }
     }

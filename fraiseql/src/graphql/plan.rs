@@ -79,7 +79,8 @@ pub(crate) struct Plan {
     variables: Vec<String>,
     /// The document's tokens, counted before it was parsed.
     tokens: u32,
-    /// What the operation asks for, when no variable can change it.
+    /// What the operation asks for, once measured without reading a variable (no page size
+    /// or directive condition comes from one): the same for every request.
     measure: OnceLock<Measure>,
     kept: RwLock<Kept>,
 }
@@ -182,7 +183,7 @@ impl Plan {
     }
 
     /// What the operation asks for with `variables` (defaults applied), measured with the
-    /// schema's page sizes (`schema_limits`); kept when the operation declares no variables.
+    /// schema's page sizes (`schema_limits`); kept when no variable's value changed it.
     pub fn measure(
         &self,
         schema: &SchemaType<S>,
@@ -210,14 +211,14 @@ impl Plan {
                 &variables,
             ))
         };
-        if !self.variables.is_empty() {
-            return measure();
-        }
         if let Some(kept) = self.measure.get() {
             return Some(*kept);
         }
         let measured = measure()?;
-        Some(*self.measure.get_or_init(|| measured))
+        if !measured.reads_variables {
+            let _ = self.measure.set(measured);
+        }
+        Some(measured)
     }
 
     /// The compile kept for `variables` (defaults applied, already checked against their
