@@ -27,6 +27,10 @@
 //! # }
 //! ```
 
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use actix_web::body::{BodySize, MessageBody};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponseBuilder, web};
@@ -78,7 +82,11 @@ impl Served<HttpRequest> {
         }
     }
 
-    async fn handle(&self, request: HttpRequest, payload: web::Payload) -> actix_web::HttpResponse {
+    async fn handle(
+        &self,
+        request: HttpRequest,
+        mut payload: web::Payload,
+    ) -> actix_web::HttpResponse {
         let header = |name| {
             request
                 .headers()
@@ -98,21 +106,68 @@ impl Served<HttpRequest> {
             content_type: header(CONTENT_TYPE).first().copied(),
             accept: accept.as_deref(),
             content_length: header(CONTENT_LENGTH).first().and_then(|v| v.parse().ok()),
+            // actix-web has already answered `Expect: 100-continue`: the body is coming.
+            expects_continue: false,
         };
         let response = self
             .endpoint
-            .respond(&head, || (self.context)(&request), payload)
+            .respond(&head, || (self.context)(&request), &mut payload)
             .await;
-        convert(response)
+        let closes = response.headers.contains(&("connection", "close"));
+        let (mut builder, body) = parts(response);
+        if closes {
+            builder.body(Closing {
+                len: body.len() as u64,
+                body: Some(body),
+                _payload: payload,
+            })
+        } else {
+            builder.body(body)
+        }
     }
 }
 
 fn convert(response: HttpResponse) -> actix_web::HttpResponse {
+    let (mut builder, body) = parts(response);
+    builder.body(body)
+}
+
+fn parts(response: HttpResponse) -> (HttpResponseBuilder, bytes::Bytes) {
     let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut builder = HttpResponseBuilder::new(status);
     builder.insert_header((CONTENT_TYPE, response.content_type));
     for header in response.headers {
-        builder.insert_header(header);
+        // actix-web writes its own `Connection` header and ignores one set by hand.
+        if header == ("connection", "close") {
+            builder.force_close();
+        } else {
+            builder.insert_header(header);
+        }
     }
-    builder.body(response.body)
+    (builder, response.body)
+}
+
+/// An answer after which the connection closes (`Connection: close`), holding the request's
+/// payload until it is sent. actix-web reads a dropped chunked payload on to its end before it
+/// closes, past the endpoint's drain bound; a payload still held when the answer is sent makes it
+/// close instead, after its own short linger (`HttpServer::client_disconnect_timeout`).
+struct Closing {
+    len: u64,
+    body: Option<bytes::Bytes>,
+    _payload: web::Payload,
+}
+
+impl MessageBody for Closing {
+    type Error = std::convert::Infallible;
+
+    fn size(&self) -> BodySize {
+        BodySize::Sized(self.len)
+    }
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<bytes::Bytes, Self::Error>>> {
+        Poll::Ready(self.get_mut().body.take().map(Ok))
+    }
 }

@@ -26,7 +26,7 @@
 use ::axum::Router;
 use ::axum::body::Body;
 use ::axum::extract::Request;
-use ::axum::http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
+use ::axum::http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, EXPECT};
 use ::axum::http::request::Parts;
 use ::axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use ::axum::response::Response;
@@ -96,6 +96,11 @@ impl Served<Parts> {
                 .headers
                 .get(CONTENT_LENGTH)
                 .and_then(|v| v.to_str().ok()?.parse().ok()),
+            // hyper sends `100 Continue` when the body is first read.
+            expects_continue: parts
+                .headers
+                .get(EXPECT)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue")),
         };
         let response = self
             .endpoint

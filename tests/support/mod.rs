@@ -278,7 +278,26 @@ pub async fn raw(addr: SocketAddr, head: &str, body: &[u8]) -> Reply {
     parse(&bytes)
 }
 
-fn parse(bytes: &[u8]) -> Reply {
+/// Sends one raw HTTP/1.1 request the way a plain blocking client does (Python's `http.client`,
+/// many SDKs): the head (`head` without the final blank line; `Host` is added, nothing else),
+/// then the WHOLE body, and only then reads the response, up to the server's close. A server that
+/// stops reading and closes early shows up here as the write's error (a broken pipe, a reset).
+/// Blocking: run it with `tokio::task::spawn_blocking`.
+pub fn write_then_read(addr: SocketAddr, head: &str, body: &[u8]) -> std::io::Result<Reply> {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(addr)?;
+    stream.set_write_timeout(Some(Duration::from_secs(60)))?;
+    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    stream.write_all(format!("{head}\r\nHost: {addr}\r\n\r\n").as_bytes())?;
+    stream.write_all(body)?;
+    stream.flush()?;
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes)?;
+    Ok(parse(&bytes))
+}
+
+/// Parses one complete HTTP/1.1 response (its body up to the end of `bytes`, de-chunked).
+pub fn parse(bytes: &[u8]) -> Reply {
     let split = bytes
         .windows(4)
         .position(|w| w == b"\r\n\r\n")

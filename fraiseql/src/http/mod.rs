@@ -12,7 +12,7 @@
 //! | a mutation over GET | 405, `Allow: POST` | `METHOD_NOT_ALLOWED` |
 //! | a method other than GET and POST | 405, `Allow: GET, POST` | `METHOD_NOT_ALLOWED` |
 //! | an `Accept` header listing no JSON type | 406 | `NOT_ACCEPTABLE` |
-//! | a body over the size limit | 413 | `PAYLOAD_TOO_LARGE` |
+//! | a body over the size limit | 413, `Connection: close` | `PAYLOAD_TOO_LARGE` |
 //! | a POST without `Content-Type: application/json` (or with a charset other than UTF-8) | 415 | `UNSUPPORTED_MEDIA_TYPE` |
 //! | the application's context hook refused ([`Rejection`]) | its status (401, 403, …) | its code |
 //! | no answer within the endpoint's timeout | 504 | `TIMEOUT` |
@@ -20,22 +20,40 @@
 //! The response type follows `Accept`: `application/graphql-response+json` when the client ranks
 //! it first, `application/json` when it asks for that, for a wildcard or sends no `Accept`.
 //!
+//! **A refused body is read before the answer, within a bound.** A plain blocking client (Python's
+//! `http.client`, many SDKs) writes its whole request before reading anything; a server that
+//! answers early and closes with the body half read makes the connection reset under it, and the
+//! client sees a broken pipe instead of the answer. So a body the endpoint will not serve — one
+//! over the limit, or the body of a request refused before it was read (405, 406, 415, the context
+//! hook's rejection) — is read to its end and thrown away before the answer is sent: up to
+//! [`DEFAULT_DRAIN_LIMIT`] (16 MiB, counted from the body's first byte) and for at most
+//! [`DEFAULT_DRAIN_TIMEOUT`] (10 s), both set with [`Endpoint::drain_limit`] and
+//! [`Endpoint::drain_timeout`]. A 413 always carries `Connection: close`, as does any early
+//! answer whose body was not read to its end. Past the bound the endpoint stops reading and
+//! answers at once with `Connection: close`: a body announced (`Content-Length`) larger than the
+//! drain limit is not read at all, and its client may see the connection reset. A client that
+//! sent `Expect: 100-continue` and still waits for `100 Continue` ([`Head::expects_continue`])
+//! is answered without reading: it has not sent its body.
+//!
 //! **Batching is not supported.** Each query operation already runs as one SQL statement in one
 //! round trip; a batch would share one HTTP status among unrelated results, and the
 //! GraphQL-over-HTTP specification does not define it. A JSON array body is answered 400.
 
+mod drain;
 mod graphiql;
 mod media;
 mod request;
 mod response;
 mod served;
 
+pub use drain::{DEFAULT_DRAIN_LIMIT, DEFAULT_DRAIN_TIMEOUT};
 pub use graphiql::GraphiQL;
 pub use media::{Format, is_json_body};
 pub use request::GraphQLRequest;
 pub use response::{HttpResponse, Rejection};
 pub use served::Served;
 
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -75,6 +93,11 @@ pub struct Head<'a> {
     pub accept: Option<&'a str>,
     /// The `Content-Length` header, when given.
     pub content_length: Option<u64>,
+    /// The client sent `Expect: 100-continue` and waits for `100 Continue` before sending its
+    /// body, which the framework sends when the body is first read (hyper, so axum, does). An
+    /// early answer then leaves the body unread. `false` when the framework has already sent
+    /// `100 Continue` itself (actix-web does, before the handler runs): the body is coming.
+    pub expects_continue: bool,
 }
 
 /// A GraphQL endpoint: the schema, the database, and how it is served (paths, GraphiQL, limits).
@@ -88,6 +111,8 @@ pub struct Head<'a> {
 ///     .path("/api/graphql")                   // default /graphql
 ///     .graphiql(GraphiQL::new("/graphiql"))   // default: no GraphiQL
 ///     .body_limit(256 * 1024)                 // default 1 MiB
+///     .drain_limit(4 * 1024 * 1024)           // default 16 MiB
+///     .drain_timeout(Duration::from_secs(5))  // default 10 s
 ///     .timeout(Duration::from_secs(10));      // default 30 s
 /// # }
 /// ```
@@ -103,6 +128,7 @@ struct Inner {
     path: String,
     graphiql: Option<GraphiQL>,
     body_limit: usize,
+    drain: drain::Bound,
     timeout: Duration,
     introspection: Introspection,
 }
@@ -113,6 +139,8 @@ impl std::fmt::Debug for Inner {
             .field("path", &self.path)
             .field("graphiql", &self.graphiql)
             .field("body_limit", &self.body_limit)
+            .field("drain_limit", &self.drain.bytes)
+            .field("drain_timeout", &self.drain.time)
             .field("timeout", &self.timeout)
             .field("introspection", &self.introspection)
             .finish_non_exhaustive()
@@ -129,6 +157,7 @@ impl Endpoint {
                 path: "/graphql".into(),
                 graphiql: None,
                 body_limit: DEFAULT_BODY_LIMIT,
+                drain: drain::Bound::default(),
                 timeout: DEFAULT_TIMEOUT,
                 introspection: Introspection::Allowed,
             }),
@@ -155,6 +184,23 @@ impl Endpoint {
     /// The largest request body accepted, in bytes (default [`DEFAULT_BODY_LIMIT`]).
     pub fn body_limit(self, bytes: usize) -> Self {
         self.change(|inner| inner.body_limit = bytes)
+    }
+
+    /// The most bytes of a body the endpoint will not serve (over the limit, or refused before
+    /// it was read) that it reads and throws away before answering, so that a client writing the
+    /// whole body before reading can read the answer (default [`DEFAULT_DRAIN_LIMIT`], 16 MiB,
+    /// counted from the body's first byte). Past it the endpoint stops reading and answers with
+    /// `Connection: close`; a body announced larger is not read at all. At or below
+    /// [`Endpoint::body_limit`], a body over that limit is answered at once, unread.
+    pub fn drain_limit(self, bytes: usize) -> Self {
+        self.change(|inner| inner.drain.bytes = bytes)
+    }
+
+    /// The longest the endpoint spends reading a refused body before it answers anyway with
+    /// `Connection: close` (default [`DEFAULT_DRAIN_TIMEOUT`], 10 s): a client that stops
+    /// sending holds nothing longer than that.
+    pub fn drain_timeout(self, timeout: Duration) -> Self {
+        self.change(|inner| inner.drain.time = timeout)
     }
 
     /// The longest a request may take (default [`DEFAULT_TIMEOUT`]); past it the request is
@@ -205,23 +251,30 @@ impl Endpoint {
 
     /// Answers a request, start to end: checks the head, builds the context with `context`
     /// (only once the head is acceptable), reads the body (POST only, up to the limit), parses
-    /// and executes. Adapters call this and translate the result.
+    /// and executes. A request refused before its body is read has its body read and thrown
+    /// away first, within the drain bound ([`Endpoint::drain_limit`]). Adapters call this and
+    /// translate the result.
     pub async fn respond<E>(
         &self,
         head: &Head<'_>,
         context: impl FnOnce() -> Result<RequestContext, Rejection>,
         body: impl futures_util::Stream<Item = Result<bytes::Bytes, E>>,
     ) -> HttpResponse {
+        let mut body = std::pin::pin!(body);
         let format = match self.check(head) {
             Ok(format) => format,
-            Err(response) => return response,
+            Err(response) => return self.refuse(head, response, body).await,
         };
         let context = match context() {
             Ok(context) => context,
-            Err(rejection) => return rejection.into_response(format),
+            Err(rejection) => {
+                return self
+                    .refuse(head, rejection.into_response(format), body)
+                    .await;
+            }
         };
         let body = match head.method {
-            Method::Post => match self.read_body(format, body).await {
+            Method::Post => match self.read_body(format, body.as_mut()).await {
                 Ok(body) => body,
                 Err(response) => return response,
             },
@@ -274,7 +327,16 @@ impl Endpoint {
         Ok(format)
     }
 
-    /// The answer to a body over the limit.
+    /// The answer to a body over the limit: 413 with `Connection: close`.
+    ///
+    /// ```no_run
+    /// # fn demo(endpoint: fraiseql::http::Endpoint) {
+    /// use fraiseql::http::Format;
+    /// let response = endpoint.too_large(Format::Json);
+    /// assert_eq!(response.status, 413);
+    /// assert!(response.headers.contains(&("connection", "close")));
+    /// # }
+    /// ```
     pub fn too_large(&self, format: Format) -> HttpResponse {
         HttpResponse::error(
             format,
@@ -285,9 +347,36 @@ impl Endpoint {
                 self.inner.body_limit
             ),
         )
+        .with_header("connection", "close")
     }
 
-    /// Reads a body stream, stopping with the 413 answer as soon as it exceeds the limit.
+    /// Answers `response` to a request refused before its body was read, once the body is read
+    /// and thrown away within the drain bound; with `Connection: close` when it was not read to
+    /// its end (past the bound, or the client waits for `100 Continue` and has not sent it).
+    async fn refuse<S, E>(
+        &self,
+        head: &Head<'_>,
+        response: HttpResponse,
+        body: Pin<&mut S>,
+    ) -> HttpResponse
+    where
+        S: futures_util::Stream<Item = Result<bytes::Bytes, E>> + ?Sized,
+    {
+        let drain = self.inner.drain;
+        let read = !head.expects_continue
+            && drain.admits(head.content_length)
+            && drain.discard(body, 0).await;
+        if read || response.headers.contains(&("connection", "close")) {
+            response
+        } else {
+            response.with_header("connection", "close")
+        }
+    }
+
+    /// Reads a body stream up to the limit. A body over it is read on and thrown away within
+    /// the drain bound ([`Endpoint::drain_limit`], [`Endpoint::drain_timeout`]), so that a
+    /// client writing its whole body before reading can read the answer: 413, with
+    /// `Connection: close`.
     pub async fn read_body<E>(
         &self,
         format: Format,
@@ -306,6 +395,9 @@ impl Endpoint {
                 )
             })?;
             if body.len() + chunk.len() > self.inner.body_limit {
+                let read = body.len() + chunk.len();
+                drop(body);
+                self.inner.drain.discard(stream, read).await;
                 return Err(self.too_large(format));
             }
             body.extend_from_slice(&chunk);
