@@ -39,6 +39,7 @@
 //! round trip; a batch would share one HTTP status among unrelated results, and the
 //! GraphQL-over-HTTP specification does not define it. A JSON array body is answered 400.
 
+mod deadline;
 mod drain;
 mod graphiql;
 mod media;
@@ -451,8 +452,8 @@ impl Endpoint {
             &request.variables,
             &context,
         );
-        match tokio::time::timeout(self.inner.timeout, run).await {
-            Ok(response) => {
+        match deadline::timeout(self.inner.timeout, run).await {
+            Some(response) => {
                 let status = if response.is_request_error() && format == Format::GraphQLResponse {
                     400
                 } else {
@@ -460,7 +461,7 @@ impl Endpoint {
                 };
                 HttpResponse::new(status, format.content_type(), response.into_body())
             }
-            Err(_) => HttpResponse::error(
+            None => HttpResponse::error(
                 format,
                 504,
                 "TIMEOUT",
