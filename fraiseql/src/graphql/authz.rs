@@ -202,8 +202,10 @@ fn push_below<'x>(
     let Some((step, below)) = path.split_first() else {
         return here();
     };
-    // The steps come from the validated document: each names a field of its parent, and a
-    // member of its union; checked anyway, since juniper panics on anything else.
+    // juniper's sub-executors (public, hidden from its docs) are the one way to push an error
+    // at a path below the current field. The steps come from the validated document: each
+    // names a field of its parent, or a member of its union; checked anyway, since juniper
+    // panics on anything else.
     match step {
         Step::Field { key, name } => {
             let parent = executor.current_type().innermost_concrete();

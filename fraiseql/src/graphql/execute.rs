@@ -76,7 +76,8 @@ pub async fn execute(
 
 /// The SQL statement [`execute`] sends for this request (same compilation, same plan cache), or
 /// `None` when juniper's executor answers it or it is refused before reaching the database.
-/// For logging, `EXPLAIN`, and measuring the database's share of a request.
+/// For logging, `EXPLAIN`, and measuring the database's share of a request. It is the statement
+/// of a request holding no role; [`statement_for`] takes the request's context.
 ///
 /// ```
 /// # use fraiseql::{FraiseType, graphql::SchemaBuilder};
