@@ -80,6 +80,41 @@ pub fn deprecation(meta: &ParseNestedMeta, slot: &mut Option<Option<String>>) ->
     set(meta, slot, reason)
 }
 
+/// `requires = "admin, auditor"`: the roles that may read a field or type, any one of them.
+pub struct Requires {
+    pub roles: Vec<String>,
+    /// The literal, where errors about the requirement point.
+    pub span: proc_macro2::Span,
+}
+
+/// Reads `requires = "role, …"`: comma-separated roles, each non-empty, none twice; a second
+/// `requires` is refused.
+pub fn requires(meta: &ParseNestedMeta, slot: &mut Option<Requires>) -> syn::Result<()> {
+    let lit: LitStr = meta.value()?.parse()?;
+    let error = |message: String| syn::Error::new(lit.span(), message);
+    let text = lit.value();
+    let mut roles: Vec<String> = Vec::new();
+    for role in text.split(',').map(str::trim) {
+        if role.is_empty() {
+            return Err(error(format!(
+                "requires needs comma-separated role names such as \"admin, auditor\"; got {text:?}"
+            )));
+        }
+        if roles.iter().any(|r| r == role) {
+            return Err(error(format!("role `{role}` is named twice")));
+        }
+        roles.push(role.to_owned());
+    }
+    set(
+        meta,
+        slot,
+        Requires {
+            roles,
+            span: lit.span(),
+        },
+    )
+}
+
 /// The type-level attributes every derive takes: `name`, `description`, `rename_all`,
 /// `json_case`.
 #[derive(Default)]

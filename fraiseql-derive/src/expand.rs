@@ -72,6 +72,7 @@ pub fn expand(model: &TypeModel) -> TokenStream {
         };
         let description = opt_str(&served.description);
         let deprecation = deprecation(&served.deprecation);
+        let requires = served.requires.iter().flat_map(|r| &r.roles);
         let field_type = quote_spanned!(ty.span()=> <#ty as ::fraiseql::FraiseField>::TYPE);
         quote! {
             ::fraiseql::FieldDescriptor {
@@ -81,6 +82,7 @@ pub fn expand(model: &TypeModel) -> TokenStream {
                 ty: #field_type,
                 description: #description,
                 deprecation: #deprecation,
+                requires: &[#(#requires),*],
             }
         }
     });
@@ -93,6 +95,7 @@ pub fn expand(model: &TypeModel) -> TokenStream {
         ..
     } = model;
     let description = opt_str(&model.description);
+    let requires = &model.requires;
     let identifier = opt_str(&model.identifier);
     let fields_doc = format!("Typed filter and order handles on the fields of [`{ident}`].");
     let deserialize = expand_deserialize(ident, &model.fields);
@@ -108,6 +111,7 @@ pub fn expand(model: &TypeModel) -> TokenStream {
             identifier: #identifier,
             fields: &[#(#field_descriptors),*],
             default_order: &[#(#order_keys),*],
+            requires: &[#(#requires),*],
         }),
     );
 

@@ -13,9 +13,8 @@ use syn::{
 use crate::attr;
 use crate::case::Case;
 
-const TYPE_ATTRS: &str =
-    "view, data, key, identifier, default_order, json_case, rename_all, description, name";
-const FIELD_ATTRS: &str = "rename, json, column, skip, description, deprecated";
+const TYPE_ATTRS: &str = "view, data, key, identifier, default_order, requires, json_case, rename_all, description, name";
+const FIELD_ATTRS: &str = "rename, json, column, skip, description, deprecated, requires";
 const INPUT_FIELD_ATTRS: &str = "rename, json, skip, description";
 
 pub struct TypeModel {
@@ -32,6 +31,8 @@ pub struct TypeModel {
     pub fields: Vec<FieldModel>,
     /// `default_order`: the keys lists and connections sort by when asked for no order.
     pub default_order: Vec<OrderKey>,
+    /// `requires`: the roles that may read objects of this type (empty: every request).
+    pub requires: Vec<String>,
 }
 
 /// One key of `default_order`.
@@ -63,6 +64,8 @@ pub struct ServedField {
     pub source: Source,
     pub description: Option<String>,
     pub deprecation: Option<Option<String>>,
+    /// `requires`: the roles that may read, filter and sort by the field.
+    pub requires: Option<attr::Requires>,
 }
 
 pub enum Source {
@@ -215,9 +218,10 @@ pub fn parse(input: &DeriveInput) -> syn::Result<TypeModel> {
     let fields = named_fields(input, Derive::Type)?;
 
     let (mut view, mut data, mut key, mut identifier) = (None, None, None, None);
-    let mut default_order = None;
+    let (mut default_order, mut requires) = (None, None);
     let naming = attr::Naming::read(&input.attrs, |meta| {
         let slot = match attr::name(meta).as_str() {
+            "requires" => return attr::requires(meta, &mut requires),
             "view" => &mut view,
             "data" => &mut data,
             "key" => &mut key,
@@ -253,6 +257,17 @@ pub fn parse(input: &DeriveInput) -> syn::Result<TypeModel> {
     let key_name = key.as_ref().map_or_else(|| "id".to_owned(), LitStr::value);
     let key_span = key.as_ref().map_or_else(|| ident.span(), LitStr::span);
     let key = match find_served(&fields, &key_name) {
+        Some(ServedField {
+            requires: Some(requires),
+            ..
+        }) => {
+            return Err(syn::Error::new(
+                requires.span,
+                format!(
+                    "`{key_name}` is the key of `{ident}`: every request reads it (lookups, the order each list ends with, cursors), so it cannot require a role; restrict the type instead"
+                ),
+            ));
+        }
         Some(served) => served.source.key().to_owned(),
         None => {
             let hint = if key.is_some() {
@@ -287,6 +302,7 @@ pub fn parse(input: &DeriveInput) -> syn::Result<TypeModel> {
 
     Ok(TypeModel {
         default_order,
+        requires: requires.map(|r| r.roles).unwrap_or_default(),
         description: description_or_doc(&description, &input.attrs),
         vis: input.vis.clone(),
         ident,
@@ -365,6 +381,11 @@ fn parse_default_order(
                         "`{ident}` has no served field `{name}` to order by; a real column that is no field is written with its SQL type, as in \"pk_post: bigint desc\""
                     ))
                 })?;
+            if field.served.as_ref().is_some_and(|s| s.requires.is_some()) {
+                return Err(error(format!(
+                    "`{name}` requires a role: a default order by it would show its order to every request, and connection cursors its values"
+                )));
+            }
             OrderBy::Field(name.to_owned(), Box::new(field.ty.clone()))
         };
         let lower: Vec<String> = rest.iter().map(|w| w.to_ascii_lowercase()).collect();
@@ -416,12 +437,15 @@ fn parse_field(
 ) -> syn::Result<FieldModel> {
     let ident = field.ident.clone().expect("named fields have identifiers");
     let (mut rename, mut json, mut column, mut description) = (None, None, None, None);
-    let (mut skip, mut deprecation) = (None, None);
+    let (mut skip, mut deprecation, mut requires) = (None, None, None);
     attr::for_each(&field.attrs, |meta| match attr::name(meta).as_str() {
         "rename" => attr::string(meta, &mut rename),
         "json" => attr::string(meta, &mut json),
         "description" => attr::string(meta, &mut description),
-        "column" | "deprecated" if derive == Derive::Input => Err(not_on_input_field(meta)),
+        "column" | "deprecated" | "requires" if derive == Derive::Input => {
+            Err(not_on_input_field(meta))
+        }
+        "requires" => attr::requires(meta, &mut requires),
         "column" => {
             let name = if meta.input.peek(syn::Token![=]) {
                 Some(meta.value()?.parse::<LitStr>()?)
@@ -441,6 +465,12 @@ fn parse_field(
         )),
     })?;
     let ty = field.ty.clone();
+    if let (Some(_), Some(requires)) = (skip, &requires) {
+        return Err(syn::Error::new(
+            requires.span,
+            "a skipped field is not served: `requires` does not apply",
+        ));
+    }
     if skip.is_some() {
         return Ok(FieldModel {
             ident,
@@ -485,14 +515,18 @@ fn parse_field(
             source,
             description: description_or_doc(&description, &field.attrs),
             deprecation,
+            requires,
         }),
     })
 }
 
-/// `column` or `deprecated` on a field of an input, which has neither.
+/// `column`, `deprecated` or `requires` on a field of an input, which has none of them.
 fn not_on_input_field(meta: &syn::meta::ParseNestedMeta) -> syn::Error {
     let why = match attr::name(meta).as_str() {
         "column" => "input fields are keys of the JSON object the function receives, not columns",
+        "requires" => {
+            "inputs are written, not read: guard the mutation with `MutationField::requires`"
+        }
         _ => "deprecating input fields is not supported",
     };
     meta.error(format!(

@@ -63,6 +63,24 @@ pub enum Projected {
     /// elements from a scalar` or `… from an object`, so a broken promise is never answered as
     /// `[]`; an element that is not an object reads as an object of nulls).
     NonNullList(JsonPath, Projection),
+    /// A constant `null`, read from nothing: a value the request may not read (field-level
+    /// authorization), or an object such a value nulls.
+    ///
+    /// ```
+    /// use fraiseql_sql::*;
+    /// let user = Projection::new()
+    ///     .field(Name::new("name")?, Projected::Value(JsonPath::parse("name")?))
+    ///     .field(Name::new("salary")?, Projected::Null);
+    /// let one = Root::One { relation: Relation::new("tv_user")?, filter: Filter::all(), projection: user };
+    /// let sql = Statement::value(&one)?.sql().to_owned();
+    /// assert!(sql.contains("'salary', NULL") && !sql.contains("'salary', t"));
+    /// # Ok::<(), fraiseql_sql::Error>(())
+    /// ```
+    Null,
+    /// A list of as many `null`s as the array at the path has elements (`null` unless the path
+    /// holds an array), reading nothing of the elements: a list of nullable objects each nulled
+    /// by a value the request may not read.
+    Nulls(JsonPath),
 }
 
 /// The fields of one object, in output order, each under its output name (field or alias).
@@ -134,6 +152,14 @@ fn render_value(w: &mut Writer, scope: &Scope, value: &Projected) -> Result<()> 
         }
         Projected::NonNullList(path, inner) => {
             render_list(w, &path.json(&scope.doc), inner, false)?;
+        }
+        Projected::Null => w.push("NULL"),
+        Projected::Nulls(path) => {
+            let json = path.json(&scope.doc);
+            let e = w.alias("e");
+            w.put(format_args!(
+                "CASE WHEN jsonb_typeof({json}) = 'array' THEN (SELECT COALESCE(json_agg(NULL::json), '[]'::json) FROM jsonb_array_elements({json}) AS {e}(v)) END"
+            ));
         }
     }
     Ok(())

@@ -537,6 +537,30 @@ async fn non_null_and_nullable_embeddings_nest() {
     assert_eq!(Ordered::parse(&got), Ordered::parse(expected));
 }
 
+/// `Null` reads nothing; `Nulls` gives one null per element of an array, and null for anything
+/// else (missing, null, an object).
+#[tokio::test]
+async fn constant_nulls_read_nothing() {
+    let doc = json!({"secret": "s", "kids": [{"a": 1}, 2, null], "none": [], "obj": {"a": 1}});
+    let item = support::Item {
+        id: uuid::Uuid::from_u128(1),
+        tags: vec![],
+        doc,
+    };
+    let (_db, client, _) = support::fixture_db_with(vec![item]).await;
+    let path = |p: &str| JsonPath::parse(p).unwrap();
+    let projection = Projection::new()
+        .field(name("secret"), Projected::Null)
+        .field(name("kids"), Projected::Nulls(path("kids")))
+        .field(name("none"), Projected::Nulls(path("none")))
+        .field(name("obj"), Projected::Nulls(path("obj")))
+        .field(name("missing"), Projected::Nulls(path("missing")));
+    let got = one(&client, 1, projection).await;
+    let expected =
+        r#"{"secret": null, "kids": [null, null, null], "none": [], "obj": null, "missing": null}"#;
+    assert_eq!(Ordered::parse(&got), Ordered::parse(expected));
+}
+
 /// A statement bound to new slot values answers exactly as the statement rendered for those
 /// values; a filter of another shape does not fit the slot.
 #[tokio::test]

@@ -13,6 +13,7 @@
 //! | `rename_all = "snake_case"` | `camelCase` | how field names become GraphQL names |
 //! | `description = "…"` | the doc comment | the GraphQL description |
 //! | `name = "Person"` | the struct name | the GraphQL type name |
+//! | `requires = "hr, admin"` | every request | only requests holding one of the roles read objects of the type (see below) |
 //!
 //! ```
 //! use fraiseql::FraiseType;
@@ -55,6 +56,7 @@
 //! | `skip` | not served; deserialized as `Default::default()` |
 //! | `description = "…"` | the GraphQL description (default: the doc comment) |
 //! | `deprecated` or `deprecated = "reason"` | marks the field deprecated |
+//! | `requires = "admin"` or `requires = "admin, auditor"` | only requests holding one of the roles read the field, filter or sort by it (see below) |
 //!
 //! ```
 //! use fraiseql::{FieldSource, FraiseType};
@@ -89,6 +91,40 @@
 //! // A column is filtered as a column: `t."tenant" = $1`.
 //! let same_tenant = User::filter().tenant_id().eq(Uuid::nil());
 //! # let _ = same_tenant;
+//! ```
+//!
+//! # Roles: `requires`
+//!
+//! `requires` names roles, comma-separated, any one of which a request must hold
+//! ([`RequestContext::roles`](crate::RequestContext::roles)) to read a field, or any object of a
+//! type. A GraphQL request that selects what it may not read gets `null` there and a
+//! `FORBIDDEN` error at that path (a non-null field nulls its nearest nullable parent); a
+//! filter or an order by it refuses its root field. The README's "Field-level authorization"
+//! says it all. The key cannot require a role (every request reads it), nor can a field of
+//! the type's `default_order`, nor a skipped field or an input's.
+//!
+//! ```
+//! use fraiseql::FraiseType;
+//!
+//! #[derive(FraiseType)]
+//! struct Employee {
+//!     id: uuid::Uuid,
+//!     name: String,
+//!     #[fraiseql(requires = "hr, payroll")]
+//!     salary: Option<i32>,
+//! }
+//!
+//! /// Only HR reads reviews, wherever they are embedded.
+//! #[derive(FraiseType)]
+//! #[fraiseql(requires = "hr")]
+//! struct Review {
+//!     id: uuid::Uuid,
+//!     text: String,
+//! }
+//!
+//! assert_eq!(Employee::descriptor().field("salary").unwrap().requires, ["hr", "payroll"]);
+//! assert!(Employee::descriptor().field("name").unwrap().requires.is_empty());
+//! assert_eq!(Review::descriptor().requires, ["hr"]);
 //! ```
 //!
 //! # Field types
@@ -155,8 +191,8 @@
 //!   out too, so the function sees one thing, an absent key (`input ? 'age'` is false), and
 //!   `jsonb_populate_record` reads it as `NULL`. Inside lists, `None` is `null`.
 //! - Enums are sent as their stored text, nested inputs as nested objects, timestamps in UTC.
-//! - `view`, `data`, `key`, `identifier`, `column` and `deprecated` do not apply to inputs and do
-//!   not compile; neither do output types (`FraiseType`) as input fields, nor inputs as output
+//! - `view`, `data`, `key`, `identifier`, `column`, `deprecated` and `requires` do not apply to
+//!   inputs and do not compile (a mutation's roles are `MutationField::requires`); neither do output types (`FraiseType`) as input fields, nor inputs as output
 //!   fields. Default values are not supported.
 //!
 //! ```

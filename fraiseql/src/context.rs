@@ -43,10 +43,36 @@ impl RequestContext {
         self.put("app.user_id", user.to_string())
     }
 
-    /// Sets `app.roles` to the comma-separated roles.
+    /// Sets `app.roles` to the comma-separated roles: policies read them with
+    /// `current_setting('app.roles', true)`, and fields and mutations that require a role
+    /// (`#[fraiseql(requires = "…")]`) check them.
     pub fn roles<R: AsRef<str>>(self, roles: impl IntoIterator<Item = R>) -> Self {
         let roles: Vec<String> = roles.into_iter().map(|r| r.as_ref().to_owned()).collect();
         self.put("app.roles", roles.join(","))
+    }
+
+    /// The roles of the request: those [`roles`](Self::roles) set (the `app.roles` setting,
+    /// comma-separated, however it was set), which `#[fraiseql(requires = "…")]` and
+    /// `MutationField::requires` check.
+    ///
+    /// ```
+    /// use fraiseql::RequestContext;
+    /// let context = RequestContext::new().roles(["editor", "viewer"]);
+    /// assert_eq!(context.granted_roles().collect::<Vec<_>>(), ["editor", "viewer"]);
+    /// assert!(context.has_role("viewer") && !context.has_role("admin"));
+    /// assert_eq!(RequestContext::new().granted_roles().count(), 0);
+    /// ```
+    pub fn granted_roles(&self) -> impl Iterator<Item = &str> {
+        let roles = self.get("app.roles").unwrap_or_default();
+        roles
+            .split(',')
+            .map(str::trim)
+            .filter(|role| !role.is_empty())
+    }
+
+    /// Whether the request has `role` (see [`granted_roles`](Self::granted_roles)).
+    pub fn has_role(&self, role: &str) -> bool {
+        self.granted_roles().any(|held| held == role)
     }
 
     /// Sets any custom setting. Names are `prefix.name` (lowercase letters, digits and `_`, with at

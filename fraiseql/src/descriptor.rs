@@ -26,6 +26,9 @@ pub struct TypeDescriptor {
     /// The order of lists and connections that ask for none (`#[fraiseql(default_order =
     /// "…")]`); the key always follows it, and is the whole order when this is empty.
     pub default_order: &'static [OrderKeyDescriptor],
+    /// The roles that may read objects of this type, any one of them (`#[fraiseql(requires =
+    /// "…")]` on the struct); empty when every request may.
+    pub requires: &'static [&'static str],
 }
 
 impl TypeDescriptor {
@@ -103,6 +106,9 @@ pub struct FieldDescriptor {
     pub description: Option<&'static str>,
     /// Deprecation, when the field is deprecated.
     pub deprecation: Option<Deprecation>,
+    /// The roles that may read, filter and sort by this field, any one of them
+    /// (`#[fraiseql(requires = "…")]`); empty when every request may.
+    pub requires: &'static [&'static str],
 }
 
 impl FieldDescriptor {
@@ -186,6 +192,15 @@ impl FieldType {
                 _ => false,
             },
             _ => false,
+        }
+    }
+
+    /// The `FraiseType` at the bottom of this type (`Author` for `Option<Vec<Author>>`), if any.
+    pub fn object(&self) -> Option<&'static TypeDescriptor> {
+        match self {
+            FieldType::Object(descriptor) => Some(descriptor()),
+            FieldType::Nullable(inner) | FieldType::List(inner) => inner.object(),
+            _ => None,
         }
     }
 

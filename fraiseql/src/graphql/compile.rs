@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
+use super::authz::{At, Denials, Grants};
 use super::info::{SchemaInfo, order_fields};
 use super::limits::{ArgumentList, directives_of, included};
 use super::names::{self, Derived};
@@ -70,6 +71,10 @@ pub(crate) struct Compiler<'e> {
     /// juniper's executor walks the JSON (a root field on its path): every embedded object and
     /// list is type-tested, so one the document lacks or holds as another type reads as null.
     pub walked: bool,
+    /// The request's roles the schema's requirements name.
+    pub grants: &'e Grants<'e>,
+    /// The selected fields the request may not read, as the compile meets them.
+    pub denied: Denials,
 }
 
 /// How one compile used the operation's variables.
@@ -121,6 +126,15 @@ impl Slot {
 }
 
 impl<'e> Compiler<'e> {
+    /// A compiler like this one that records nothing: for compiles whose statement is not kept.
+    pub fn unrecorded(&self) -> Compiler<'e> {
+        Compiler {
+            record: None,
+            denied: Denials::default(),
+            ..*self
+        }
+    }
+
     /// Groups `selections` by response key, inlining fragments and applying directives.
     pub fn group(&self, selections: &[&'e [Selection<'e, S>]]) -> Result<Grouped<'e>, Failure> {
         self.group_as(selections, &[])
@@ -347,6 +361,13 @@ impl<'e> Compiler<'e> {
             let descriptor = entity.descriptor;
             let relation = relation(descriptor)?;
             let subs = Self::sub_selections(fields);
+            let served = [&roots.one, &roots.list, &roots.connection];
+            if !served.iter().any(|root| root.as_deref() == Some(name)) {
+                continue;
+            }
+            if let Some(refusal) = self.grants.refuse_root(name, descriptor) {
+                return Err(refusal);
+            }
             if roots.one.as_deref() == Some(name) {
                 // Which of the two keys is given shapes the statement; the key's value is a
                 // slot when it is a variable.
@@ -362,6 +383,15 @@ impl<'e> Compiler<'e> {
                     present.then_some(written)
                 };
                 let key = |column_name, kind, written: &InputValue<S>| {
+                    let by = descriptor
+                        .fields
+                        .iter()
+                        .find(|f| f.source.key() == column_name);
+                    let refusal =
+                        by.and_then(|by| self.grants.refuse_field("look up by", descriptor, by));
+                    if let Some(refusal) = refusal {
+                        return Err(refusal);
+                    }
                     let operand = Operand::scalar(Kind::Scalar(kind));
                     self.condition(column(column_name, kind)?, "eq", operand, written)
                 };
@@ -379,7 +409,9 @@ impl<'e> Compiler<'e> {
                         )));
                     }
                 };
-                let projection = self.projection(index, &subs, false)?;
+                let Some(projection) = self.projection(index, &subs, false, None)? else {
+                    return Ok(Some(Root::Null));
+                };
                 return Ok(Some(Root::One {
                     relation,
                     filter,
@@ -395,13 +427,17 @@ impl<'e> Compiler<'e> {
                     Some(InputValue::Scalar(S::Int(n))) if n >= 0 => n as u64,
                     Some(_) => return Err(bad_input("offset must be a non-negative integer")),
                 };
+                let (filter, order) = (self.where_filter(index, field)?, self.order(index, field)?);
+                let Some(projection) = self.projection(index, &subs, false, None)? else {
+                    return Ok(Some(Root::Null));
+                };
                 return Ok(Some(Root::List {
                     relation,
-                    filter: self.where_filter(index, field)?,
-                    order: self.order(index, field)?,
+                    filter,
+                    order,
                     limit: Some(limit),
                     offset,
-                    projection: self.projection(index, &subs, false)?,
+                    projection,
                 }));
             }
             if roots.connection.as_deref() == Some(name) {
@@ -469,6 +505,9 @@ impl<'e> Compiler<'e> {
         };
         let entity_name = self.schema.entities[index].descriptor.name;
         let mut fields = Vec::new();
+        // A node nulled by a non-null field it may not read nulls its edge, the edges and the
+        // connection: all non-null.
+        let mut nulled = false;
         for (key, group) in self.group(subs)? {
             let inner = Self::sub_selections(&group);
             let value = match group[0].name {
@@ -477,6 +516,7 @@ impl<'e> Compiler<'e> {
                 }
                 "totalCount" => ConnectionField::TotalCount,
                 "edges" => {
+                    let edges = At::field(None, key, "edges");
                     let mut edge = Vec::new();
                     for (edge_key, edge_group) in self.group(&inner)? {
                         let field = match edge_group[0].name {
@@ -484,11 +524,17 @@ impl<'e> Compiler<'e> {
                             "__typename" => {
                                 EdgeField::Typename(name_of(&Derived::Edge.of(entity_name))?)
                             }
-                            "node" => EdgeField::Node(self.projection(
-                                index,
-                                &Self::sub_selections(&edge_group),
-                                false,
-                            )?),
+                            "node" => {
+                                let node = At::field(Some(&edges), edge_key, "node");
+                                let subs = Self::sub_selections(&edge_group);
+                                match self.projection(index, &subs, false, Some(&node))? {
+                                    Some(projection) => EdgeField::Node(projection),
+                                    None => {
+                                        nulled = true;
+                                        EdgeField::Cursor
+                                    }
+                                }
+                            }
                             other => return Err(bad_input(format!("unknown edge field {other}"))),
                         };
                         edge.push((name_of(edge_key)?, field));
@@ -516,24 +562,33 @@ impl<'e> Compiler<'e> {
             };
             fields.push((name_of(key)?, value));
         }
+        let (filter, order) = (self.where_filter(index, field)?, self.order(index, field)?);
+        if nulled {
+            return Ok(Root::Null);
+        }
         Ok(Root::Connection(Connection {
             relation,
-            filter: self.where_filter(index, field)?,
-            order: self.order(index, field)?,
+            filter,
+            order,
             page,
             cursor_key: self.cursor_key.clone(),
             fields,
         }))
     }
 
-    /// The projection of an entity for the merged sub-selections.
+    /// The projection of an entity for the merged sub-selections, below the root field at
+    /// `at`; `None` when a non-null field the request may not read nulls the object (see
+    /// `authz`).
     pub(crate) fn projection(
         &self,
         index: usize,
         subs: &[&'e [Selection<'e, S>]],
         embedded: bool,
-    ) -> Result<Projection, Failure> {
-        Ok(self.projection_of(index, subs, embedded)?.0)
+        at: Option<&At<'_>>,
+    ) -> Result<Option<Projection>, Failure> {
+        Ok(self
+            .projection_of(index, subs, embedded, at)?
+            .map(|(projection, _)| projection))
     }
 
     /// [`projection`](Self::projection), and whether it exposes an object that is not there.
@@ -543,67 +598,112 @@ impl<'e> Compiler<'e> {
     /// the statement; an embedded object or list element is projected with no type test only
     /// when it holds one of those (read from a missing object, each would break its own
     /// promise), otherwise it is tested and reads as null.
+    ///
+    /// A field the request may not read is a constant null, and a denial; a non-null one nulls
+    /// the object instead (`None`), whose parent field takes the null if it may, or passes it on.
     fn projection_of(
         &self,
         index: usize,
         subs: &[&'e [Selection<'e, S>]],
         embedded: bool,
-    ) -> Result<(Projection, bool), Failure> {
+        at: Option<&At<'_>>,
+    ) -> Result<Option<(Projection, bool)>, Failure> {
         let descriptor = self.schema.entities[index].descriptor;
         let mut projection = Projection::new();
         let mut exposes = false;
+        let mut nulled = false;
         for (key, group) in self.group(subs)? {
             let name = group[0].name;
-            let value = if name == "__typename" {
-                Projected::Typename(name_of(descriptor.name)?)
-            } else {
-                let field = descriptor
-                    .graphql_field(name)
-                    .ok_or_else(|| bad_input(format!("{} has no field {name}", descriptor.name)))?;
-                let path = || fraiseql_sql::JsonPath::parse(field.source.key()).map_err(bad_input);
-                let nested = |ty: &FieldType| match ty {
-                    FieldType::Object(o) => Some(o()),
-                    _ => None,
-                };
-                let inner = |object| {
-                    self.projection_of(self.index_of(object)?, &Self::sub_selections(&group), true)
-                };
-                // A null this field may not hold shows: as null (tested, or a scalar), or as an
-                // error (a lean list).
-                let non_null = !field.ty.is_nullable();
-                exposes |= non_null;
-                // A non-null object or list of objects needs no type test in the SQL.
-                match (field.ty.non_null(), nested(field.ty.non_null())) {
-                    (_, Some(object)) => {
-                        let (inner, inner_exposes) = inner(object)?;
-                        let lean = non_null && inner_exposes && !self.walked;
-                        (if lean {
-                            Projected::NonNullObject
-                        } else {
-                            Projected::Object
-                        })(path()?, inner)
-                    }
-                    (FieldType::List(item), _) if nested(item.non_null()).is_some() => {
-                        let object = nested(item.non_null()).expect("checked");
-                        let (inner, inner_exposes) = inner(object)?;
-                        let lean = non_null && !item.is_nullable() && inner_exposes && !self.walked;
-                        (if lean {
-                            Projected::NonNullList
-                        } else {
-                            Projected::List
-                        })(path()?, inner)
-                    }
-                    _ => match field.source {
-                        FieldSource::Column(c) if !embedded => {
-                            Projected::Column(fraiseql_sql::Ident::new(c).map_err(bad_input)?)
-                        }
-                        _ => Projected::Value(path()?),
-                    },
+            if name == "__typename" {
+                projection.push(
+                    name_of(key)?,
+                    Projected::Typename(name_of(descriptor.name)?),
+                );
+                continue;
+            }
+            let field = descriptor
+                .graphql_field(name)
+                .ok_or_else(|| bad_input(format!("{} has no field {name}", descriptor.name)))?;
+            let here = At::field(at, key, name);
+            let value = match self.grants.refuse_field("read", descriptor, field) {
+                Some(refusal) => {
+                    self.denied.record(Some(&here), group[0].position, refusal);
+                    Some(Projected::Null)
                 }
+                None => self.field_projection(field, &group, embedded, &here, &mut exposes)?,
             };
-            projection.push(name_of(key)?, value);
+            match value {
+                // A null this field may not hold nulls the object.
+                Some(Projected::Null) | None if !field.ty.is_nullable() => nulled = true,
+                Some(value) => projection.push(name_of(key)?, value),
+                None => projection.push(name_of(key)?, Projected::Null),
+            }
         }
-        Ok((projection, exposes))
+        Ok((!nulled).then_some((projection, exposes)))
+    }
+
+    /// How the readable `field` (its merged selections `group`, at `here`) is projected;
+    /// `None` when a non-null field the request may not read, below it, nulls it.
+    fn field_projection(
+        &self,
+        field: &'static FieldDescriptor,
+        group: &[FieldNode<'e>],
+        embedded: bool,
+        here: &At<'_>,
+        exposes: &mut bool,
+    ) -> Result<Option<Projected>, Failure> {
+        let path = || fraiseql_sql::JsonPath::parse(field.source.key()).map_err(bad_input);
+        let nested = |ty: &FieldType| match ty {
+            FieldType::Object(o) => Some(o()),
+            _ => None,
+        };
+        let inner = |object| {
+            let subs = Self::sub_selections(group);
+            self.projection_of(self.index_of(object)?, &subs, true, Some(here))
+        };
+        // A null this field may not hold shows: as null (tested, or a scalar), or as an
+        // error (a lean list).
+        let non_null = !field.ty.is_nullable();
+        *exposes |= non_null;
+        // A non-null object or list of objects needs no type test in the SQL.
+        Ok(Some(
+            match (field.ty.non_null(), nested(field.ty.non_null())) {
+                (_, Some(object)) => {
+                    let Some((inner, inner_exposes)) = inner(object)? else {
+                        return Ok(None);
+                    };
+                    let lean = non_null && inner_exposes && !self.walked;
+                    (if lean {
+                        Projected::NonNullObject
+                    } else {
+                        Projected::Object
+                    })(path()?, inner)
+                }
+                (FieldType::List(item), _) if nested(item.non_null()).is_some() => {
+                    let object = nested(item.non_null()).expect("checked");
+                    let Some((inner, inner_exposes)) = inner(object)? else {
+                        // Each element is null if it may be, else the list is.
+                        return Ok(if item.is_nullable() {
+                            Some(Projected::Nulls(path()?))
+                        } else {
+                            None
+                        });
+                    };
+                    let lean = non_null && !item.is_nullable() && inner_exposes && !self.walked;
+                    (if lean {
+                        Projected::NonNullList
+                    } else {
+                        Projected::List
+                    })(path()?, inner)
+                }
+                _ => match field.source {
+                    FieldSource::Column(c) if !embedded => {
+                        Projected::Column(fraiseql_sql::Ident::new(c).map_err(bad_input)?)
+                    }
+                    _ => Projected::Value(path()?),
+                },
+            },
+        ))
     }
 
     fn index_of(&self, descriptor: &TypeDescriptor) -> Result<usize, Failure> {
@@ -667,6 +767,11 @@ impl<'e> Compiler<'e> {
                     let field = descriptor
                         .graphql_field(name)
                         .ok_or_else(|| bad_input(format!("unknown filter field {name}")))?;
+                    // A filter would show the value, bit by bit.
+                    if let Some(refusal) = self.grants.refuse_field("filter by", descriptor, field)
+                    {
+                        return Err(refusal);
+                    }
                     self.field_filter(field, value, &base)?
                 }
             });
@@ -781,6 +886,9 @@ impl<'e> Compiler<'e> {
                         ))
                     })?;
                 let field = &descriptor.fields[field_index];
+                if let Some(refusal) = self.grants.refuse_field("order by", descriptor, field) {
+                    return Err(refusal);
+                }
                 let kind = match field.ty.non_null() {
                     FieldType::Scalar(kind) => *kind,
                     _ => ScalarKind::Text,

@@ -9,7 +9,8 @@ use juniper::{
     DefaultScalarValue as S, ExecutionError, OperationType, ValidatedOperation, Variables,
 };
 
-use super::compile::{Compiler, Recorder};
+use super::authz::{Denial, Grants};
+use super::compile::{Compiler, FieldNode, Recorder};
 use super::context::{Context, Introspection};
 use super::info::Limits;
 use super::limits::{self, Exceeded};
@@ -126,7 +127,8 @@ pub async fn execute(
 
 /// The SQL statement [`execute`] sends for this request (same compilation, same plan cache), or
 /// `None` when juniper's executor answers it or it is refused before reaching the database.
-/// For logging, `EXPLAIN`, and measuring the database's share of a request.
+/// For logging, `EXPLAIN`, and measuring the database's share of a request. It is the statement
+/// of a request holding no role; [`statement_for`] takes the request's context.
 ///
 /// ```
 /// # use fraiseql::{FraiseType, graphql::SchemaBuilder};
@@ -145,13 +147,73 @@ pub fn statement(
     variables: &Variables<S>,
     database: &crate::Database,
 ) -> Option<fraiseql_sql::Statement> {
+    statement_with(
+        schema,
+        query,
+        operation_name,
+        variables,
+        database,
+        &Grants::default(),
+    )
+}
+
+/// [`statement`] for a request of `context`, whose roles decide which fields it may read (a
+/// field it may not is not in the statement; see `#[fraiseql(requires = "…")]`). [`statement`]
+/// is that of a request without roles.
+///
+/// ```
+/// use fraiseql::{FraiseType, RequestContext, graphql::{Context, SchemaBuilder}};
+///
+/// #[derive(FraiseType)]
+/// struct User { id: uuid::Uuid, name: String, #[fraiseql(requires = "admin")] age: Option<i32> }
+///
+/// # let db = fraiseql::Database::connect(tokio_postgres::Config::new(), 1)?;
+/// let schema = SchemaBuilder::new().query::<User>().build()?;
+/// let query = "{ users { name age } }";
+/// let sql = |context: &Context| {
+///     let statement = fraiseql::graphql::statement_for(&schema, query, None, &Default::default(), context);
+///     statement.unwrap().sql().to_owned()
+/// };
+/// let admin = Context::new(db.clone(), RequestContext::new().roles(["admin"]));
+/// assert!(sql(&admin).contains(r#"'age', t."data"->'age'"#));
+/// // Without the role, `age` is null (and an error): the statement does not read it.
+/// let guest = Context::new(db.clone(), RequestContext::new());
+/// assert!(sql(&guest).contains("'age', NULL"));
+/// # Ok::<(), fraiseql::Error>(())
+/// ```
+pub fn statement_for(
+    schema: &Schema,
+    query: &str,
+    operation_name: Option<&str>,
+    variables: &Variables<S>,
+    context: &Context,
+) -> Option<fraiseql_sql::Statement> {
+    let grants = Grants::new(&schema.query_info, &context.request);
+    statement_with(
+        schema,
+        query,
+        operation_name,
+        variables,
+        &context.db,
+        &grants,
+    )
+}
+
+fn statement_with(
+    schema: &Schema,
+    query: &str,
+    operation_name: Option<&str>,
+    variables: &Variables<S>,
+    database: &crate::Database,
+    grants: &Grants<'_>,
+) -> Option<fraiseql_sql::Statement> {
     let limits = &schema.query_info.limits;
     let plan = plan(schema, query, operation_name, limits).ok()?;
     if plan.verdict() != Ok(OperationType::Query) {
         return None;
     }
     guard(schema, &plan, variables, limits, Introspection::Allowed).ok()?;
-    match &*compiled(schema, &plan, variables, database.cursor_key()) {
+    match &*compiled(schema, &plan, variables, database.cursor_key(), grants) {
         Compiled::Answer(answer) => Some(answer.statement.clone()),
         Compiled::Refused(_) | Compiled::Executor => None,
     }
@@ -164,7 +226,8 @@ async fn fast_path(
     variables: &Variables<S>,
     context: &Context,
 ) -> Option<String> {
-    let compiled = compiled(schema, plan, variables, context.db.cursor_key());
+    let grants = Grants::new(&schema.query_info, &context.request);
+    let compiled = compiled(schema, plan, variables, context.db.cursor_key(), &grants);
     let answer = match &*compiled {
         Compiled::Answer(answer) => answer,
         Compiled::Refused(body) => return Some(body.clone()),
@@ -225,14 +288,15 @@ async fn fast_path(
     )
 }
 
-/// What the operation of `plan` compiles to with `variables`, signing cursors with `key`: the
-/// statement kept for the variables' shape bound to their values, or a fresh compile (kept for
-/// later requests when it can be).
+/// What the operation of `plan` compiles to with `variables` for a request with `grants`,
+/// signing cursors with `key`: the statement kept for the variables' shape (and those roles)
+/// bound to their values, or a fresh compile (kept for later requests when it can be).
 fn compiled(
     schema: &Schema,
     plan: &Plan,
     variables: &Variables<S>,
     key: &CursorKey,
+    grants: &Grants<'_>,
 ) -> Arc<Compiled> {
     let Some(operation) = plan.operation() else {
         return Arc::new(Compiled::Executor);
@@ -244,7 +308,8 @@ fn compiled(
         return Arc::new(Compiled::Executor);
     }
     let variables = with_defaults(&op.item, variables);
-    if let Some(kept) = plan.kept(key, &variables) {
+    let roles = grants.key();
+    if let Some(kept) = plan.kept(key, &roles, &variables) {
         return kept;
     }
     let record = Recorder::default();
@@ -256,9 +321,11 @@ fn compiled(
         cursor_key: key,
         record: Some(&record),
         walked: false,
+        grants,
+        denied: Default::default(),
     };
     let compiled = compile(&compiler, &schema.schema, &op.item.selection_set);
-    plan.keep(key, &variables, record.into_inner(), compiled)
+    plan.keep(key, &roles, &variables, record.into_inner(), compiled)
 }
 
 /// The operation's selection as one statement.
@@ -283,6 +350,7 @@ fn compile<'e>(
     let mut roots = Vec::with_capacity(grouped.len());
     let mut errors = Vec::new();
     let mut data_is_null = false;
+    let (mut denied, mut nulls_data) = (Vec::new(), false);
     let mut fail = |key: &str, field: &super::compile::FieldNode, failure| {
         errors.push(ExecutionError::new(field.position, &[key], failure));
         data_is_null |= !compiler.root_is_nullable(field.name);
@@ -293,9 +361,24 @@ fn compile<'e>(
             Err(_) => return Compiled::Executor,
         };
         match compiler.root(fields) {
-            Ok(Some(root)) => roots.push((name, root)),
+            Ok(Some(root)) => {
+                // Fields the request may not read: errors at their paths. A null one of them
+                // causes up to the root field is the root's, or `data`'s.
+                for denial in root_denials(compiler, fields) {
+                    let path = denial.keys(key);
+                    denied.push(ExecutionError::new(
+                        denial.position,
+                        &path,
+                        denial.error.clone(),
+                    ));
+                }
+                let nulled = matches!(root, fraiseql_sql::Root::Null);
+                nulls_data |= nulled && !compiler.root_is_nullable(fields[0].name);
+                roots.push((name, root));
+            }
             Ok(None) => return Compiled::Executor,
             Err(failure) => {
+                compiler.denied.take();
                 fail(key, &fields[0], failure);
                 roots.push((name, fraiseql_sql::Root::Null));
             }
@@ -312,6 +395,8 @@ fn compile<'e>(
         }
         statement = fraiseql_sql::Statement::select(&roots);
     }
+    errors.append(&mut denied);
+    data_is_null |= nulls_data;
     // juniper's executor reports errors in this order; the fast path answers byte for byte alike.
     errors.sort();
     if data_is_null {
@@ -342,4 +427,22 @@ fn compile<'e>(
         }
         Err(error) => Compiled::Refused(failure_body(&super::compile::bad_input(error), None)),
     }
+}
+
+/// The denials of the root field `fields` (one response key), just compiled: juniper's executor
+/// resolves each occurrence of a repeated root key on its own, each reporting its own denials
+/// where they are written, so the fast path does too.
+fn root_denials<'e>(compiler: &Compiler<'e>, fields: &[FieldNode<'e>]) -> Vec<Denial> {
+    let merged = compiler.denied.take();
+    if fields.len() < 2 || merged.is_empty() {
+        return merged;
+    }
+    let alone = compiler.unrecorded();
+    let mut denials = Vec::new();
+    for field in fields {
+        // Occurrences of one key have the same arguments (validation): each compiles.
+        let _ = alone.root(std::slice::from_ref(field));
+        denials.append(&mut alone.denied.take());
+    }
+    denials
 }

@@ -104,6 +104,8 @@ pub struct SchemaInfo {
     pub(crate) enums: Vec<&'static EnumDescriptor>,
     pub(crate) limits: Limits,
     pub(crate) mutations: Vec<MutationInfo>,
+    /// Every role a served type, field or mutation requires, sorted, each once.
+    pub(crate) roles: Vec<String>,
 }
 
 pub(crate) type Shared = Arc<SchemaInfo>;
@@ -120,6 +122,7 @@ impl SchemaInfo {
             enums: Vec::new(),
             limits,
             mutations: Vec::new(),
+            roles: Vec::new(),
         };
         for (root, fields) in roots {
             let index = info.add_entity(root)?;
@@ -137,6 +140,7 @@ impl SchemaInfo {
             }
             info.mutations.push(mutation);
         }
+        info.roles = info.required_roles();
         let mut seen = std::collections::HashSet::new();
         for entity in &info.entities {
             if let Some(names) = &entity.roots {
@@ -192,6 +196,43 @@ impl SchemaInfo {
                 descriptor().name
             ))),
             FieldType::Nullable(inner) | FieldType::List(inner) => self.add_field_type(inner),
+        }
+    }
+
+    /// Every role the served types, their fields and the mutations require.
+    fn required_roles(&self) -> Vec<String> {
+        let types = self.entities.iter().map(|e| e.descriptor);
+        let fields = types
+            .clone()
+            .flat_map(|d| d.fields.iter().map(|f| f.requires));
+        let named = (types.flat_map(|d| d.requires.iter()))
+            .chain(fields.flatten())
+            .map(|role| (*role).to_owned());
+        let mutations = self
+            .mutations
+            .iter()
+            .flat_map(|m| m.requires.iter().cloned());
+        let roles: std::collections::BTreeSet<String> = named.chain(mutations).collect();
+        roles.into_iter().collect()
+    }
+
+    /// Refuses a default order of `entity` by a field that requires a role: every request would
+    /// see its order, and connection cursors its values.
+    pub(crate) fn check_default_order(&self, entity: usize) -> Result<()> {
+        let entity = &self.entities[entity];
+        let descriptor = entity.descriptor;
+        let restricted = (descriptor.fields.iter())
+            .filter(|field| !field.requires.is_empty())
+            .find(|field| {
+                let target = field.order_target();
+                (entity.default_order.iter()).any(|key| target.as_ref() == Some(key.target()))
+            });
+        match restricted {
+            Some(field) => Err(Error::BadInput(format!(
+                "the default order of {} sorts by {}, which requires a role: every request would see its order, and connection cursors its values",
+                descriptor.name, field.name
+            ))),
+            None => Ok(()),
         }
     }
 

@@ -2,12 +2,14 @@
 //! root answers every data field of an operation with ONE SQL statement.
 //!
 //! The modules import one way, each only from those listed before it: the schema model
-//! (`names`, `mutation_field`, `info`, `clash`), what a request runs with (`context`), juniper's
+//! (`names`, `mutation_field`, `info`, `clash`), what a request runs with (`context`) and what
+//! its roles let it read (`authz`), juniper's
 //! type registration, its executor over PostgreSQL's JSON and the compiler (`types`, `walk`,
 //! `compile`), the fast path's checked copy of that JSON (`relay`), mutations (`mutation`), the
 //! plan cache (`plan`), execution (`root`, `response`, `execute`), and the start-up check that
 //! indexes serve the list orders (`indexes`).
 
+mod authz;
 mod clash;
 mod compile;
 mod context;
@@ -31,7 +33,7 @@ mod walk;
 
 pub use context::{Context, Introspection};
 pub(crate) use execute::within_parse_limits;
-pub use execute::{execute, operation_type, statement};
+pub use execute::{execute, operation_type, statement, statement_for};
 pub use indexes::{UnservedOrder, unserved_orders};
 pub use info::{Limits, RootFields, SchemaInfo};
 pub use mutation_field::MutationField;
@@ -206,6 +208,9 @@ impl SchemaBuilder {
                 )));
             }
             entity.default_order = order;
+        }
+        for entity in 0..info.entities.len() {
+            info.check_default_order(entity)?;
         }
         let info = Arc::new(info);
         let plans = plan::PlanCache::new(self.plan_cache.unwrap_or(1024));

@@ -7,11 +7,12 @@ use fraiseql_sql::{Call, JsonPath, Name, Projected, Projection, Root};
 use juniper::meta::MetaType;
 use juniper::{ArcStr, DefaultScalarValue as S, GraphQLType, GraphQLValue, Registry, Selection};
 
+use super::authz::{At, Step, forbidden};
 use super::compile::{Compiler, Failure, FieldNode, bad_input};
 use super::context::Context;
 use super::info::Shared;
 use super::mutation_field::MutationInfo;
-use super::names::{Derived, FIELD_ERROR};
+use super::names::{Derived, FIELD_ERROR, MUTATION};
 use super::types::{Object, ObjectInfo, ObjectKind};
 
 /// The call `field` asks for: the input converted for the function, and both answers
@@ -21,6 +22,10 @@ pub(crate) fn compile<'e>(
     mutation: &MutationInfo,
     field: &FieldNode<'e>,
 ) -> std::result::Result<Root, Failure> {
+    if !compiler.grants.allows(&mutation.requires) {
+        let action = format!("call {MUTATION}.{}", mutation.name);
+        return Err(forbidden(action, "it", &mutation.requires));
+    }
     let input = compiler
         .argument(field, "input")
         .ok_or_else(|| bad_input("`input` is required"))?;
@@ -61,10 +66,29 @@ fn answer<'e>(
                 path("errors")?,
                 field_errors(compiler, &Compiler::sub_selections(&group))?,
             ),
-            (name, true) if name == mutation.entity_field => Projected::Object(
-                path("entity")?,
-                compiler.projection(mutation.entity, &Compiler::sub_selections(&group), true)?,
-            ),
+            (name, true) if name == mutation.entity_field => {
+                let member = At {
+                    step: Step::Member(&concrete),
+                    up: None,
+                };
+                let here = At::field(Some(&member), key, name);
+                let entity = compiler.schema.entities[mutation.entity].descriptor;
+                let subs = Compiler::sub_selections(&group);
+                if !compiler.grants.allows(entity.requires) {
+                    let action = format!("read {concrete}.{name}");
+                    let refusal = forbidden(action, entity.name, entity.requires);
+                    compiler
+                        .denied
+                        .record(Some(&here), group[0].position, refusal);
+                    Projected::Null
+                } else {
+                    match compiler.projection(mutation.entity, &subs, true, Some(&here))? {
+                        Some(projection) => Projected::Object(path("entity")?, projection),
+                        // The entity is nullable: it takes the null.
+                        None => Projected::Null,
+                    }
+                }
+            }
             (name, _) => return Err(bad_input(format!("{concrete} has no field {name}"))),
         };
         projection.push(Name::new(key).map_err(bad_input)?, value);

@@ -28,6 +28,7 @@ pub struct MutationField {
     function: Option<String>,
     input: fn() -> &'static InputDescriptor,
     entity: &'static TypeDescriptor,
+    requires: Vec<String>,
 }
 
 impl MutationField {
@@ -39,12 +40,32 @@ impl MutationField {
             function: None,
             input: I::descriptor,
             entity: T::descriptor(),
+            requires: Vec::new(),
         }
     }
 
     /// Calls `function` (optionally schema-qualified) instead.
     pub fn function(mut self, function: &str) -> Self {
         self.function = Some(function.to_owned());
+        self
+    }
+
+    /// Serves the mutation only to requests holding one of `roles`
+    /// ([`RequestContext::roles`](crate::RequestContext::roles)); any other request is refused
+    /// with `FORBIDDEN` before the function is called. Role names are not empty and hold no
+    /// comma (`build` refuses them).
+    ///
+    /// ```
+    /// # use fraiseql::{FraiseInput, FraiseType, graphql::{MutationField, SchemaBuilder}};
+    /// # #[derive(FraiseType)] struct User { id: uuid::Uuid, name: String }
+    /// # #[derive(FraiseInput)] struct DeleteUserInput { id: uuid::Uuid }
+    /// let delete = MutationField::new::<DeleteUserInput, User>("deleteUser").requires(["admin"]);
+    /// let schema = SchemaBuilder::new().query::<User>().mutation_with(delete).build()?;
+    /// # let _ = schema;
+    /// # Ok::<(), fraiseql::Error>(())
+    /// ```
+    pub fn requires<R: AsRef<str>>(mut self, roles: impl IntoIterator<Item = R>) -> Self {
+        self.requires = roles.into_iter().map(|r| r.as_ref().to_owned()).collect();
         self
     }
 }
@@ -62,12 +83,21 @@ pub(crate) struct MutationInfo {
     pub entity: usize,
     /// The success object's field holding the entity (`user`).
     pub entity_field: String,
+    /// The roles that may call it, any one of them (empty: every request).
+    pub requires: Vec<String>,
 }
 
 impl MutationInfo {
     pub(crate) fn new(field: &MutationField, entity: usize) -> Result<Self> {
         let invalid = |e: fraiseql_sql::Error| Error::BadInput(e.to_string());
         Name::defined(&field.name).map_err(invalid)?;
+        if let Some(role) = (field.requires.iter()).find(|r| r.trim().is_empty() || r.contains(','))
+        {
+            return Err(Error::BadInput(format!(
+                "mutation {}: invalid role {role:?} (roles are not empty and hold no comma)",
+                field.name
+            )));
+        }
         let function = match &field.function {
             Some(function) => function.clone(),
             None => format!("fn_{}", screaming(&field.name).to_ascii_lowercase()),
@@ -87,6 +117,7 @@ impl MutationInfo {
             input: field.input,
             entity,
             entity_field,
+            requires: field.requires.iter().map(|r| r.trim().to_owned()).collect(),
         })
     }
 

@@ -128,9 +128,14 @@ impl Template {
 impl Kept {
     /// The shape of `variables`: each declared variable's value when it shapes the SQL text,
     /// else only whether it is given, null or absent (an absent operand is left out, a null one
-    /// is refused).
-    fn shape(&self, declared: &[String], variables: &Variables<S>) -> String {
+    /// is refused). The request's `roles` (those the schema's requirements name) come first:
+    /// a compile for other roles reads other fields.
+    fn shape(&self, roles: &str, declared: &[String], variables: &Variables<S>) -> String {
         let mut shape = String::new();
+        if !roles.is_empty() {
+            // Length-prefixed: variable names never start with a digit.
+            let _ = write!(shape, "{}:{roles};", roles.len());
+        }
         for name in declared {
             let _ = match variables.get(name) {
                 Some(value) if self.structural.contains(name) => write!(shape, "{name}={value};"),
@@ -223,21 +228,29 @@ impl Plan {
 
     /// The compile kept for `variables` (defaults applied, already checked against their
     /// types), bound to their values; `None` when none is kept for their shape.
-    pub fn kept(&self, key: &CursorKey, variables: &Variables<S>) -> Option<Arc<Compiled>> {
+    pub fn kept(
+        &self,
+        key: &CursorKey,
+        roles: &str,
+        variables: &Variables<S>,
+    ) -> Option<Arc<Compiled>> {
         let kept = self.kept.read().ok()?;
         if kept.key.as_ref() != Some(key) {
             return None;
         }
-        let template = kept.by_shape.get(&kept.shape(&self.variables, variables))?;
+        let template = kept
+            .by_shape
+            .get(&kept.shape(roles, &self.variables, variables))?;
         template.bind(variables)
     }
 
-    /// Keeps `compiled`, made for `variables` with `key`, when it can serve later requests:
-    /// an operation without variables keeps whatever it compiled to, one with variables only
-    /// statements that compiled without errors (an error may be about a value).
+    /// Keeps `compiled`, made for `variables` and `roles` with `key`, when it can serve later
+    /// requests: an operation without variables keeps whatever it compiled to, one with
+    /// variables only statements that compiled without errors (an error may be about a value).
     pub fn keep(
         &self,
         key: &CursorKey,
+        roles: &str,
         variables: &Variables<S>,
         recorded: Recorded,
         compiled: Compiled,
@@ -258,7 +271,7 @@ impl Plan {
             kept.by_shape.clear();
         }
         if kept.by_shape.len() < SHAPES_PER_OPERATION {
-            let shape = kept.shape(&self.variables, variables);
+            let shape = kept.shape(roles, &self.variables, variables);
             let template = Template {
                 compiled: compiled.clone(),
                 slots: recorded.slots,

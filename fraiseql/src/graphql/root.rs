@@ -10,6 +10,7 @@ use juniper::{
     Selection,
 };
 
+use super::authz::{self, Grants};
 use super::compile::{Compiler, FieldArguments, FieldNode, bad_input, failure};
 use super::context::Context;
 use super::info::Shared;
@@ -253,6 +254,7 @@ impl GraphQLValueAsync<S> for RootField<'_> {
                     .map(|f| (f.type_condition.item, &f.selection_set[..]))
             };
             let context = executor.context();
+            let grants = Grants::new(info, &context.request);
             let compiler = Compiler {
                 schema: info,
                 variables: executor.variables(),
@@ -260,6 +262,8 @@ impl GraphQLValueAsync<S> for RootField<'_> {
                 cursor_key: context.db.cursor_key(),
                 record: None,
                 walked: !self.writes,
+                grants: &grants,
+                denied: Default::default(),
             };
             let field = FieldNode {
                 name: self.name,
@@ -275,6 +279,14 @@ impl GraphQLValueAsync<S> for RootField<'_> {
             } else {
                 compiler.root(&[field])?.ok_or_else(unknown)?
             };
+            // The fields it may not read: errors at their paths, pushed before juniper meets
+            // the nulls they cause (which it then does not report again).
+            for denial in compiler.denied.take() {
+                authz::push(executor, &denial);
+            }
+            if matches!(root, fraiseql_sql::Root::Null) {
+                return Ok(juniper::Value::Null);
+            }
             let statement = fraiseql_sql::Statement::value(&root).map_err(bad_input)?;
             let json = if self.writes {
                 context.db.write_json(&context.request, &statement).await

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 /// A person who writes.
 #[derive(FraiseType)]
-#[fraiseql(view = "blog.tv_author", data = "doc", key = "uuid", identifier = "slug", json_case = "camelCase", rename_all = "snake_case", name = "Writer")]
+#[fraiseql(view = "blog.tv_author", data = "doc", key = "uuid", identifier = "slug", json_case = "camelCase", rename_all = "snake_case", name = "Writer", requires = "staff")]
 struct Author {
     uuid: Uuid,
     slug: String,
@@ -18,6 +18,7 @@ struct Author {
     #[fraiseql(column)]
     created_at: DateTime<Utc>,
     /// Free-form settings.
+    #[fraiseql(requires = "admin, auditor")]
     settings: serde_json::Value,
     #[fraiseql(deprecated = "use displayName")]
     nick: Option<String>,
@@ -65,6 +66,9 @@ fn main() {
     assert_eq!(author.identifier, Some("slug"));
     assert_eq!(author.field("tenant_id").unwrap().source, FieldSource::Column("tenant"));
     assert!(author.field("cache").is_none());
+    assert_eq!(author.requires, ["staff"]);
+    assert_eq!(author.field("settings").unwrap().requires, ["admin", "auditor"]);
+    assert!(author.field("slug").unwrap().requires.is_empty());
     let _ = Author::filter().posts().any(|p| p.status().eq(Status::Draft).and(p.labels().any_eq(Status::Published)));
     let _ = Post::order().author().display_name().desc().nulls_last();
     let _ = Post::filter().scores().overlaps([1, 2]);
