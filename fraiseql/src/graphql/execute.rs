@@ -12,6 +12,7 @@ use juniper::{
 
 use super::compile::{Compiler, Recorder};
 use super::context::Context;
+use super::hash::DocumentHash;
 use super::plan::{Answer, Compiled, Plan, SoleRoot};
 use super::relay::{Check, Stop, relay};
 use super::response::{
@@ -32,12 +33,31 @@ pub fn operation_type(
 
 /// The plan of the request, from the schema's plan cache.
 pub(crate) fn plan(schema: &Schema, query: &str, operation_name: Option<&str>) -> Arc<Plan> {
-    let validate = || {
-        ValidatedOperation::new(query, operation_name, schema)
-            .map(|validated| validated.operation_type())
-            .map_err(|error| to_error_body(&error))
-    };
+    let validate = || validate(schema, query, operation_name);
     (schema.query_type.plans).get(&schema.schema, query, operation_name, validate)
+}
+
+/// The plan of a persisted document whose SHA-256 is `hash` (checked by the caller), from the
+/// schema's plan cache by that hash: the document's text is read only when the plan is made.
+pub(crate) fn plan_by_hash(
+    schema: &Schema,
+    hash: &DocumentHash,
+    query: &str,
+    operation_name: Option<&str>,
+) -> Arc<Plan> {
+    let validate = || validate(schema, query, operation_name);
+    (schema.query_type.plans).get_hashed(hash, &schema.schema, query, operation_name, validate)
+}
+
+/// juniper's verdict on the request: its operation's type, or the error response.
+fn validate(
+    schema: &Schema,
+    query: &str,
+    operation_name: Option<&str>,
+) -> Result<OperationType, String> {
+    ValidatedOperation::new(query, operation_name, schema)
+        .map(|validated| validated.operation_type())
+        .map_err(|error| to_error_body(&error))
 }
 
 /// Executes `query` and returns the GraphQL response.
@@ -54,12 +74,24 @@ pub async fn execute(
     context: &Context,
 ) -> Response {
     let plan = plan(schema, query, operation_name);
+    execute_plan(schema, &plan, query, operation_name, variables, context).await
+}
+
+/// [`execute`] with the request's plan already in hand (`query` is its document).
+pub(crate) async fn execute_plan(
+    schema: &Schema,
+    plan: &Plan,
+    query: &str,
+    operation_name: Option<&str>,
+    variables: &Variables<S>,
+    context: &Context,
+) -> Response {
     let operation_type = match plan.verdict() {
         Ok(operation_type) => operation_type,
         Err(body) => return Response::request_error(body.to_owned()),
     };
     if operation_type == OperationType::Query
-        && let Some(body) = fast_path(schema, &plan, variables, context).await
+        && let Some(body) = fast_path(schema, plan, variables, context).await
     {
         return Response::executed(body);
     }
@@ -95,10 +127,20 @@ pub fn statement(
     database: &crate::Database,
 ) -> Option<fraiseql_sql::Statement> {
     let plan = plan(schema, query, operation_name);
+    statement_of_plan(schema, &plan, variables, database)
+}
+
+/// [`statement`] with the request's plan already in hand.
+pub(crate) fn statement_of_plan(
+    schema: &Schema,
+    plan: &Plan,
+    variables: &Variables<S>,
+    database: &crate::Database,
+) -> Option<fraiseql_sql::Statement> {
     if plan.verdict() != Ok(OperationType::Query) {
         return None;
     }
-    match &*compiled(schema, &plan, variables, database.cursor_key()) {
+    match &*compiled(schema, plan, variables, database.cursor_key()) {
         Compiled::Answer(answer) => Some(answer.statement.clone()),
         Compiled::Refused(_) | Compiled::Executor => None,
     }

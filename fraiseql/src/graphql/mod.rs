@@ -4,23 +4,27 @@
 //! The modules import one way, each only from those listed before it: the schema model
 //! (`names`, `mutation_field`, `info`, `clash`), what a request runs with (`context`), juniper's
 //! type registration, its executor over PostgreSQL's JSON and the compiler (`types`, `walk`,
-//! `compile`), the fast path's checked copy of that JSON (`relay`), mutations (`mutation`), the
-//! plan cache (`plan`), execution (`root`, `response`, `execute`), and the start-up check that
-//! indexes serve the list orders (`indexes`).
+//! `compile`), the fast path's checked copy of that JSON (`relay`), mutations (`mutation`),
+//! documents' SHA-256 (`hash`), the plan cache (`plan`, by document text or by hash),
+//! execution (`root`, `response`, `execute`), the start-up check that indexes serve the list
+//! orders (`indexes`), and persisted queries (`manifest`, `persisted`).
 
 mod clash;
 mod compile;
 mod context;
 mod execute;
+mod hash;
 mod indexes;
 mod info;
 #[cfg(test)]
 mod input_types_tests;
+mod manifest;
 mod mutation;
 mod mutation_field;
 mod names;
 #[cfg(test)]
 mod names_tests;
+mod persisted;
 mod plan;
 mod relay;
 mod response;
@@ -30,10 +34,15 @@ mod walk;
 
 pub use context::Context;
 pub use execute::{execute, operation_type, statement};
+pub use hash::DocumentHash;
 pub use indexes::{UnservedOrder, unserved_orders};
 pub use info::{Limits, RootFields, SchemaInfo};
+pub use manifest::{Manifest, ManifestError};
 pub use mutation_field::MutationField;
 pub(crate) use names::scalar_name;
+pub use persisted::{
+    DEFAULT_APQ_BYTES, DEFAULT_APQ_DOCUMENTS, PersistedQueries, PersistedQueryError, Resolved,
+};
 pub use response::Response;
 pub use root::{Mutation, Query, Schema};
 
