@@ -378,6 +378,36 @@ pub async fn get(served: &Served, path: &str, headers: &[&str]) -> Reply {
     raw(served.addr, &head, b"").await
 }
 
+/// Installs the npm `packages` (pinned `name@version` specs, aliases as `alias@npm:name@version`)
+/// once into `target/<dir>`, and returns that directory (run `node` there).
+pub fn npm_install(dir: &str, packages: &[&str]) -> std::path::PathBuf {
+    // The tests of one binary install one after the other.
+    static INSTALLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _installing = INSTALLING.lock().unwrap_or_else(|p| p.into_inner());
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(dir);
+    let name = |spec: &str| match spec.strip_prefix('@') {
+        Some(scoped) => format!("@{}", scoped.split('@').next().unwrap_or("")),
+        None => spec.split('@').next().unwrap_or("").to_owned(),
+    };
+    let installed = packages.iter().all(|spec| {
+        let manifest = format!("node_modules/{}/package.json", name(spec));
+        dir.join(manifest).exists()
+    });
+    if !installed {
+        std::fs::create_dir_all(&dir).unwrap();
+        let status = std::process::Command::new("npm")
+            .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .args(packages)
+            .status()
+            .expect("npm is needed for this test (Debian: apt-get install nodejs npm)");
+        assert!(status.success(), "npm install {packages:?} failed");
+    }
+    dir
+}
+
 /// Percent-encodes a query-string value.
 pub fn encode(value: &str) -> String {
     value
