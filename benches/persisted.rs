@@ -1,5 +1,7 @@
 //! A persisted query's hit against the same document sent in full (Q1 and Q3 of the benchmark
-//! workload, on its database), through `fraiseql::http::Endpoint` without a web framework:
+//! workload, on its database, and Q1 written in a 10 KB document, as real documents often are:
+//! here a comment makes it long, so its statement is Q1's), through `fraiseql::http::Endpoint`
+//! without a web framework:
 //!
 //! - `Rust`: what the endpoint does before the database — the POST body parsed, the document
 //!   resolved (by its hash from the plan cache keyed by hash, or by its text) and the kept
