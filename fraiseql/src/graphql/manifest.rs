@@ -228,9 +228,18 @@ impl Documents {
     /// Lists `body` under `id`, listed at `line`.
     fn add(&mut self, line: usize, id: &str, body: String) -> Result<(), ManifestError> {
         let hash = DocumentHash::from_hex(id).map_err(|reason| {
+            // 40 hexadecimal digits: SHA-1, graphql-codegen's default.
+            let hint = if id.len() == 40 {
+                " (SHA-1? generate it with hashAlgorithm: 'sha256')"
+            } else {
+                ""
+            };
             ManifestError::at(
                 line,
-                format!("the id {} is not a SHA-256 hash: {reason}", shorten(id)),
+                format!(
+                    "the id {} is not a SHA-256 hash: {reason}{hint}",
+                    shorten(id)
+                ),
             )
         })?;
         match self.by_hash.entry(hash) {
@@ -392,6 +401,7 @@ mod tests {
     fn malformed_manifests_name_the_line() {
         let me = DocumentHash::of(ME).to_string();
         let good = operation(&me, ME);
+        let one = apollo(std::slice::from_ref(&good));
         let cases: Vec<(String, usize, &str)> = vec![
             // JSON syntax, and JSON that is no manifest.
             ("{\n  \"a\": \n".into(), 3, "EOF"),
@@ -402,7 +412,7 @@ mod tests {
             (
                 format!("{{\n\n  \"{}\": {ME:?}\n}}", &me[..40]),
                 3,
-                "64 hexadecimal digits, not 40",
+                "64 hexadecimal digits, not 40 (SHA-1? generate it with hashAlgorithm: 'sha256')",
             ),
             (
                 format!("{{\n  \"{}zz\": {ME:?}\n}}", &me[..62]),
@@ -416,27 +426,27 @@ mod tests {
             ),
             // Apollo's.
             (
-                apollo(&[good.clone()]).replace("apollo-persisted-query-manifest", "other"),
+                one.replace("apollo-persisted-query-manifest", "other"),
                 2,
                 "\"format\" is \"other\", not",
             ),
             (
-                apollo(&[good.clone()]).replace("\"version\": 1", "\"version\": 2"),
+                one.replace("\"version\": 1", "\"version\": 2"),
                 3,
                 "version 2 is not supported",
             ),
             (
-                apollo(&[good.clone()]).replace("\"version\": 1", "\"version\": \"1\""),
+                one.replace("\"version\": 1", "\"version\": \"1\""),
                 3,
                 "not supported",
             ),
             (
-                apollo(&[good.clone()]).replace("  \"version\": 1,\n", ""),
+                one.replace("  \"version\": 1,\n", ""),
                 1,
                 "\"version\" is missing",
             ),
             (
-                apollo(&[good.clone()]).replace("\"format\"", "\"format\": 1, \"format\""),
+                one.replace("\"format\"", "\"format\": 1, \"format\""),
                 2,
                 "given twice",
             ),
