@@ -7,28 +7,10 @@
 
 mod support;
 
-use std::path::PathBuf;
-use std::process::Command;
-
-use support::{ADAPTERS, serve};
+use support::{ADAPTERS, npm_install, serve};
 
 /// The audit's version, pinned so its list of checks does not change under the test.
 const GRAPHQL_HTTP: &str = "graphql-http@1.23.1";
-
-fn graphql_http() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/graphql-http");
-    if !dir.join("node_modules/graphql-http/package.json").exists() {
-        std::fs::create_dir_all(&dir).unwrap();
-        let status = Command::new("npm")
-            .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&dir)
-            .args([GRAPHQL_HTTP, "graphql@16"])
-            .status()
-            .expect("npm is needed for this test (Debian: apt-get install nodejs npm)");
-        assert!(status.success(), "npm install graphql-http failed");
-    }
-    dir
-}
 
 const AUDIT: &str = r#"
 const { auditServer } = require('graphql-http');
@@ -39,7 +21,7 @@ auditServer({ url: process.argv[1] }).then((results) => {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graphql_over_http_audit_passes() {
-    let dir = graphql_http();
+    let dir = npm_install("graphql-http", &[GRAPHQL_HTTP, "graphql@16"]);
     for adapter in ADAPTERS {
         let served = serve(adapter, |e| e).await;
         let url = format!("http://{}/graphql", served.addr);

@@ -6,24 +6,10 @@ mod support;
 
 use std::time::Duration;
 
-use support::{ADAPTERS, Adapter, Reply, encode, get, post, raw, serve};
-
-const JSON: &str = "application/json; charset=utf-8";
-const GRAPHQL_RESPONSE: &str = "application/graphql-response+json; charset=utf-8";
-const ACCEPT_GRAPHQL_RESPONSE: &str = "Accept: application/graphql-response+json";
-
-/// Asserts status and content type, naming the adapter on failure.
-fn expect(adapter: Adapter, reply: &Reply, status: u16, content_type: &str) {
-    assert_eq!(reply.status, status, "{adapter:?}: {reply:?}");
-    assert_eq!(reply.content_type(), content_type, "{adapter:?}: {reply:?}");
-}
-
-/// Asserts a refusal: status, content type, code, and no `data`.
-fn refused(adapter: Adapter, reply: &Reply, status: u16, content_type: &str, code: &str) {
-    expect(adapter, reply, status, content_type);
-    assert_eq!(reply.code(), code, "{adapter:?}: {reply:?}");
-    assert!(reply.json().get("data").is_none(), "{adapter:?}: {reply:?}");
-}
+use support::{
+    ACCEPT_GRAPHQL_RESPONSE, ADAPTERS, GRAPHQL_RESPONSE, JSON, encode, expect, get, post, raw,
+    refused, serve,
+};
 
 const TWO_OPERATIONS: &str = "query Users($n: Int) { users(limit: $n, orderBy: [{field: NAME, direction: ASC}]) { name } } query Posts { posts(limit: 1) { title } }";
 

@@ -101,6 +101,15 @@ impl Drop for Served {
 /// A fresh blog database (plus the probe view) served by `adapter`, with the endpoint as
 /// `configure` leaves it.
 pub async fn serve(adapter: Adapter, configure: impl FnOnce(Endpoint) -> Endpoint) -> Served {
+    serve_with_pool(adapter, 4, configure).await
+}
+
+/// [`serve`] with a pool of `connections` connections.
+pub async fn serve_with_pool(
+    adapter: Adapter,
+    connections: usize,
+    configure: impl FnOnce(Endpoint) -> Endpoint,
+) -> Served {
     let db = TestDb::new().await.expect("a test database");
     db.execute_script(blog::SCHEMA)
         .await
@@ -113,7 +122,7 @@ pub async fn serve(adapter: Adapter, configure: impl FnOnce(Endpoint) -> Endpoin
         .query::<Probe>()
         .build()
         .expect("the schema");
-    let database = Database::connect(db.config(), 4).expect("a pool");
+    let database = Database::connect(db.config(), connections).expect("a pool");
     let endpoint = configure(Endpoint::new(schema, database));
     let (addr, stop) = match adapter {
         Adapter::Axum => serve_axum(endpoint).await,
@@ -219,6 +228,26 @@ fn serve_actix(endpoint: Endpoint) -> (SocketAddr, Box<dyn FnOnce() + Send>) {
             drop(handle.stop(false));
         }),
     )
+}
+
+/// The content type of `application/json` answers.
+pub const JSON: &str = "application/json; charset=utf-8";
+/// The content type of `application/graphql-response+json` answers.
+pub const GRAPHQL_RESPONSE: &str = "application/graphql-response+json; charset=utf-8";
+/// The header line asking for `application/graphql-response+json`.
+pub const ACCEPT_GRAPHQL_RESPONSE: &str = "Accept: application/graphql-response+json";
+
+/// Asserts status and content type, naming the adapter on failure.
+pub fn expect(adapter: Adapter, reply: &Reply, status: u16, content_type: &str) {
+    assert_eq!(reply.status, status, "{adapter:?}: {reply:?}");
+    assert_eq!(reply.content_type(), content_type, "{adapter:?}: {reply:?}");
+}
+
+/// Asserts a refusal: status, content type, code, and no `data`.
+pub fn refused(adapter: Adapter, reply: &Reply, status: u16, content_type: &str, code: &str) {
+    expect(adapter, reply, status, content_type);
+    assert_eq!(reply.code(), code, "{adapter:?}: {reply:?}");
+    assert!(reply.json().get("data").is_none(), "{adapter:?}: {reply:?}");
 }
 
 /// An HTTP response as received.
@@ -366,6 +395,36 @@ pub async fn get(served: &Served, path: &str, headers: &[&str]) -> Reply {
         head.push_str(header);
     }
     raw(served.addr, &head, b"").await
+}
+
+/// Installs the npm `packages` (pinned `name@version` specs, aliases as `alias@npm:name@version`)
+/// once into `target/<dir>`, and returns that directory (run `node` there).
+pub fn npm_install(dir: &str, packages: &[&str]) -> std::path::PathBuf {
+    // The tests of one binary install one after the other.
+    static INSTALLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _installing = INSTALLING.lock().unwrap_or_else(|p| p.into_inner());
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(dir);
+    let name = |spec: &str| match spec.strip_prefix('@') {
+        Some(scoped) => format!("@{}", scoped.split('@').next().unwrap_or("")),
+        None => spec.split('@').next().unwrap_or("").to_owned(),
+    };
+    let installed = packages.iter().all(|spec| {
+        let manifest = format!("node_modules/{}/package.json", name(spec));
+        dir.join(manifest).exists()
+    });
+    if !installed {
+        std::fs::create_dir_all(&dir).unwrap();
+        let status = std::process::Command::new("npm")
+            .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .args(packages)
+            .status()
+            .expect("npm is needed for this test (Debian: apt-get install nodejs npm)");
+        assert!(status.success(), "npm install {packages:?} failed");
+    }
+    dir
 }
 
 /// Percent-encodes a query-string value.

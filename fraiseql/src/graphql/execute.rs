@@ -12,6 +12,7 @@ use juniper::{
 use super::authz::{Denial, Grants};
 use super::compile::{Compiler, FieldNode, Recorder};
 use super::context::{Context, Introspection};
+use super::hash::DocumentHash;
 use super::info::Limits;
 use super::limits::{self, Exceeded};
 use super::plan::{Answer, Compiled, Plan, SoleRoot, with_defaults};
@@ -45,20 +46,53 @@ pub(crate) fn plan(
     limits: &Limits,
 ) -> Result<Arc<Plan>, Exceeded> {
     limits::check_size(query, limits)?;
-    let admit = || {
-        let tokens = limits::count_tokens(query, limits.max_tokens);
-        limits::check_tokens(tokens, limits).map(|()| tokens)
-    };
-    let validate = || {
-        ValidatedOperation::new(query, operation_name, schema)
-            .map(|validated| validated.operation_type())
-            .map_err(|error| to_error_body(&error))
-    };
+    let admit = || admit(query, limits);
+    let validate = || validate(schema, query, operation_name);
     let plans = &schema.query_type.plans;
     let plan = plans.get(&schema.schema, query, operation_name, admit, validate)?;
     // A document kept under a request's higher limits is still measured against these.
     limits::check_tokens(plan.tokens(), limits)?;
     Ok(plan)
+}
+
+/// The plan of a persisted document whose SHA-256 is `hash` (checked by the caller), from the
+/// schema's plan cache by that hash: the document's text is read only when the plan is made.
+pub(crate) fn plan_by_hash(
+    schema: &Schema,
+    hash: &DocumentHash,
+    query: &str,
+    operation_name: Option<&str>,
+    limits: &Limits,
+) -> Result<Arc<Plan>, Exceeded> {
+    limits::check_size(query, limits)?;
+    let admit = || admit(query, limits);
+    let validate = || validate(schema, query, operation_name);
+    let plans = &schema.query_type.plans;
+    let plan = plans.get_hashed(hash, &schema.schema, query, operation_name, admit, validate)?;
+    limits::check_tokens(plan.tokens(), limits)?;
+    Ok(plan)
+}
+
+/// The document's tokens, counted before it may be parsed, or the refusal.
+fn admit(query: &str, limits: &Limits) -> Result<u32, Exceeded> {
+    let tokens = limits::count_tokens(query, limits.max_tokens);
+    limits::check_tokens(tokens, limits).map(|()| tokens)
+}
+
+/// juniper's verdict on the request: its operation's type, or the error response.
+fn validate(
+    schema: &Schema,
+    query: &str,
+    operation_name: Option<&str>,
+) -> Result<OperationType, String> {
+    ValidatedOperation::new(query, operation_name, schema)
+        .map(|validated| validated.operation_type())
+        .map_err(|error| to_error_body(&error))
+}
+
+/// The limits a request is measured against: its own, else the schema's.
+pub(crate) fn request_limits<'a>(schema: &'a Schema, context: &'a Context) -> &'a Limits {
+    (context.request.limits()).unwrap_or(&schema.query_info.limits)
 }
 
 /// Whether `query` is within the size and token `limits` a document must meet to be parsed.
@@ -98,20 +132,43 @@ pub async fn execute(
     variables: &Variables<S>,
     context: &Context,
 ) -> Response {
-    let limits = (context.request.limits()).unwrap_or(&schema.query_info.limits);
-    let plan = match plan(schema, query, operation_name, limits) {
+    let plan = match plan(
+        schema,
+        query,
+        operation_name,
+        request_limits(schema, context),
+    ) {
         Ok(plan) => plan,
         Err(exceeded) => return Response::request_error(exceeded.body()),
     };
+    execute_plan(schema, &plan, query, operation_name, variables, context).await
+}
+
+/// [`execute`] with the request's plan already in hand (`query` is its document), which may
+/// have been made under other limits than the request's: they are checked again here.
+pub(crate) async fn execute_plan(
+    schema: &Schema,
+    plan: &Plan,
+    query: &str,
+    operation_name: Option<&str>,
+    variables: &Variables<S>,
+    context: &Context,
+) -> Response {
+    let limits = request_limits(schema, context);
+    let admitted = limits::check_size(query, limits)
+        .and_then(|()| limits::check_tokens(plan.tokens(), limits));
+    if let Err(exceeded) = admitted {
+        return Response::request_error(exceeded.body());
+    }
     let operation_type = match plan.verdict() {
         Ok(operation_type) => operation_type,
         Err(body) => return Response::request_error(body.to_owned()),
     };
-    if let Err(body) = guard(schema, &plan, variables, limits, context.introspection) {
+    if let Err(body) = guard(schema, plan, variables, limits, context.introspection) {
         return Response::request_error(body);
     }
     if operation_type == OperationType::Query
-        && let Some(body) = fast_path(schema, &plan, variables, context).await
+        && let Some(body) = fast_path(schema, plan, variables, context).await
     {
         return Response::executed(body);
     }
@@ -207,13 +264,33 @@ fn statement_with(
     database: &crate::Database,
     grants: &Grants<'_>,
 ) -> Option<fraiseql_sql::Statement> {
-    let limits = &schema.query_info.limits;
-    let plan = plan(schema, query, operation_name, limits).ok()?;
+    let plan = plan(schema, query, operation_name, &schema.query_info.limits).ok()?;
+    statement_of(schema, &plan, variables, database, grants)
+}
+
+/// [`statement`] with the request's plan already in hand.
+pub(crate) fn statement_of_plan(
+    schema: &Schema,
+    plan: &Plan,
+    variables: &Variables<S>,
+    database: &crate::Database,
+) -> Option<fraiseql_sql::Statement> {
+    statement_of(schema, plan, variables, database, &Grants::default())
+}
+
+fn statement_of(
+    schema: &Schema,
+    plan: &Plan,
+    variables: &Variables<S>,
+    database: &crate::Database,
+    grants: &Grants<'_>,
+) -> Option<fraiseql_sql::Statement> {
     if plan.verdict() != Ok(OperationType::Query) {
         return None;
     }
-    guard(schema, &plan, variables, limits, Introspection::Allowed).ok()?;
-    match &*compiled(schema, &plan, variables, database.cursor_key(), grants) {
+    let limits = &schema.query_info.limits;
+    guard(schema, plan, variables, limits, Introspection::Allowed).ok()?;
+    match &*compiled(schema, plan, variables, database.cursor_key(), grants) {
         Compiled::Answer(answer) => Some(answer.statement.clone()),
         Compiled::Refused(_) | Compiled::Executor => None,
     }

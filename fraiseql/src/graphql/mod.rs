@@ -5,25 +5,29 @@
 //! (`names`, `mutation_field`, `info`, `clash`), what a request runs with (`context`) and what
 //! its roles let it read (`authz`), juniper's
 //! type registration, its executor over PostgreSQL's JSON and the compiler (`types`, `walk`,
-//! `compile`), the fast path's checked copy of that JSON (`relay`), mutations (`mutation`), the
-//! plan cache (`plan`), execution (`root`, `response`, `execute`), and the start-up check that
-//! indexes serve the list orders (`indexes`).
+//! `compile`), the fast path's checked copy of that JSON (`relay`), mutations (`mutation`),
+//! documents' SHA-256 (`hash`), the plan cache (`plan`, by document text or by hash),
+//! execution (`root`, `response`, `execute`), the start-up check that indexes serve the list
+//! orders (`indexes`), and persisted queries (`manifest`, `persisted`).
 
 mod authz;
 mod clash;
 mod compile;
 mod context;
 mod execute;
+mod hash;
 mod indexes;
 mod info;
 #[cfg(test)]
 mod input_types_tests;
 mod limits;
+mod manifest;
 mod mutation;
 mod mutation_field;
 mod names;
 #[cfg(test)]
 mod names_tests;
+mod persisted;
 mod plan;
 mod relay;
 mod response;
@@ -34,10 +38,15 @@ mod walk;
 pub use context::{Context, Introspection};
 pub(crate) use execute::within_parse_limits;
 pub use execute::{execute, operation_type, statement, statement_for};
+pub use hash::DocumentHash;
 pub use indexes::{UnservedOrder, unserved_orders};
 pub use info::{Limits, RootFields, SchemaInfo};
+pub use manifest::{Manifest, ManifestError};
 pub use mutation_field::MutationField;
 pub(crate) use names::scalar_name;
+pub use persisted::{
+    DEFAULT_APQ_BYTES, DEFAULT_APQ_DOCUMENTS, PersistedQueries, PersistedQueryError, Resolved,
+};
 pub use response::Response;
 pub use root::{Mutation, Query, Schema};
 

@@ -5,9 +5,10 @@
 //! Validation depends only on the document and the schema (both fixed for an entry); variable
 //! values are still checked on every request.
 
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
+use std::hash::Hash;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use fraiseql_sql::CursorKey;
@@ -17,6 +18,7 @@ use juniper::{
 };
 
 use super::compile::{Recorded, Slot};
+use super::hash::DocumentHash;
 use super::info::Limits;
 use super::limits::{FragmentMap, Measure};
 use super::relay::Check;
@@ -347,17 +349,26 @@ pub(crate) struct Operation<'d> {
     pub fragments: FragmentMap<'d>,
 }
 
+/// How many operation names one document keeps plans for: a client naming ever new operations
+/// in one document makes a plan each time, but they are not kept.
+const OPERATIONS_PER_DOCUMENT: usize = 16;
+
 /// Plans by document text, then operation name; at most `capacity` documents.
 pub(crate) struct PlanCache {
     plans: RwLock<HashMap<String, Vec<Arc<Plan>>>>,
+    /// Plans of persisted documents by their SHA-256, so a persisted request never reads its
+    /// document: at most `capacity` documents too.
+    hashed: RwLock<HashMap<DocumentHash, Vec<Arc<Plan>>>>,
     capacity: usize,
 }
 
 impl std::fmt::Debug for PlanCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let len = self.plans.read().map_or(0, |plans| plans.len());
+        let hashed = self.hashed.read().map_or(0, |plans| plans.len());
         f.debug_struct("PlanCache")
             .field("documents", &len)
+            .field("persisted", &hashed)
             .field("capacity", &self.capacity)
             .finish()
     }
@@ -367,6 +378,7 @@ impl PlanCache {
     pub fn new(capacity: usize) -> Self {
         Self {
             plans: RwLock::new(HashMap::new()),
+            hashed: RwLock::new(HashMap::new()),
             capacity,
         }
     }
@@ -383,32 +395,29 @@ impl PlanCache {
         admit: impl FnOnce() -> Result<u32, E>,
         validate: impl FnOnce() -> Result<OperationType, String>,
     ) -> Result<Arc<Plan>, E> {
-        let matches = |plan: &&Arc<Plan>| plan.operation_name.as_deref() == operation_name;
-        if let Ok(plans) = self.plans.read()
-            && let Some(plan) = plans.get(query).and_then(|ops| ops.iter().find(matches))
-        {
-            return Ok(plan.clone());
-        }
-        let tokens = admit()?;
-        // Made outside the lock: two requests racing on a new document both do the work once.
-        let plan = Arc::new(Plan::new(schema, query, operation_name, tokens, validate));
-        if self.capacity == 0 {
-            return Ok(plan);
-        }
-        if let Ok(mut plans) = self.plans.write() {
-            if plans.len() >= self.capacity && !plans.contains_key(query) {
-                // Any entry will do: a working set larger than the cache thrashes whatever the
-                // policy, and a working set that fits stays after one round of misses.
-                if let Some(victim) = plans.keys().next().cloned() {
-                    plans.remove(&victim);
-                }
-            }
-            let operations = plans.entry(query.to_owned()).or_default();
-            if !operations.iter().any(|p| matches(&p)) {
-                operations.push(plan.clone());
-            }
-        }
-        Ok(plan)
+        let make = || {
+            let tokens = admit()?;
+            Ok(Plan::new(schema, query, operation_name, tokens, validate))
+        };
+        cached(&self.plans, self.capacity, query, operation_name, make)
+    }
+
+    /// [`get`](Self::get) for a document known by its SHA-256 `hash` (which the caller has
+    /// checked is `query`'s): looked up by the hash, so the document's text is not read.
+    pub fn get_hashed<E>(
+        &self,
+        hash: &DocumentHash,
+        schema: &SchemaType<S>,
+        query: &str,
+        operation_name: Option<&str>,
+        admit: impl FnOnce() -> Result<u32, E>,
+        validate: impl FnOnce() -> Result<OperationType, String>,
+    ) -> Result<Arc<Plan>, E> {
+        let make = || {
+            let tokens = admit()?;
+            Ok(Plan::new(schema, query, operation_name, tokens, validate))
+        };
+        cached(&self.hashed, self.capacity, hash, operation_name, make)
     }
 
     /// Documents held.
@@ -416,6 +425,54 @@ impl PlanCache {
     pub fn len(&self) -> usize {
         self.plans.read().map_or(0, |plans| plans.len())
     }
+
+    /// Persisted documents held, and the plans kept for them (tests).
+    #[cfg(test)]
+    pub fn hashed_len(&self) -> (usize, usize) {
+        let plans = self.hashed.read().unwrap();
+        (plans.len(), plans.values().map(Vec::len).sum())
+    }
+}
+
+/// The plan of `operation_name` in the document `key` names in `map`, made by `make` on first
+/// use (unless it refuses the document) and kept while `map` holds fewer than `capacity`
+/// documents.
+fn cached<K, Q, E>(
+    map: &RwLock<HashMap<K, Vec<Arc<Plan>>>>,
+    capacity: usize,
+    key: &Q,
+    operation_name: Option<&str>,
+    make: impl FnOnce() -> Result<Plan, E>,
+) -> Result<Arc<Plan>, E>
+where
+    K: Borrow<Q> + Eq + Hash + Clone,
+    Q: ToOwned<Owned = K> + Eq + Hash + ?Sized,
+{
+    let matches = |plan: &&Arc<Plan>| plan.operation_name.as_deref() == operation_name;
+    if let Ok(plans) = map.read()
+        && let Some(plan) = plans.get(key).and_then(|ops| ops.iter().find(matches))
+    {
+        return Ok(plan.clone());
+    }
+    // Made outside the lock: two requests racing on a new document both do the work once.
+    let plan = Arc::new(make()?);
+    if capacity == 0 {
+        return Ok(plan);
+    }
+    if let Ok(mut plans) = map.write() {
+        if plans.len() >= capacity && !plans.contains_key(key) {
+            // Any entry will do: a working set larger than the cache thrashes whatever the
+            // policy, and a working set that fits stays after one round of misses.
+            if let Some(victim) = plans.keys().next().cloned() {
+                plans.remove::<Q>(victim.borrow());
+            }
+        }
+        let operations = plans.entry(key.to_owned()).or_default();
+        if operations.len() < OPERATIONS_PER_DOCUMENT && !operations.iter().any(|p| matches(&p)) {
+            operations.push(plan.clone());
+        }
+    }
+    Ok(plan)
 }
 
 #[cfg(test)]

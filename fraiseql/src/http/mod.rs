@@ -16,6 +16,11 @@
 //! | a POST without `Content-Type: application/json` (or with a charset other than UTF-8) | 415 | `UNSUPPORTED_MEDIA_TYPE` |
 //! | the application's context hook refused ([`Rejection`]) | its status (401, 403, …) | its code |
 //! | no answer within the endpoint's timeout | 504 | `TIMEOUT` |
+//! | a persisted query's hash the server does not know (automatic persisted queries) | 200 with `application/json`, 404 with `application/graphql-response+json`; `Cache-Control: private, no-cache, must-revalidate` | `PERSISTED_QUERY_NOT_FOUND` |
+//! | a document, or a hash, not in the allow-list | 200 with `application/json`, 403 with `application/graphql-response+json` | `PERSISTED_QUERY_NOT_ALLOWED` |
+//! | only a hash, persisted queries disabled | 200 with `application/json`, 400 with `application/graphql-response+json`; `Cache-Control` as above | `PERSISTED_QUERY_NOT_SUPPORTED` |
+//! | a hash that is not the SHA-256 of the query sent | 400 | `PERSISTED_QUERY_HASH_MISMATCH` |
+//! | `extensions.persistedQuery` not an object, its `version` not 1, its `sha256Hash` not 64 hexadecimal digits | 400 | `BAD_REQUEST` |
 //!
 //! The response type follows `Accept`: `application/graphql-response+json` when the client ranks
 //! it first, `application/json` when it asks for that, for a wildcard or sends no `Accept`.
@@ -34,6 +39,14 @@
 //! drain limit is not read at all, and its client may see the connection reset. A client that
 //! sent `Expect: 100-continue` and still waits for `100 Continue` ([`Head::expects_continue`])
 //! is answered without reading: it has not sent its body.
+//!
+//! **Persisted queries** follow Apollo's protocol ([`PersistedQueries`]; automatic by default).
+//! `PERSISTED_QUERY_NOT_FOUND` is answered 200 under `application/json` because Apollo Client's
+//! persisted-query link reads the error from a 200 (before 3.7 it gave up on persisted
+//! queries for good on a 400) and resends the document; under
+//! `application/graphql-response+json`, whose responses without `data` must be 4xx, it is 404:
+//! the hash names nothing here (Apollo Client 4 reads the error from a 4xx body too). Neither
+//! may be kept by a shared cache, or a GET would stay unknown once the document is sent.
 //!
 //! **Batching is not supported.** Each query operation already runs as one SQL statement in one
 //! round trip; a batch would share one HTTP status among unrelated results, and the
@@ -62,7 +75,9 @@ use juniper::OperationType;
 
 use crate::context::RequestContext;
 use crate::database::Database;
-use crate::graphql::{Context, Introspection, Schema, execute, operation_type};
+use crate::graphql::{
+    Context, Introspection, PersistedQueries, PersistedQueryError, Resolved, Schema,
+};
 
 /// Default largest request body: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -107,6 +122,7 @@ pub struct Head<'a> {
 /// ```no_run
 /// # fn demo(schema: fraiseql::graphql::Schema, db: fraiseql::Database) {
 /// use std::time::Duration;
+/// use fraiseql::graphql::PersistedQueries;
 /// use fraiseql::http::{Endpoint, GraphiQL};
 /// let endpoint = Endpoint::new(schema, db)
 ///     .path("/api/graphql")                   // default /graphql
@@ -114,7 +130,8 @@ pub struct Head<'a> {
 ///     .body_limit(256 * 1024)                 // default 1 MiB
 ///     .drain_limit(4 * 1024 * 1024)           // default 16 MiB
 ///     .drain_timeout(Duration::from_secs(5))  // default 10 s
-///     .timeout(Duration::from_secs(10));      // default 30 s
+///     .timeout(Duration::from_secs(10))       // default 30 s
+///     .persisted_queries(PersistedQueries::automatic_bounded(512, 4 << 20)); // default 1024, 8 MiB
 /// # }
 /// ```
 #[derive(Debug, Clone)]
@@ -132,6 +149,7 @@ struct Inner {
     drain: drain::Bound,
     timeout: Duration,
     introspection: Introspection,
+    persisted: PersistedQueries,
 }
 
 impl std::fmt::Debug for Inner {
@@ -144,6 +162,7 @@ impl std::fmt::Debug for Inner {
             .field("drain_timeout", &self.drain.time)
             .field("timeout", &self.timeout)
             .field("introspection", &self.introspection)
+            .field("persisted", &self.persisted)
             .finish_non_exhaustive()
     }
 }
@@ -161,6 +180,7 @@ impl Endpoint {
                 drain: drain::Bound::default(),
                 timeout: DEFAULT_TIMEOUT,
                 introspection: Introspection::Allowed,
+                persisted: PersistedQueries::default(),
             }),
         }
     }
@@ -225,6 +245,13 @@ impl Endpoint {
         self.change(|inner| inner.introspection = introspection)
     }
 
+    /// How persisted queries are served (default [`PersistedQueries::automatic`]): an
+    /// allow-list in production ([`PersistedQueries::allow_list`]), or none
+    /// ([`PersistedQueries::disabled`]).
+    pub fn persisted_queries(self, persisted: PersistedQueries) -> Self {
+        self.change(|inner| inner.persisted = persisted)
+    }
+
     /// The GraphQL path.
     pub fn graphql_path(&self) -> &str {
         &self.inner.path
@@ -238,6 +265,11 @@ impl Endpoint {
     /// The body limit.
     pub fn max_body(&self) -> usize {
         self.inner.body_limit
+    }
+
+    /// How persisted queries are served.
+    pub fn persisted(&self) -> &PersistedQueries {
+        &self.inner.persisted
     }
 
     /// The schema.
@@ -421,7 +453,9 @@ impl Endpoint {
     }
 
     /// Runs the request under `context` and answers: the response body is
-    /// [`crate::graphql::execute`]'s JSON text, carried through as is.
+    /// [`crate::graphql::execute`]'s JSON text, carried through as is. The document is the
+    /// request's own or the one its persisted-query hash names ([`PersistedQueries::resolve`]);
+    /// a refused persisted query runs nothing.
     pub async fn execute(
         &self,
         method: Method,
@@ -431,8 +465,18 @@ impl Endpoint {
     ) -> HttpResponse {
         let schema = &*self.inner.schema;
         let operation_name = request.operation_name.as_deref();
+        let resolved = self.inner.persisted.resolve(
+            schema,
+            request.query.as_deref(),
+            request.persisted_query.as_ref(),
+            operation_name,
+        );
+        let resolved = match resolved {
+            Ok(resolved) => resolved,
+            Err(error) => return persisted_query_error(format, error),
+        };
         if method != Method::Post
-            && requested_operation(schema, &request.query, operation_name, &context)
+            && requested_operation(schema, &resolved, operation_name, &context)
                 .is_some_and(|t| t != OperationType::Query)
         {
             return HttpResponse::error(
@@ -445,13 +489,7 @@ impl Endpoint {
         }
         let context = Context::new(self.inner.db.clone(), context)
             .with_introspection(self.inner.introspection);
-        let run = execute(
-            schema,
-            &request.query,
-            operation_name,
-            &request.variables,
-            &context,
-        );
+        let run = resolved.execute(&request.variables, &context);
         match deadline::timeout(self.inner.timeout, run).await {
             Some(response) => {
                 let status = if response.is_request_error() && format == Format::GraphQLResponse {
@@ -471,17 +509,41 @@ impl Endpoint {
     }
 }
 
+/// The answer to a refused persisted query (see the table above).
+fn persisted_query_error(format: Format, error: PersistedQueryError) -> HttpResponse {
+    let graphql_response = format == Format::GraphQLResponse;
+    let status = match error {
+        PersistedQueryError::NotFound if graphql_response => 404,
+        PersistedQueryError::NotAllowed if graphql_response => 403,
+        PersistedQueryError::NotSupported if graphql_response => 400,
+        PersistedQueryError::NotFound
+        | PersistedQueryError::NotAllowed
+        | PersistedQueryError::NotSupported => 200,
+        PersistedQueryError::HashMismatch | PersistedQueryError::Missing => 400,
+    };
+    let response = HttpResponse::error(format, status, error.code(), error.message());
+    match error {
+        // The client is about to make the hash known (or to send documents in full): no
+        // shared cache may keep this answer.
+        PersistedQueryError::NotFound | PersistedQueryError::NotSupported => {
+            response.with_header("cache-control", "private, no-cache, must-revalidate")
+        }
+        _ => response,
+    }
+}
+
 /// The type of the operation a request selects, even one the schema does not serve: a mutation
 /// sent over GET is refused with 405 whether or not the schema has mutations.
 fn requested_operation(
     schema: &Schema,
-    query: &str,
+    resolved: &Resolved<'_>,
     operation_name: Option<&str>,
     context: &RequestContext,
 ) -> Option<OperationType> {
-    if let Some(known) = operation_type(schema, query, operation_name) {
+    if let Some(known) = resolved.operation_type() {
         return Some(known);
     }
+    let query = resolved.document();
     // A document over the request's size or token limits is refused unparsed by `execute`.
     let limits = context.limits().unwrap_or(&schema.query_info.limits);
     if !crate::graphql::within_parse_limits(query, limits) {

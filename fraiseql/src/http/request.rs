@@ -3,16 +3,22 @@
 use juniper::{DefaultScalarValue, InputValue, Variables};
 use serde_json::Value;
 
-/// A well-formed GraphQL-over-HTTP request: `query`, `operationName`, `variables`
-/// (`extensions` is accepted and ignored).
+use crate::graphql::DocumentHash;
+
+/// A well-formed GraphQL-over-HTTP request: `query`, `operationName`, `variables`, and of
+/// `extensions` Apollo's `persistedQuery: {"version": 1, "sha256Hash": "<64 hex digits>"}`
+/// (other extensions are accepted and ignored). It has a `query`, a persisted-query hash, or
+/// both.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GraphQLRequest {
-    /// The document.
-    pub query: String,
+    /// The document, unless the request names it only by its hash.
+    pub query: Option<String>,
     /// The operation to run, when the document has several.
     pub operation_name: Option<String>,
     /// The variables' values.
     pub variables: Variables<DefaultScalarValue>,
+    /// `extensions.persistedQuery.sha256Hash`: the document's SHA-256.
+    pub persisted_query: Option<DocumentHash>,
 }
 
 /// Why a request is not well-formed (answered 400, `BAD_REQUEST`).
@@ -27,7 +33,7 @@ impl GraphQLRequest {
     ///     "query=query%20Q(%24n%3AInt)%7Busers(limit%3A%24n)%7Bname%7D%7D&variables=%7B%22n%22%3A2%7D",
     /// )
     /// .unwrap();
-    /// assert_eq!(request.query, "query Q($n:Int){users(limit:$n){name}}");
+    /// assert_eq!(request.query.as_deref(), Some("query Q($n:Int){users(limit:$n){name}}"));
     /// assert!(request.variables.contains_key("n"));
     /// ```
     pub fn from_query_string(query_string: &str) -> Result<Self, String> {
@@ -100,8 +106,16 @@ impl GraphQLRequest {
         variables: Option<Value>,
         extensions: Option<Value>,
     ) -> Result<Self, Malformed> {
+        let persisted_query = match extensions {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(mut extensions)) => {
+                persisted_query(extensions.remove("persistedQuery"))?
+            }
+            Some(_) => return Err("extensions must be a JSON object".into()),
+        };
         let query = match query {
-            Some(Value::String(query)) => query,
+            Some(Value::String(query)) => Some(query),
+            None | Some(Value::Null) if persisted_query.is_some() => None,
             None | Some(Value::Null) => return Err("the query parameter is missing".into()),
             Some(_) => return Err("the query parameter must be a string".into()),
         };
@@ -122,21 +136,43 @@ impl GraphQLRequest {
                 .collect::<Result<_, _>>()?,
             Some(_) => return Err("variables must be a JSON object".into()),
         };
-        match extensions {
-            None | Some(Value::Null) | Some(Value::Object(_)) => {}
-            Some(_) => return Err("extensions must be a JSON object".into()),
-        }
         Ok(Self {
             query,
             operation_name,
             variables,
+            persisted_query,
         })
+    }
+}
+
+/// Apollo's `extensions.persistedQuery`: `{"version": 1, "sha256Hash": "<64 hex digits>"}`.
+fn persisted_query(extension: Option<Value>) -> Result<Option<DocumentHash>, Malformed> {
+    let mut extension = match extension {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Object(extension)) => extension,
+        Some(_) => return Err("extensions.persistedQuery must be a JSON object".into()),
+    };
+    match extension.remove("version") {
+        Some(version) if version == 1 => {}
+        None => return Err("extensions.persistedQuery.version is missing (1)".into()),
+        Some(_) => {
+            return Err(
+                "extensions.persistedQuery.version is not supported: only version 1".into(),
+            );
+        }
+    }
+    match extension.remove("sha256Hash") {
+        Some(Value::String(hash)) => DocumentHash::from_hex(&hash)
+            .map(Some)
+            .map_err(|reason| format!("extensions.persistedQuery.sha256Hash: {reason}")),
+        None => Err("extensions.persistedQuery.sha256Hash is missing".into()),
+        Some(_) => Err("extensions.persistedQuery.sha256Hash must be a string".into()),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::GraphQLRequest;
+    use super::{DocumentHash, GraphQLRequest};
 
     #[test]
     fn parameter_types_are_checked() {
@@ -172,5 +208,74 @@ mod tests {
         }
         let get = GraphQLRequest::from_query_string("query=%7Ba%7D&operationName=&x=1").unwrap();
         assert_eq!(get.operation_name, None);
+    }
+
+    #[test]
+    fn persisted_queries_are_read_from_extensions() {
+        let hash = DocumentHash::of("{ a }");
+        let extension =
+            |persisted: &str| format!(r#"{{"extensions":{{"persistedQuery":{persisted}}}}}"#);
+        let sent = extension(&format!(r#"{{"version":1,"sha256Hash":"{hash}"}}"#));
+        let request = GraphQLRequest::from_json(sent.as_bytes()).unwrap();
+        assert_eq!((request.query, request.persisted_query), (None, Some(hash)));
+        let get = format!(
+            r#"extensions=%7B%22persistedQuery%22%3A%7B%22version%22%3A1%2C%22sha256Hash%22%3A%22{hash}%22%7D%7D"#
+        );
+        let request = GraphQLRequest::from_query_string(&get).unwrap();
+        assert_eq!((request.query, request.persisted_query), (None, Some(hash)));
+        // Absent or null: a plain request, which needs its query.
+        for absent in [r#"{"extensions":{}}"#.to_owned(), extension("null")] {
+            let error = GraphQLRequest::from_json(absent.as_bytes()).unwrap_err();
+            assert_eq!(error, "the query parameter is missing");
+        }
+        let upper = hash.to_string().to_uppercase();
+        for (persisted, expected) in [
+            ("\"x\"".to_owned(), "must be a JSON object"),
+            ("[]".to_owned(), "must be a JSON object"),
+            ("1".to_owned(), "must be a JSON object"),
+            (
+                format!(r#"{{"sha256Hash":"{hash}"}}"#),
+                "version is missing",
+            ),
+            (
+                format!(r#"{{"version":2,"sha256Hash":"{hash}"}}"#),
+                "only version 1",
+            ),
+            (
+                format!(r#"{{"version":"1","sha256Hash":"{hash}"}}"#),
+                "only version 1",
+            ),
+            (
+                format!(r#"{{"version":1.5,"sha256Hash":"{hash}"}}"#),
+                "only version 1",
+            ),
+            (r#"{"version":1}"#.to_owned(), "sha256Hash is missing"),
+            (
+                r#"{"version":1,"sha256Hash":7}"#.to_owned(),
+                "must be a string",
+            ),
+            (
+                r#"{"version":1,"sha256Hash":"abc"}"#.to_owned(),
+                "64 hexadecimal digits, not 3",
+            ),
+            (
+                format!(r#"{{"version":1,"sha256Hash":"{}"}}"#, &upper[..63]),
+                "not 63",
+            ),
+            (
+                format!(r#"{{"version":1,"sha256Hash":"{upper}0"}}"#),
+                "not 65",
+            ),
+            (
+                format!(r#"{{"version":1,"sha256Hash":"{}g"}}"#, &upper[..63]),
+                "only hexadecimal",
+            ),
+        ] {
+            let error = GraphQLRequest::from_json(extension(&persisted).as_bytes()).unwrap_err();
+            assert!(error.contains(expected), "{persisted}: {error}");
+        }
+        let upper = extension(&format!(r#"{{"version":1,"sha256Hash":"{upper}"}}"#));
+        let request = GraphQLRequest::from_json(upper.as_bytes()).unwrap();
+        assert_eq!(request.persisted_query, Some(hash));
     }
 }
