@@ -21,14 +21,18 @@ struct Blog {
     database: Database,
 }
 
-async fn blog() -> Blog {
-    let (db, client) = support::blog_with_mutations_db().await;
-    let schema = SchemaBuilder::new()
+fn blog_schema() -> Schema {
+    SchemaBuilder::new()
         .query::<User>()
         .query::<Post>()
         .mutation::<CreateUserInput, User>("createUser")
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+async fn blog() -> Blog {
+    let (db, client) = support::blog_with_mutations_db().await;
+    let schema = blog_schema();
     let database = Database::connect(db.config(), 2).unwrap();
     Blog {
         _db: db,
@@ -446,4 +450,76 @@ async fn documents_built_to_exhaust_the_server_are_refused() {
         ),
         "{json}"
     );
+}
+
+/// `QUERY` sent with its hash (automatic persisted queries), run under `request`; then, when
+/// the schema's limits let it be remembered, by its hash alone, which must answer the same.
+async fn run_persisted(schema: &Schema, database: &Database, request: RequestContext) -> Json {
+    use fraiseql::graphql::{DocumentHash, PersistedQueries};
+    let persisted = PersistedQueries::automatic();
+    let hash = DocumentHash::of(QUERY);
+    let context = Context::new(database.clone(), request);
+    let variables = Variables::new();
+    let sent = persisted.resolve(schema, Some(QUERY), Some(&hash), None);
+    let body = sent
+        .unwrap()
+        .execute(&variables, &context)
+        .await
+        .into_body();
+    if let Ok(known) = persisted.resolve(schema, None, Some(&hash), None) {
+        let again = known.execute(&variables, &context).await.into_body();
+        assert_eq!(again, body);
+    }
+    serde_json::from_str(&body).unwrap()
+}
+
+/// A persisted document is measured like one sent in full: against the request's limits when
+/// it has its own, the schema's otherwise — whether it was planned under other limits or not.
+#[tokio::test]
+async fn persisted_documents_meet_the_requests_limits() {
+    let blog = blog().await;
+    let few_tokens = SchemaBuilder::new()
+        .query::<User>()
+        .query::<Post>()
+        .limits(Limits {
+            max_tokens: 10,
+            ..Limits::default()
+        })
+        .build()
+        .unwrap();
+    let database = &blog.database;
+    assert_eq!(
+        run_persisted(&few_tokens, database, RequestContext::new()).await,
+        refused("TOO_MANY_TOKENS", "tokens", 11, 10)
+    );
+    let trusted = RequestContext::new().with_limits(Limits {
+        max_tokens: 100,
+        ..Limits::default()
+    });
+    let answer = run_persisted(&few_tokens, database, trusted).await;
+    assert!(answer["data"]["a"].is_array(), "{answer}");
+    let shallow = RequestContext::new().with_limits(Limits {
+        max_depth: 3,
+        ..Limits::default()
+    });
+    assert_eq!(
+        run_persisted(&blog.schema, database, shallow).await,
+        refused("QUERY_TOO_DEEP", "depth", 4, 3)
+    );
+    let answer = run_persisted(&blog.schema, database, RequestContext::new()).await;
+    assert!(answer["data"]["a"].is_array(), "{answer}");
+    // Within the schema's limits the document was remembered: its hash alone answers.
+    let persisted = fraiseql::graphql::PersistedQueries::automatic();
+    let hash = fraiseql::graphql::DocumentHash::of(QUERY);
+    let _ = persisted.resolve(&blog.schema, Some(QUERY), Some(&hash), None);
+    assert!(
+        persisted
+            .resolve(&blog.schema, None, Some(&hash), None)
+            .is_ok()
+    );
+    let _ = persisted.resolve(&few_tokens, Some(QUERY), Some(&hash), None);
+    let other = fraiseql::graphql::PersistedQueries::automatic();
+    let _ = other.resolve(&few_tokens, Some(QUERY), Some(&hash), None);
+    let unknown = other.resolve(&few_tokens, None, Some(&hash), None);
+    assert_eq!(unknown.unwrap_err().code(), "PERSISTED_QUERY_NOT_FOUND");
 }
