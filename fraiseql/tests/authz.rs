@@ -5,8 +5,8 @@
 // The types are read only through their descriptors.
 #![allow(dead_code)]
 
-use fraiseql::graphql::{Context, Schema, SchemaBuilder};
-use fraiseql::{Database, FraiseType, RequestContext};
+use fraiseql::graphql::{Context, SchemaBuilder};
+use fraiseql::{FraiseType, RequestContext};
 use juniper::Variables;
 use serde_json::{Value as Json, json};
 use uuid::Uuid;
@@ -79,15 +79,9 @@ struct Member {
     name: String,
 }
 
-struct Blog {
-    _db: fraiseql_tempdb::TestDb,
-    client: tokio_postgres::Client,
-    schema: Schema,
-    database: Database,
-}
+type Blog = support::Served;
 
 async fn blog() -> Blog {
-    let (db, client) = support::blog_db().await;
     let schema = SchemaBuilder::new()
         .query::<User>()
         .query::<Post>()
@@ -95,13 +89,7 @@ async fn blog() -> Blog {
         .query::<Member>()
         .build()
         .unwrap();
-    let database = Database::connect(db.config(), 2).unwrap();
-    Blog {
-        _db: db,
-        client,
-        schema,
-        database,
-    }
+    support::Served::new(schema, false).await
 }
 
 impl Blog {

@@ -3,8 +3,8 @@
 // The types are read only through their descriptors.
 #![allow(dead_code)]
 
-use fraiseql::graphql::{Context, MutationField, Schema, SchemaBuilder};
-use fraiseql::{Database, FraiseInput, FraiseType, RequestContext};
+use fraiseql::graphql::{Context, MutationField, SchemaBuilder};
+use fraiseql::{FraiseInput, FraiseType, RequestContext};
 use juniper::Variables;
 use serde_json::{Value as Json, json};
 use uuid::Uuid;
@@ -42,15 +42,9 @@ struct DeleteUserInput {
     id: Uuid,
 }
 
-struct Blog {
-    _db: fraiseql_tempdb::TestDb,
-    client: tokio_postgres::Client,
-    schema: Schema,
-    database: Database,
-}
+type Blog = support::Served;
 
 async fn blog() -> Blog {
-    let (db, client) = support::blog_with_mutations_db().await;
     let schema = SchemaBuilder::new()
         .query::<User>()
         .mutation_with(
@@ -66,13 +60,7 @@ async fn blog() -> Blog {
         )
         .build()
         .unwrap();
-    let database = Database::connect(db.config(), 2).unwrap();
-    Blog {
-        _db: db,
-        client,
-        schema,
-        database,
-    }
+    support::Served::new(schema, true).await
 }
 
 impl Blog {

@@ -3,11 +3,10 @@
 //! writes checked against plain SQL over `tb_*`, refusals and database errors coded, nothing
 //! written by a refused or failed call, fields of one operation run in order.
 
-use fraiseql::graphql::{Context, MutationField, Schema, SchemaBuilder};
+use fraiseql::graphql::{Context, MutationField, SchemaBuilder};
 use fraiseql::{Database, FraiseInput, RequestContext};
 use juniper::Variables;
 use serde_json::{Value as Json, json};
-use tokio_postgres::Client;
 use uuid::Uuid;
 
 mod support;
@@ -44,15 +43,9 @@ struct CreatePostInput {
     tags: Vec<String>,
 }
 
-struct Blog {
-    _db: fraiseql_tempdb::TestDb,
-    client: Client,
-    schema: Schema,
-    database: Database,
-}
+type Blog = support::Served;
 
 async fn blog() -> Blog {
-    let (db, client) = support::blog_with_mutations_db().await;
     let schema = SchemaBuilder::new()
         .query::<User>()
         .query::<Post>()
@@ -65,13 +58,7 @@ async fn blog() -> Blog {
         )
         .build()
         .unwrap();
-    let database = Database::connect(db.config(), 2).unwrap();
-    Blog {
-        _db: db,
-        client,
-        schema,
-        database,
-    }
+    support::Served::new(schema, true).await
 }
 
 impl Blog {
@@ -339,7 +326,7 @@ async fn fields_of_one_operation_run_in_order() {
 #[tokio::test]
 async fn mutations_obey_row_level_security() {
     let blog = blog().await;
-    let (database, role) = secured_blog(&blog._db, &blog.client, 2).await;
+    let (database, role) = secured_blog(&blog.db, &blog.client, 2).await;
     blog.client
         .batch_execute(&format!(
             "GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \"{role}\";
@@ -381,7 +368,7 @@ async fn mutations_obey_row_level_security() {
         as_b,
         json!({"data": {"updateUser": {"user": {"name": "Hijacked"}}}})
     );
-    drop_role(&blog._db, &role).await;
+    drop_role(&blog.db, &role).await;
 }
 
 #[tokio::test]

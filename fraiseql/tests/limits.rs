@@ -14,12 +14,7 @@ use serde_json::{Value as Json, json};
 mod support;
 use support::{CreateUserInput, Post, TENANT_A, User};
 
-struct Blog {
-    _db: fraiseql_tempdb::TestDb,
-    client: tokio_postgres::Client,
-    schema: Schema,
-    database: Database,
-}
+type Blog = support::Served;
 
 fn blog_schema() -> Schema {
     SchemaBuilder::new()
@@ -31,15 +26,8 @@ fn blog_schema() -> Schema {
 }
 
 async fn blog() -> Blog {
-    let (db, client) = support::blog_with_mutations_db().await;
     let schema = blog_schema();
-    let database = Database::connect(db.config(), 2).unwrap();
-    Blog {
-        _db: db,
-        client,
-        schema,
-        database,
-    }
+    support::Served::new(schema, true).await
 }
 
 impl Blog {
@@ -289,7 +277,7 @@ async fn schema_limits_apply_and_a_request_may_carry_its_own() {
 #[tokio::test]
 async fn a_refused_operation_takes_no_connection() {
     let blog = blog().await;
-    let database = Database::connect(blog._db.config(), 1).unwrap();
+    let database = Database::connect(blog.db.config(), 1).unwrap();
     let held = database.pool().get().await.unwrap();
     let tight = Limits {
         max_depth: 3,

@@ -31,17 +31,19 @@ pub fn operation_type(
     operation_name: Option<&str>,
 ) -> Option<OperationType> {
     let limits = &schema.query_info.limits;
-    plan(schema, query, operation_name, limits)
+    plan(schema, query, None, operation_name, limits)
         .ok()?
         .verdict()
         .ok()
 }
 
-/// The plan of the request, from the schema's plan cache; refused, without parsing, when the
+/// The plan of the request, from the schema's plan cache (by `hash`, the document's SHA-256
+/// checked by the caller, for a persisted query); refused, without parsing, when the
 /// document's size or tokens exceed `limits`.
 pub(crate) fn plan(
     schema: &Schema,
     query: &str,
+    hash: Option<&DocumentHash>,
     operation_name: Option<&str>,
     limits: &Limits,
 ) -> Result<Arc<Plan>, Exceeded> {
@@ -49,26 +51,8 @@ pub(crate) fn plan(
     let admit = || admit(query, limits);
     let validate = || validate(schema, query, operation_name);
     let plans = &schema.query_type.plans;
-    let plan = plans.get(&schema.schema, query, operation_name, admit, validate)?;
+    let plan = plans.get(&schema.schema, query, hash, operation_name, admit, validate)?;
     // A document kept under a request's higher limits is still measured against these.
-    limits::check_tokens(plan.tokens(), limits)?;
-    Ok(plan)
-}
-
-/// The plan of a persisted document whose SHA-256 is `hash` (checked by the caller), from the
-/// schema's plan cache by that hash: the document's text is read only when the plan is made.
-pub(crate) fn plan_by_hash(
-    schema: &Schema,
-    hash: &DocumentHash,
-    query: &str,
-    operation_name: Option<&str>,
-    limits: &Limits,
-) -> Result<Arc<Plan>, Exceeded> {
-    limits::check_size(query, limits)?;
-    let admit = || admit(query, limits);
-    let validate = || validate(schema, query, operation_name);
-    let plans = &schema.query_type.plans;
-    let plan = plans.get_hashed(hash, &schema.schema, query, operation_name, admit, validate)?;
     limits::check_tokens(plan.tokens(), limits)?;
     Ok(plan)
 }
@@ -132,12 +116,8 @@ pub async fn execute(
     variables: &Variables<S>,
     context: &Context,
 ) -> Response {
-    let plan = match plan(
-        schema,
-        query,
-        operation_name,
-        request_limits(schema, context),
-    ) {
+    let limits = request_limits(schema, context);
+    let plan = match plan(schema, query, None, operation_name, limits) {
         Ok(plan) => plan,
         Err(exceeded) => return Response::request_error(exceeded.body()),
     };
@@ -264,7 +244,14 @@ fn statement_with(
     database: &crate::Database,
     grants: &Grants<'_>,
 ) -> Option<fraiseql_sql::Statement> {
-    let plan = plan(schema, query, operation_name, &schema.query_info.limits).ok()?;
+    let plan = plan(
+        schema,
+        query,
+        None,
+        operation_name,
+        &schema.query_info.limits,
+    )
+    .ok()?;
     statement_of(schema, &plan, variables, database, grants)
 }
 

@@ -3,9 +3,10 @@
 //!
 //! The modules import one way, each only from those listed before it: the schema model
 //! (`names`, `mutation_field`, `info`, `clash`), what a request runs with (`context`) and what
-//! its roles let it read (`authz`), juniper's
-//! type registration, its executor over PostgreSQL's JSON and the compiler (`types`, `walk`,
-//! `compile`), the fast path's checked copy of that JSON (`relay`), mutations (`mutation`),
+//! its roles let it read (`authz`), juniper's type registration, its executor over
+//! PostgreSQL's JSON, what an operation asks for measured against the limits, and the compiler
+//! (`types`, `walk`, `limits`, `compile`), the fast path's checked copy of that JSON (`relay`),
+//! mutations (`mutation`),
 //! documents' SHA-256 (`hash`), the plan cache (`plan`, by document text or by hash),
 //! execution (`root`, `response`, `execute`), the start-up check that indexes serve the list
 //! orders (`indexes`), and persisted queries (`manifest`, `persisted`).

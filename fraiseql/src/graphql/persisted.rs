@@ -19,7 +19,7 @@ use std::sync::{Arc, RwLock};
 use juniper::{DefaultScalarValue as S, OperationType, Variables};
 
 use super::context::Context;
-use super::execute::{execute_plan, plan, plan_by_hash, statement_of_plan};
+use super::execute::{execute_plan, plan, statement_of_plan};
 use super::hash::DocumentHash;
 use super::limits::Exceeded;
 use super::manifest::Manifest;
@@ -128,7 +128,7 @@ impl PersistedQueries {
     ) -> Result<Resolved<'r>, PersistedQueryError> {
         let limits = &schema.query_info.limits;
         let resolved = |document: Text<'r>, hash: Option<DocumentHash>| {
-            let plan = plan_of(schema, &document, hash.as_ref(), operation_name, limits);
+            let plan = plan(schema, &document, hash.as_ref(), operation_name, limits);
             Resolved {
                 schema,
                 document,
@@ -288,7 +288,7 @@ impl Resolved<'_> {
             (Ok(plan), _) => plan,
             (Err(_), Some(own)) => {
                 let hash = self.hash.as_ref();
-                replanned = plan_of(schema, document, hash, self.operation_name, own);
+                replanned = plan(schema, document, hash, self.operation_name, own);
                 match &replanned {
                     Ok(plan) => plan,
                     Err(exceeded) => return Response::request_error(exceeded.body()),
@@ -315,20 +315,6 @@ impl Resolved<'_> {
     ) -> Option<fraiseql_sql::Statement> {
         let plan = self.plan.as_ref().ok()?;
         statement_of_plan(self.schema, plan, variables, database)
-    }
-}
-
-/// The plan of `document` under `limits`: by its hash when it has one.
-fn plan_of(
-    schema: &Schema,
-    document: &str,
-    hash: Option<&DocumentHash>,
-    operation_name: Option<&str>,
-    limits: &crate::graphql::Limits,
-) -> Result<Arc<Plan>, Exceeded> {
-    match hash {
-        Some(hash) => plan_by_hash(schema, hash, document, operation_name, limits),
-        None => plan(schema, document, operation_name, limits),
     }
 }
 

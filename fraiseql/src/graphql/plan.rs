@@ -386,11 +386,13 @@ impl PlanCache {
     /// The plan of `operation_name` in `query`, made on first use — once `admit` has counted
     /// the document's tokens and let it be parsed — with the verdict `validate` gives
     /// (juniper's validation against the schema `schema` describes). A document `admit` refuses
-    /// is neither parsed nor kept.
+    /// is neither parsed nor kept. A document known by its SHA-256 `hash` (which the caller has
+    /// checked is `query`'s) is looked up by the hash, so its text is not read.
     pub fn get<E>(
         &self,
         schema: &SchemaType<S>,
         query: &str,
+        hash: Option<&DocumentHash>,
         operation_name: Option<&str>,
         admit: impl FnOnce() -> Result<u32, E>,
         validate: impl FnOnce() -> Result<OperationType, String>,
@@ -399,25 +401,10 @@ impl PlanCache {
             let tokens = admit()?;
             Ok(Plan::new(schema, query, operation_name, tokens, validate))
         };
-        cached(&self.plans, self.capacity, query, operation_name, make)
-    }
-
-    /// [`get`](Self::get) for a document known by its SHA-256 `hash` (which the caller has
-    /// checked is `query`'s): looked up by the hash, so the document's text is not read.
-    pub fn get_hashed<E>(
-        &self,
-        hash: &DocumentHash,
-        schema: &SchemaType<S>,
-        query: &str,
-        operation_name: Option<&str>,
-        admit: impl FnOnce() -> Result<u32, E>,
-        validate: impl FnOnce() -> Result<OperationType, String>,
-    ) -> Result<Arc<Plan>, E> {
-        let make = || {
-            let tokens = admit()?;
-            Ok(Plan::new(schema, query, operation_name, tokens, validate))
-        };
-        cached(&self.hashed, self.capacity, hash, operation_name, make)
+        match hash {
+            Some(hash) => cached(&self.hashed, self.capacity, hash, operation_name, make),
+            None => cached(&self.plans, self.capacity, query, operation_name, make),
+        }
     }
 
     /// Documents held.
@@ -493,8 +480,14 @@ mod tests {
 
     /// The plan `execute` would use.
     fn plan_of(schema: &Schema, query: &str, operation_name: Option<&str>) -> Arc<super::Plan> {
-        crate::graphql::execute::plan(schema, query, operation_name, &schema.query_info.limits)
-            .unwrap()
+        crate::graphql::execute::plan(
+            schema,
+            query,
+            None,
+            operation_name,
+            &schema.query_info.limits,
+        )
+        .unwrap()
     }
 
     fn schema(capacity: usize) -> Schema {

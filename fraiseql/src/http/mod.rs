@@ -52,7 +52,6 @@
 //! round trip; a batch would share one HTTP status among unrelated results, and the
 //! GraphQL-over-HTTP specification does not define it. A JSON array body is answered 400.
 
-mod deadline;
 mod drain;
 mod graphiql;
 mod media;
@@ -490,8 +489,8 @@ impl Endpoint {
         let context = Context::new(self.inner.db.clone(), context)
             .with_introspection(self.inner.introspection);
         let run = resolved.execute(&request.variables, &context);
-        match deadline::timeout(self.inner.timeout, run).await {
-            Some(response) => {
+        match tokio::time::timeout(self.inner.timeout, run).await {
+            Ok(response) => {
                 let status = if response.is_request_error() && format == Format::GraphQLResponse {
                     400
                 } else {
@@ -499,7 +498,7 @@ impl Endpoint {
                 };
                 HttpResponse::new(status, format.content_type(), response.into_body())
             }
-            None => HttpResponse::error(
+            Err(_) => HttpResponse::error(
                 format,
                 504,
                 "TIMEOUT",

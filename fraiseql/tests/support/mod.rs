@@ -192,3 +192,30 @@ pub async fn blog() -> Blog {
         context,
     }
 }
+
+/// The blog database served by a schema of the test's own, on a pool of two connections, with a
+/// plain client beside it for the answers' reference SQL.
+pub struct Served {
+    pub db: TestDb,
+    pub client: tokio_postgres::Client,
+    pub schema: fraiseql::graphql::Schema,
+    pub database: fraiseql::Database,
+}
+
+impl Served {
+    /// `schema` over [`blog_db`], or over [`blog_with_mutations_db`] when `mutations`.
+    pub async fn new(schema: fraiseql::graphql::Schema, mutations: bool) -> Served {
+        let (db, client) = if mutations {
+            blog_with_mutations_db().await
+        } else {
+            blog_db().await
+        };
+        let database = fraiseql::Database::connect(db.config(), 2).unwrap();
+        Served {
+            db,
+            client,
+            schema,
+            database,
+        }
+    }
+}
