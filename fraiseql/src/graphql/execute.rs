@@ -59,7 +59,7 @@ pub(crate) fn plan(
 
 /// The document's tokens, counted before it may be parsed, or the refusal.
 fn admit(query: &str, limits: &Limits) -> Result<u32, Exceeded> {
-    let tokens = limits::count_tokens(query, limits.max_tokens);
+    let tokens = limits::count_tokens(query);
     limits::check_tokens(tokens, limits).map(|()| tokens)
 }
 
@@ -82,7 +82,7 @@ pub(crate) fn request_limits<'a>(schema: &'a Schema, context: &'a Context) -> &'
 /// Whether `query` is within the size and token `limits` a document must meet to be parsed.
 pub(crate) fn within_parse_limits(query: &str, limits: &Limits) -> bool {
     limits::check_size(query, limits).is_ok()
-        && limits::check_tokens(limits::count_tokens(query, limits.max_tokens), limits).is_ok()
+        && limits::check_tokens(limits::count_tokens(query), limits).is_ok()
 }
 
 /// Refuses, with the response body, an operation that introspects where introspection is

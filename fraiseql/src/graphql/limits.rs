@@ -108,18 +108,16 @@ pub(crate) fn check_size(query: &str, limits: &Limits) -> Result<(), Exceeded> {
     })
 }
 
-/// The tokens of `query` as juniper's lexer reads them (punctuation, names, values), counting
-/// no further than one past `limit`; a lexical error ends the count (the parser reports it).
-pub(crate) fn count_tokens(query: &str, limit: u32) -> u32 {
+/// The tokens of `query` as juniper's lexer reads them (punctuation, names, values); a lexical
+/// error ends the count (the parser reports it). Counted to the end, so a refusal reports the
+/// document's own count: the document's size is bounded before it is counted.
+pub(crate) fn count_tokens(query: &str) -> u32 {
     let mut count = 0u32;
     for token in juniper::parser::Lexer::new(query) {
         match token {
             Ok(token) if token.item == juniper::parser::Token::EndOfFile => break,
-            Ok(_) => count += 1,
+            Ok(_) => count = count.saturating_add(1),
             Err(_) => break,
-        }
-        if count > limit {
-            break;
         }
     }
     count
