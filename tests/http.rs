@@ -209,6 +209,12 @@ async fn request_errors_are_400_or_200_by_response_type() {
             refused(adapter, &legacy, 200, JSON, code);
             assert_eq!(strict.body, legacy.body, "{adapter:?}");
         }
+        // Over GET, a document over the token limit is refused unparsed, as over POST.
+        let many = format!("{{ {} }}", "__typename ".repeat(5_000));
+        let path = format!("/graphql?query={}", encode(&many));
+        let reply = get(&served, &path, &[ACCEPT_GRAPHQL_RESPONSE]).await;
+        refused(adapter, &reply, 400, GRAPHQL_RESPONSE, "TOO_MANY_TOKENS");
+        assert_eq!(reply.json()["errors"][0]["extensions"]["tokens"], 5_002);
         // A field error during execution still has data: 200 under both types.
         let reply = post(
             &served,

@@ -53,8 +53,15 @@ pub(crate) fn plan(
     let plans = &schema.query_type.plans;
     let plan = plans.get(&schema.schema, query, hash, operation_name, admit, validate)?;
     // A document kept under a request's higher limits is still measured against these.
-    limits::check_tokens(plan.tokens(), limits)?;
+    within(query, &plan, limits)?;
     Ok(plan)
+}
+
+/// Refuses `query`, planned as `plan` (maybe under other limits), when its size or tokens exceed
+/// `limits`.
+fn within(query: &str, plan: &Plan, limits: &Limits) -> Result<(), Exceeded> {
+    limits::check_size(query, limits)?;
+    limits::check_tokens(plan.tokens(), limits)
 }
 
 /// The document's tokens, counted before it may be parsed, or the refusal.
@@ -81,8 +88,7 @@ pub(crate) fn request_limits<'a>(schema: &'a Schema, context: &'a Context) -> &'
 
 /// Whether `query` is within the size and token `limits` a document must meet to be parsed.
 pub(crate) fn within_parse_limits(query: &str, limits: &Limits) -> bool {
-    limits::check_size(query, limits).is_ok()
-        && limits::check_tokens(limits::count_tokens(query), limits).is_ok()
+    limits::check_size(query, limits).is_ok() && admit(query, limits).is_ok()
 }
 
 /// Refuses, with the response body, an operation that introspects where introspection is
@@ -135,9 +141,7 @@ pub(crate) async fn execute_plan(
     context: &Context,
 ) -> Response {
     let limits = request_limits(schema, context);
-    let admitted = limits::check_size(query, limits)
-        .and_then(|()| limits::check_tokens(plan.tokens(), limits));
-    if let Err(exceeded) = admitted {
+    if let Err(exceeded) = within(query, plan, limits) {
         return Response::request_error(exceeded.body());
     }
     let operation_type = match plan.verdict() {
