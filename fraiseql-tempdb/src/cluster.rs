@@ -65,6 +65,13 @@ impl Drop for Cluster {
     }
 }
 
+/// The lines put first in a throwaway cluster's `pg_hba.conf` (see `Server::start_temporary`).
+const PASSWORD_ROLES: &str = "\
+local all password_scram scram-sha-256
+local all password_md5 md5
+local all password_clear password
+";
+
 fn start_in(bindir: &Path, dir: &Path, owner: Option<(u32, u32)>) -> Result<Cluster, Error> {
     let data = dir.join("data");
     let as_owner = |command: &mut Command| {
@@ -96,6 +103,14 @@ fn start_in(bindir: &Path, dir: &Path, owner: Option<(u32, u32)>) -> Result<Clus
             String::from_utf8_lossy(&output.stderr).trim()
         )));
     }
+
+    // Roles of these names log in with a password, by each method PostgreSQL offers, so that
+    // clients' authentication can be tested; every other role is trusted.
+    let hba = data.join("pg_hba.conf");
+    let trusted =
+        fs::read_to_string(&hba).map_err(|e| Error::Cluster(format!("pg_hba.conf: {e}")))?;
+    fs::write(&hba, format!("{PASSWORD_ROLES}{trusted}"))
+        .map_err(|e| Error::Cluster(format!("pg_hba.conf: {e}")))?;
 
     let log_path = dir.join("postgres.log");
     let log = fs::File::create(&log_path).map_err(|e| Error::Cluster(format!("log file: {e}")))?;

@@ -50,6 +50,10 @@ impl Server {
 
     /// Starts a throwaway cluster owned by the returned value: stopped and removed when the last
     /// clone is dropped (or when the process exits, whichever comes first).
+    ///
+    /// Every role is trusted, except the roles `password_scram`, `password_md5` and
+    /// `password_clear` (which the cluster does not create): they log in with a password by
+    /// SCRAM-SHA-256, MD5 and in clear, for testing a client's authentication.
     pub async fn start_temporary() -> Result<Server, Error> {
         let cluster = tokio::task::spawn_blocking(Cluster::start)
             .await

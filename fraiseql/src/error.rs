@@ -86,67 +86,99 @@ impl Error {
     /// input's fault there, and a function may name its own code in the HINT; the rest is
     /// classified as for reads.
     pub(crate) fn from_write(error: tokio_postgres::Error) -> Self {
-        let Some(db) = error.as_db_error() else {
-            return Self::from_database(error);
-        };
-        let code = db.code().code();
-        let named = db.hint().filter(|hint| {
+        match error.as_db_error() {
+            Some(db) => Self::from_write_failure(&DbFailure::from(db)),
+            None => Self::from_database(error),
+        }
+    }
+
+    /// Classifies a database error, logging its detail.
+    pub(crate) fn from_database(error: tokio_postgres::Error) -> Self {
+        match error.as_db_error() {
+            Some(db) => Self::from_read_failure(&DbFailure::from(db)),
+            None => {
+                // No SQLSTATE: the connection itself failed or closed.
+                tracing::warn!(error = %error, "database connection failed");
+                Error::Unavailable
+            }
+        }
+    }
+
+    /// [`from_write`](Self::from_write) for an error PostgreSQL reported.
+    pub(crate) fn from_write_failure(db: &DbFailure) -> Self {
+        let named = db.hint.as_deref().filter(|hint| {
             hint.len() <= 64
                 && hint.starts_with(|c: char| c.is_ascii_uppercase())
                 && hint
                     .chars()
                     .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
         });
-        let classified = match (named, code) {
+        let classified = match (named, db.code.as_str()) {
             (Some(hint), _) => Error::Raised {
                 code: hint.to_owned(),
-                message: db.message().to_owned(),
+                message: db.message.clone(),
             },
             (None, "23505") => Error::Conflict,
             (None, "23503") => Error::ForeignKey,
             (None, "23514" | "23502") => Error::Validation,
             (None, data) if data.starts_with("22") => Error::Validation,
-            _ => return Self::from_database(error),
+            _ => return Self::from_read_failure(db),
         };
         tracing::info!(
-            sqlstate = code,
-            message = db.message(),
-            detail = db.detail(),
-            constraint = db.constraint(),
+            sqlstate = db.code,
+            message = db.message,
+            detail = db.detail,
+            constraint = db.constraint,
             "a write was refused"
         );
         classified
     }
 
-    /// Classifies a database error, logging its detail.
-    pub(crate) fn from_database(error: tokio_postgres::Error) -> Self {
-        let Some(code) = error.code() else {
-            // No SQLSTATE: the connection itself failed or closed.
-            tracing::warn!(error = %error, "database connection failed");
-            return Error::Unavailable;
-        };
+    /// [`from_database`](Self::from_database) for an error PostgreSQL reported.
+    pub(crate) fn from_read_failure(db: &DbFailure) -> Self {
+        let code = SqlState::from_code(&db.code);
         let classified = match code {
-            c if *c == SqlState::QUERY_CANCELED => Error::Timeout,
-            c if *c == SqlState::INVALID_REGULAR_EXPRESSION => {
+            c if c == SqlState::QUERY_CANCELED => Error::Timeout,
+            c if c == SqlState::INVALID_REGULAR_EXPRESSION => {
                 Error::BadInput("invalid regular expression".into())
             }
-            c if *c == SqlState::INVALID_ESCAPE_SEQUENCE => {
+            c if c == SqlState::INVALID_ESCAPE_SEQUENCE => {
                 Error::BadInput("invalid LIKE pattern".into())
             }
-            c if *c == SqlState::INSUFFICIENT_PRIVILEGE => Error::Forbidden,
+            c if c == SqlState::INSUFFICIENT_PRIVILEGE => Error::Forbidden,
             c if c.code().starts_with("08") || c.code().starts_with("57P") => Error::Unavailable,
             _ => Error::Internal,
         };
-        match error.as_db_error() {
-            Some(db) => tracing::warn!(
-                sqlstate = code.code(),
-                message = db.message(),
-                detail = db.detail(),
-                "database error"
-            ),
-            None => tracing::warn!(sqlstate = code.code(), error = %error, "database error"),
-        }
+        tracing::warn!(
+            sqlstate = db.code,
+            message = db.message,
+            detail = db.detail,
+            "database error"
+        );
         classified
+    }
+}
+
+/// What PostgreSQL said of an error (an ErrorResponse's fields), however it reached us.
+#[derive(Debug, Default)]
+pub(crate) struct DbFailure {
+    /// SQLSTATE.
+    pub code: String,
+    pub message: String,
+    pub detail: Option<String>,
+    pub hint: Option<String>,
+    pub constraint: Option<String>,
+}
+
+impl From<&tokio_postgres::error::DbError> for DbFailure {
+    fn from(db: &tokio_postgres::error::DbError) -> Self {
+        DbFailure {
+            code: db.code().code().to_owned(),
+            message: db.message().to_owned(),
+            detail: db.detail().map(str::to_owned),
+            hint: db.hint().map(str::to_owned),
+            constraint: db.constraint().map(str::to_owned),
+        }
     }
 }
 

@@ -738,22 +738,40 @@ async fn prepared_statements_stop_replanning_under_steady_load() {
             assert!(!response.body().contains("errors"), "{}", response.body());
         }
     }
-    let client = database.pool().get().await.unwrap();
-    let rows = client
-        .query(
-            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements \
-             WHERE statement LIKE 'SELECT json_build_object(%'",
-            &[],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        rows.len(),
-        operations.len(),
-        "one kept statement per operation"
+    // The plans live on fraiseql's own connection (the pool has one): read them there, through
+    // a function returning the session's prepared statements, called as a statement is.
+    blog.client
+        .batch_execute(
+        "CREATE FUNCTION test_prepared_plans(_ jsonb) RETURNS TABLE (plans json) LANGUAGE sql AS \
+         $$ SELECT coalesce(json_agg(p), '[]') FROM (SELECT statement, generic_plans, custom_plans \
+         FROM pg_prepared_statements WHERE statement LIKE 'SELECT json_build_object(%') AS p $$",
+    )
+    .await
+    .unwrap();
+    let plans = fraiseql_sql::Statement::call(
+        &fraiseql_sql::QualifiedName::parse("test_prepared_plans").unwrap(),
+        json!({}),
     );
-    for row in rows {
-        let (sql, generic, custom): (String, i64, i64) = (row.get(0), row.get(1), row.get(2));
+    let rows: serde_json::Value = serde_json::from_str(
+        &database
+            .fetch_json(&RequestContext::new(), &plans)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let rows: Vec<(String, i64, i64)> = rows["plans"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|row| {
+            (
+                row["statement"].as_str().unwrap().to_owned(),
+                row["generic_plans"].as_i64().unwrap(),
+                row["custom_plans"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    for (sql, generic, custom) in rows {
         assert!(
             custom <= 5 && generic >= 15,
             "re-planned: {custom} custom, {generic} generic plans for {sql}"

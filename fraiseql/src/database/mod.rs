@@ -8,14 +8,18 @@
 //! the connection (set once, in its startup packet), and a request with no settings of its own
 //! is its statement alone — one Bind/Execute/Sync, an implicit single-statement transaction.
 
+mod wire;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use fraiseql_sql::{CursorKey, Statement};
+use postgres_types::ToSql;
 
 use crate::context::RequestContext;
 use crate::error::{Error, Result};
+use wire::WireError;
 
 /// Default per-statement time limit.
 pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -49,7 +53,11 @@ pub struct Database {
 
 #[derive(Clone)]
 struct Inner {
+    /// The application's pool ([`Database::pool`]); fraiseql's own statements use it only when
+    /// the application built it (`lean` is `None`).
     pool: Pool,
+    /// fraiseql's own connections, when [`Database::connect`] made them.
+    lean: Option<LeanPool>,
     statement_timeout: Duration,
     cursor_key: CursorKey,
     /// How `connect` made the pool, so it can be made again with other fixed settings; `None`
@@ -85,6 +93,7 @@ impl Database {
         Self {
             inner: Arc::new(Inner {
                 pool,
+                lean: None,
                 statement_timeout: DEFAULT_STATEMENT_TIMEOUT,
                 cursor_key: CursorKey::random(),
                 made: None,
@@ -100,6 +109,7 @@ impl Database {
         Ok(Self {
             inner: Arc::new(Inner {
                 pool: made.pool(DEFAULT_STATEMENT_TIMEOUT)?,
+                lean: Some(made.lean_pool(DEFAULT_STATEMENT_TIMEOUT)?),
                 statement_timeout: DEFAULT_STATEMENT_TIMEOUT,
                 cursor_key: CursorKey::random(),
                 made: Some(made),
@@ -113,10 +123,16 @@ impl Database {
     pub fn with_statement_timeout(self, timeout: Duration) -> Self {
         let mut inner = Arc::unwrap_or_clone(self.inner);
         if let Some(made) = &inner.made {
-            match made.pool(timeout) {
-                Ok(pool) => inner.pool = pool,
+            match (made.pool(timeout), made.lean_pool(timeout)) {
+                (Ok(pool), Ok(lean)) => {
+                    inner.pool = pool;
+                    inner.lean = Some(lean);
+                }
                 // Keep the old pool, whose connections then get the timeout per request.
-                Err(_) => inner.made = None,
+                _ => {
+                    inner.made = None;
+                    inner.lean = None;
+                }
             }
         }
         inner.statement_timeout = timeout;
@@ -205,7 +221,15 @@ impl Database {
                 .statement_timeout()
                 .unwrap_or(self.inner.statement_timeout),
         );
-        let (names, values) = self.request_settings(context, &timeout)?;
+        let (mut names, mut values) = self.request_settings(context, &timeout)?;
+        if let Some(lean) = &self.inner.lean {
+            if !names.is_empty() && matches!(access, Access::Read) {
+                // What BEGIN READ ONLY gave: nothing after it in the transaction may write.
+                names.push("transaction_read_only");
+                values.push("on");
+            }
+            return run_lean(lean, &names, &values, statement, access).await;
+        }
 
         let client = self.inner.pool.get().await.map_err(|error| {
             tracing::warn!(%error, "no database connection");
@@ -268,11 +292,123 @@ impl Database {
     }
 }
 
+/// Runs `statement` on one of fraiseql's own connections: with settings, they and the
+/// statement are two Bind/Execute pairs before one Sync — one implicit transaction, so the
+/// settings (`set_config(…, true)`) hold for the statement and end with it, and an error
+/// anywhere rolls everything back; without, the statement alone.
+async fn run_lean(
+    pool: &LeanPool,
+    names: &[&str],
+    values: &[&str],
+    statement: &Statement,
+    access: Access,
+) -> Result<String> {
+    let mut connection = pool.get().await.map_err(|error| {
+        tracing::warn!(?error, "no database connection");
+        Error::Unavailable
+    })?;
+    // If this future is dropped mid-flight, the connection stays marked busy (the pool then
+    // closes it) and the running statement is cancelled.
+    let cancel = CancelOnDrop(Some(connection.cancel_key()));
+    let settings: [&(dyn ToSql + Sync); 2] = [&names, &values];
+    let before = (!names.is_empty()).then_some((APPLY_SETTINGS, &settings[..]));
+    let answer = connection
+        .query_text(before, statement.sql(), &statement.params_ref())
+        .await;
+    cancel.disarm();
+    answer.map_err(|error| match error {
+        WireError::Db(failure) => match access {
+            Access::Read => Error::from_read_failure(&failure),
+            Access::Write => Error::from_write_failure(&failure),
+        },
+        WireError::Broken(reason) => {
+            tracing::warn!(%reason, "database connection failed");
+            Error::Unavailable
+        }
+        WireError::Encode(reason) => {
+            tracing::error!(%reason, "a statement's parameters or result did not fit");
+            Error::Internal
+        }
+    })
+}
+
+/// Cancels a connection's running statement when dropped armed.
+struct CancelOnDrop(Option<wire::CancelKey>);
+
+impl CancelOnDrop {
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        let Some(key) = self.0.take() else { return };
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(error) = key.cancel().await {
+                    tracing::warn!(%error, "cannot cancel an abandoned statement");
+                }
+            });
+        }
+    }
+}
+
+/// fraiseql's own connections.
+type LeanPool = deadpool::managed::Pool<Connector>;
+
+/// Makes fraiseql's own connections, and closes one whose round trip was abandoned.
+struct Connector {
+    config: tokio_postgres::Config,
+}
+
+impl deadpool::managed::Manager for Connector {
+    type Type = wire::Connection;
+    type Error = WireError;
+
+    async fn create(&self) -> std::result::Result<wire::Connection, WireError> {
+        wire::Connection::connect(&self.config).await
+    }
+
+    async fn recycle(
+        &self,
+        connection: &mut wire::Connection,
+        _: &deadpool::managed::Metrics,
+    ) -> deadpool::managed::RecycleResult<WireError> {
+        if connection.is_broken() {
+            return Err(deadpool::managed::RecycleError::message(
+                "a round trip was abandoned",
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Made {
-    /// A pool whose connections start with the fixed settings and `timeout`.
-    fn pool(&self, timeout: Duration) -> Result<Pool> {
+    /// The configuration of a connection starting with the fixed settings and `timeout`.
+    fn session_config(&self, timeout: Duration) -> tokio_postgres::Config {
         let mut config = self.config.clone();
         config.options(session_options(config.get_options(), timeout));
+        config
+    }
+
+    /// fraiseql's own connections, starting with the fixed settings and `timeout`.
+    fn lean_pool(&self, timeout: Duration) -> Result<LeanPool> {
+        let connector = Connector {
+            config: self.session_config(timeout),
+        };
+        LeanPool::builder(connector)
+            .max_size(self.max_size)
+            .build()
+            .map_err(|error| {
+                tracing::error!(%error, "cannot build the connection pool");
+                Error::Unavailable
+            })
+    }
+
+    /// A pool whose connections start with the fixed settings and `timeout`.
+    fn pool(&self, timeout: Duration) -> Result<Pool> {
+        let config = self.session_config(timeout);
         let manager = Manager::from_config(
             config,
             tokio_postgres::NoTls,

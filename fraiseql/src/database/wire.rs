@@ -1,0 +1,473 @@
+//! A PostgreSQL connection that speaks just the extended-protocol messages fraiseql's own
+//! statements need, written against `postgres-protocol`'s message codecs.
+//!
+//! Why not a `tokio_postgres::Client`: it ends every query with a Sync, so a request's
+//! settings (`set_config(…, true)`) can only reach its statement inside an explicit
+//! transaction — BEGIN, settings, statement, COMMIT: four messages groups PostgreSQL processes
+//! one by one, each with its own ReadyForQuery. Here the settings and the statement are two
+//! Bind/Execute pairs before ONE Sync: one implicit transaction, so the settings last exactly
+//! until that Sync (an error anywhere rolls all of it back), and the statement is planned after
+//! the settings are applied. The request's future also does its own I/O, with no channel and no
+//! connection task between it and the socket.
+//!
+//! What it does not do: TLS (the pool's connections are plaintext, as `Database::connect`'s
+//! always were), COPY, notifications (ignored), and any statement whose parameter types are not
+//! built-in (fraiseql casts every parameter to one).
+
+use std::collections::HashMap;
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use fallible_iterator::FallibleIterator;
+use postgres_protocol::authentication::{md5_hash, sasl};
+use postgres_protocol::message::{backend::Message, frontend};
+use postgres_types::{ToSql, Type};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpStream, UnixStream};
+use tokio_postgres::config::Host;
+
+use crate::error::DbFailure;
+
+/// Why a round trip failed.
+#[derive(Debug)]
+pub(crate) enum WireError {
+    /// PostgreSQL answered with an error; the connection is still usable.
+    Db(DbFailure),
+    /// The socket failed or PostgreSQL broke the protocol: the connection is unusable.
+    Broken(String),
+    /// A parameter did not fit the type PostgreSQL inferred for it (nothing was sent).
+    Encode(String),
+}
+
+impl From<io::Error> for WireError {
+    fn from(error: io::Error) -> Self {
+        WireError::Broken(error.to_string())
+    }
+}
+
+/// Where a connection's server listens, kept for cancel requests.
+#[derive(Debug, Clone)]
+enum Address {
+    Tcp(SocketAddr),
+    Unix(PathBuf),
+}
+
+enum Socket {
+    Tcp(TcpStream),
+    Unix(UnixStream),
+}
+
+impl Socket {
+    async fn connect(address: &Address) -> io::Result<Socket> {
+        Ok(match address {
+            Address::Tcp(addr) => {
+                let stream = TcpStream::connect(addr).await?;
+                stream.set_nodelay(true)?;
+                Socket::Tcp(stream)
+            }
+            Address::Unix(path) => Socket::Unix(UnixStream::connect(path).await?),
+        })
+    }
+
+    async fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match self {
+            Socket::Tcp(s) => s.write_all(bytes).await,
+            Socket::Unix(s) => s.write_all(bytes).await,
+        }
+    }
+
+    async fn read_buf(&mut self, buf: &mut BytesMut) -> io::Result<usize> {
+        match self {
+            Socket::Tcp(s) => s.read_buf(buf).await,
+            Socket::Unix(s) => s.read_buf(buf).await,
+        }
+    }
+}
+
+/// What cancels a connection's running statement (PostgreSQL's CancelRequest, sent on a new
+/// socket).
+#[derive(Debug, Clone)]
+pub(crate) struct CancelKey {
+    address: Address,
+    process_id: i32,
+    secret_key: i32,
+}
+
+impl CancelKey {
+    /// Asks the server to cancel whatever the connection runs now.
+    pub async fn cancel(&self) -> io::Result<()> {
+        let mut socket = Socket::connect(&self.address).await?;
+        let mut buf = BytesMut::new();
+        frontend::cancel_request(self.process_id, self.secret_key, &mut buf);
+        socket.write_all(&buf).await
+    }
+}
+
+/// A statement parsed on the connection, named by the order it was prepared in.
+struct Prepared {
+    name: String,
+    params: Vec<Type>,
+}
+
+/// One open connection.
+pub(crate) struct Connection {
+    socket: Socket,
+    read: BytesMut,
+    write: BytesMut,
+    prepared: HashMap<Box<str>, Prepared>,
+    cancel: CancelKey,
+    /// Set while a round trip is in flight: if its future is dropped midway, the connection's
+    /// state is unknown and it must not be used again.
+    busy: bool,
+}
+
+impl Connection {
+    /// Opens a connection to the first reachable server `config` names and logs in (trust,
+    /// cleartext, MD5 or SCRAM-SHA-256 passwords), with `config`'s user, database, options and
+    /// application name.
+    pub async fn connect(config: &tokio_postgres::Config) -> Result<Connection, WireError> {
+        let timeout = config
+            .get_connect_timeout()
+            .copied()
+            .unwrap_or(Duration::from_secs(30));
+        let mut last = WireError::Broken("no host to connect to".into());
+        for address in addresses(config).await {
+            match tokio::time::timeout(timeout, Self::start(config, address)).await {
+                Ok(Ok(connection)) => return Ok(connection),
+                Ok(Err(error)) => last = error,
+                Err(_) => last = WireError::Broken("connecting timed out".into()),
+            }
+        }
+        Err(last)
+    }
+
+    async fn start(
+        config: &tokio_postgres::Config,
+        address: Address,
+    ) -> Result<Connection, WireError> {
+        let user = config
+            .get_user()
+            .ok_or_else(|| WireError::Broken("the connection string names no user".into()))?;
+        let mut parameters = vec![("user", user), ("client_encoding", "UTF8")];
+        if let Some(dbname) = config.get_dbname() {
+            parameters.push(("database", dbname));
+        }
+        if let Some(options) = config.get_options() {
+            parameters.push(("options", options));
+        }
+        if let Some(name) = config.get_application_name() {
+            parameters.push(("application_name", name));
+        }
+        let mut connection = Connection {
+            socket: Socket::connect(&address).await?,
+            read: BytesMut::with_capacity(8 * 1024),
+            write: BytesMut::with_capacity(1024),
+            prepared: HashMap::new(),
+            cancel: CancelKey {
+                address,
+                process_id: 0,
+                secret_key: 0,
+            },
+            busy: true,
+        };
+        frontend::startup_message(parameters, &mut connection.write)?;
+        connection.flush().await?;
+        connection
+            .authenticate(user, config.get_password().unwrap_or_default())
+            .await?;
+        loop {
+            match connection.next().await? {
+                Message::BackendKeyData(body) => {
+                    connection.cancel.process_id = body.process_id();
+                    connection.cancel.secret_key = body.secret_key();
+                }
+                Message::ReadyForQuery(_) => break,
+                Message::ErrorResponse(body) => return Err(WireError::Db(db_error(body)?)),
+                _ => {}
+            }
+        }
+        connection.busy = false;
+        Ok(connection)
+    }
+
+    async fn authenticate(&mut self, user: &str, password: &[u8]) -> Result<(), WireError> {
+        let mut scram = None;
+        loop {
+            match self.next().await? {
+                Message::AuthenticationOk => return Ok(()),
+                Message::AuthenticationCleartextPassword => {
+                    frontend::password_message(password, &mut self.write)?;
+                }
+                Message::AuthenticationMd5Password(body) => {
+                    let hash = md5_hash(user.as_bytes(), password, body.salt());
+                    frontend::password_message(hash.as_bytes(), &mut self.write)?;
+                }
+                Message::AuthenticationSasl(body) => {
+                    let mut mechanisms = body.mechanisms();
+                    let mut offered = false;
+                    while let Some(mechanism) = mechanisms.next()? {
+                        offered |= mechanism == sasl::SCRAM_SHA_256;
+                    }
+                    if !offered {
+                        return Err(WireError::Broken("no supported SASL mechanism".into()));
+                    }
+                    let exchange =
+                        sasl::ScramSha256::new(password, sasl::ChannelBinding::unsupported());
+                    frontend::sasl_initial_response(
+                        sasl::SCRAM_SHA_256,
+                        exchange.message(),
+                        &mut self.write,
+                    )?;
+                    scram = Some(exchange);
+                }
+                Message::AuthenticationSaslContinue(body) => {
+                    let exchange = scram.as_mut().ok_or_else(unexpected)?;
+                    exchange.update(body.data())?;
+                    frontend::sasl_response(exchange.message(), &mut self.write)?;
+                }
+                Message::AuthenticationSaslFinal(body) => {
+                    scram.as_mut().ok_or_else(unexpected)?.finish(body.data())?;
+                    continue;
+                }
+                Message::ErrorResponse(body) => return Err(WireError::Db(db_error(body)?)),
+                _ => return Err(WireError::Broken("unsupported authentication".into())),
+            }
+            self.flush().await?;
+        }
+    }
+
+    /// What cancels this connection's running statement.
+    pub fn cancel_key(&self) -> CancelKey {
+        self.cancel.clone()
+    }
+
+    /// Whether a round trip was abandoned midway: the connection must be closed.
+    pub fn is_broken(&self) -> bool {
+        self.busy
+    }
+
+    /// Runs `sql` with `params` after `before` (another statement and its params, whose rows
+    /// are discarded), both in one implicit transaction, and returns the text of `sql`'s single
+    /// row and column. Each statement is prepared on its first use on this connection (one
+    /// more round trip, once).
+    pub async fn query_text(
+        &mut self,
+        before: Option<(&str, &[&(dyn ToSql + Sync)])>,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<String, WireError> {
+        self.busy = true;
+        let answer = self.round_trip(before, sql, params).await;
+        match &answer {
+            Err(WireError::Broken(_)) => {}
+            _ => self.busy = false,
+        }
+        answer
+    }
+
+    async fn round_trip(
+        &mut self,
+        before: Option<(&str, &[&(dyn ToSql + Sync)])>,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<String, WireError> {
+        let statements: Vec<(&str, &[&(dyn ToSql + Sync)])> =
+            before.into_iter().chain([(sql, params)]).collect();
+        self.prepare(statements.iter().map(|(sql, _)| *sql)).await?;
+        self.write.clear();
+        for (sql, params) in &statements {
+            let prepared = &self.prepared[*sql];
+            if prepared.params.len() != params.len() {
+                return Err(WireError::Encode(format!(
+                    "{} parameters for {} placeholders",
+                    params.len(),
+                    prepared.params.len()
+                )));
+            }
+            let encoded = frontend::bind(
+                "",
+                &prepared.name,
+                params.iter().map(|_| 1),
+                params.iter().zip(&prepared.params),
+                |(param, ty), buf| {
+                    Ok(match param.to_sql_checked(ty, buf)? {
+                        postgres_types::IsNull::Yes => postgres_protocol::IsNull::Yes,
+                        postgres_types::IsNull::No => postgres_protocol::IsNull::No,
+                    })
+                },
+                [1],
+                &mut self.write,
+            );
+            if let Err(error) = encoded {
+                self.write.clear();
+                return Err(WireError::Encode(match error {
+                    frontend::BindError::Conversion(e) => e.to_string(),
+                    frontend::BindError::Serialization(e) => e.to_string(),
+                }));
+            }
+            frontend::execute("", 0, &mut self.write)?;
+        }
+        frontend::sync(&mut self.write);
+        self.flush().await?;
+
+        let mut completed = 0;
+        let mut text = None;
+        let mut failure = None;
+        loop {
+            match self.next().await? {
+                Message::DataRow(row) if completed + 1 == statements.len() => {
+                    let mut ranges = row.ranges();
+                    let value = match ranges.next()? {
+                        Some(Some(range)) => std::str::from_utf8(&row.buffer()[range])
+                            .map_err(|e| WireError::Broken(e.to_string()))?
+                            .to_owned(),
+                        _ => return self.finish(WireError::Encode("a NULL result".into())).await,
+                    };
+                    if text.replace(value).is_some() {
+                        return self
+                            .finish(WireError::Encode("more than one row".into()))
+                            .await;
+                    }
+                }
+                Message::CommandComplete(_) | Message::EmptyQueryResponse => completed += 1,
+                Message::ErrorResponse(body) => failure = Some(db_error(body)?),
+                Message::ReadyForQuery(status) => {
+                    if status.status() != b'I' {
+                        return Err(WireError::Broken("left inside a transaction".into()));
+                    }
+                    break;
+                }
+                _ => {}
+            }
+        }
+        match (failure, text) {
+            (Some(error), _) => Err(WireError::Db(error)),
+            (None, Some(text)) => Ok(text),
+            (None, None) => Err(WireError::Encode("no row".into())),
+        }
+    }
+
+    /// Reads up to the ReadyForQuery that ends the current round trip, then returns `error`.
+    async fn finish(&mut self, error: WireError) -> Result<String, WireError> {
+        while !matches!(self.next().await?, Message::ReadyForQuery(_)) {}
+        Err(error)
+    }
+
+    /// Parses and describes, in one round trip, every statement of `sqls` not yet prepared.
+    async fn prepare<'s>(&mut self, sqls: impl Iterator<Item = &'s str>) -> Result<(), WireError> {
+        let missing: Vec<&str> = sqls
+            .filter(|sql| !self.prepared.contains_key(*sql))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        self.write.clear();
+        let names: Vec<String> = (0..missing.len())
+            .map(|i| format!("fraiseql_{}", self.prepared.len() + i))
+            .collect();
+        for (sql, name) in missing.iter().zip(&names) {
+            frontend::parse(name, sql, std::iter::empty(), &mut self.write)?;
+            frontend::describe(b'S', name, &mut self.write)?;
+        }
+        frontend::sync(&mut self.write);
+        self.flush().await?;
+        let mut described = Vec::new();
+        let mut failure = None;
+        loop {
+            match self.next().await? {
+                Message::ParameterDescription(body) => {
+                    let oids: Vec<u32> = body.parameters().collect()?;
+                    let types = oids
+                        .into_iter()
+                        .map(|oid| Type::from_oid(oid).unwrap_or(Type::UNKNOWN))
+                        .collect();
+                    described.push(types);
+                }
+                Message::ErrorResponse(body) => failure = Some(db_error(body)?),
+                Message::ReadyForQuery(_) => break,
+                _ => {}
+            }
+        }
+        if let Some(error) = failure {
+            return Err(WireError::Db(error));
+        }
+        if described.len() != missing.len() {
+            return Err(unexpected());
+        }
+        for ((sql, name), params) in missing.into_iter().zip(names).zip(described) {
+            self.prepared.insert(sql.into(), Prepared { name, params });
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self) -> io::Result<()> {
+        self.socket.write_all(&self.write).await?;
+        self.write.clear();
+        Ok(())
+    }
+
+    /// The next backend message, reading from the socket as needed.
+    async fn next(&mut self) -> Result<Message, WireError> {
+        loop {
+            if let Some(message) = Message::parse(&mut self.read)? {
+                return Ok(message);
+            }
+            if self.read.capacity() - self.read.len() < 4096 {
+                self.read.reserve(8 * 1024);
+            }
+            if self.socket.read_buf(&mut self.read).await? == 0 {
+                return Err(WireError::Broken("the server closed the connection".into()));
+            }
+        }
+    }
+}
+
+fn unexpected() -> WireError {
+    WireError::Broken("unexpected message from the server".into())
+}
+
+fn db_error(body: postgres_protocol::message::backend::ErrorResponseBody) -> io::Result<DbFailure> {
+    let mut error = DbFailure::default();
+    let mut fields = body.fields();
+    while let Some(field) = fields.next()? {
+        let value = String::from_utf8_lossy(field.value_bytes()).into_owned();
+        match field.type_() {
+            b'C' => error.code = value,
+            b'M' => error.message = value,
+            b'D' => error.detail = Some(value),
+            b'H' => error.hint = Some(value),
+            b'n' => error.constraint = Some(value),
+            _ => {}
+        }
+    }
+    Ok(error)
+}
+
+/// The servers `config` names, in order, resolved.
+async fn addresses(config: &tokio_postgres::Config) -> Vec<Address> {
+    let ports = config.get_ports();
+    let mut addresses = Vec::new();
+    for (i, host) in config.get_hosts().iter().enumerate() {
+        let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+        match host {
+            Host::Tcp(name) => {
+                if let Ok(resolved) = tokio::net::lookup_host((name.as_str(), port)).await {
+                    addresses.extend(resolved.map(Address::Tcp));
+                }
+            }
+            Host::Unix(dir) => {
+                addresses.push(Address::Unix(dir.join(format!(".s.PGSQL.{port}"))));
+            }
+        }
+    }
+    if config.get_hosts().is_empty() {
+        let port = ports.first().copied().unwrap_or(5432);
+        addresses.push(Address::Unix(
+            PathBuf::from("/var/run/postgresql").join(format!(".s.PGSQL.{port}")),
+        ));
+    }
+    addresses
+}
