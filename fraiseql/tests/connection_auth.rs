@@ -72,3 +72,18 @@ async fn every_password_method_logs_in_and_a_wrong_password_is_refused() {
         );
     }
 }
+
+/// fraiseql's connections are plaintext: a connection string that demands TLS is refused, never
+/// silently downgraded.
+#[tokio::test]
+async fn a_connection_string_requiring_tls_is_refused() {
+    let server = Server::start_temporary()
+        .await
+        .expect("a throwaway cluster");
+    let mut config = server.config("postgres");
+    config.ssl_mode(tokio_postgres::config::SslMode::Require);
+    let refused = whoami(&Database::connect(config, 1).unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "DATABASE_UNAVAILABLE", "{refused:?}");
+}

@@ -7,6 +7,9 @@
 //! request pays only for what it needs: settings that never change between requests live on
 //! the connection (set once, in its startup packet), and a request with no settings of its own
 //! is its statement alone — one Bind/Execute/Sync, an implicit single-statement transaction.
+//! A request with settings adds one Bind/Execute of `set_config` before the same Sync
+//! (`wire`): on a pool the application built, whose connections' settings are unknown, it is
+//! `BEGIN`, `set_config`, the statement and `COMMIT`, pipelined.
 
 mod wire;
 
@@ -103,7 +106,9 @@ impl Database {
 
     /// A pool of at most `max_size` connections to the server `config` names, each connection
     /// starting with the fixed settings and the statement timeout (added to `config`'s own
-    /// `options`).
+    /// `options`), for fraiseql's statements, and a `deadpool-postgres` pool of the same size
+    /// and settings for the application's own ([`pool`](Self::pool)). Both open connections on
+    /// demand. fraiseql's connections are plaintext (TLS is not supported).
     pub fn connect(config: tokio_postgres::Config, max_size: usize) -> Result<Self> {
         let made = Made { config, max_size };
         Ok(Self {
@@ -164,8 +169,8 @@ impl Database {
     ///
     /// With context settings (or a statement timeout of its own), one read-only transaction:
     /// the settings are applied with `set_config(…, true)`, then the statement runs, all of it
-    /// in one pipelined round trip. Without, the statement alone. Either way it is prepared
-    /// once per connection.
+    /// in one round trip. Without, the statement alone. Either way it is prepared once per
+    /// connection.
     pub async fn fetch_json(
         &self,
         context: &RequestContext,

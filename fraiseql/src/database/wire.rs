@@ -27,7 +27,7 @@ use postgres_protocol::message::{backend::Message, frontend};
 use postgres_types::{ToSql, Type};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UnixStream};
-use tokio_postgres::config::Host;
+use tokio_postgres::config::{ChannelBinding, Host, SslMode};
 
 use crate::error::DbFailure;
 
@@ -129,6 +129,15 @@ impl Connection {
     /// cleartext, MD5 or SCRAM-SHA-256 passwords), with `config`'s user, database, options and
     /// application name.
     pub async fn connect(config: &tokio_postgres::Config) -> Result<Connection, WireError> {
+        // Never a silent downgrade: a connection string that demands TLS is refused.
+        if matches!(config.get_ssl_mode(), SslMode::Require)
+            || matches!(config.get_channel_binding(), ChannelBinding::Require)
+        {
+            return Err(WireError::Broken(
+                "the connection string requires TLS, which fraiseql's connections do not speak"
+                    .into(),
+            ));
+        }
         let timeout = config
             .get_connect_timeout()
             .copied()
