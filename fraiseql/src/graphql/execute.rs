@@ -87,6 +87,7 @@ pub(crate) fn request_limits<'a>(schema: &'a Schema, context: &'a Context) -> &'
 }
 
 /// Whether `query` is within the size and token `limits` a document must meet to be parsed.
+#[cfg(feature = "http")]
 pub(crate) fn within_parse_limits(query: &str, limits: &Limits) -> bool {
     limits::check_size(query, limits).is_ok() && admit(query, limits).is_ok()
 }

@@ -37,6 +37,7 @@ mod types;
 mod walk;
 
 pub use context::{Context, Introspection};
+#[cfg(feature = "http")]
 pub(crate) use execute::within_parse_limits;
 pub use execute::{execute, operation_type, statement, statement_for};
 pub use hash::DocumentHash;
