@@ -278,7 +278,39 @@ async fn schema_limits_apply_and_a_request_may_carry_its_own() {
 async fn a_refused_operation_takes_no_connection() {
     let blog = blog().await;
     let database = Database::connect(blog.db.config(), 1).unwrap();
-    let held = database.pool().get().await.unwrap();
+    // fraiseql's only connection is held by a statement that sleeps until released.
+    let admin = blog.db.connect().await.unwrap();
+    admin
+        .batch_execute(
+            "CREATE TABLE hold_gate (id int); INSERT INTO hold_gate VALUES (1);
+             CREATE FUNCTION hold(_ jsonb) RETURNS TABLE (held boolean) LANGUAGE sql AS
+             $$ SELECT true FROM hold_gate FOR UPDATE $$",
+        )
+        .await
+        .unwrap();
+    admin.batch_execute("BEGIN; LOCK hold_gate").await.unwrap();
+    let holder = {
+        let database = database.clone();
+        tokio::spawn(async move {
+            let hold = fraiseql_sql::Statement::call(
+                &fraiseql_sql::QualifiedName::parse("hold").unwrap(),
+                json!({}),
+            );
+            database.fetch_json(&RequestContext::new(), &hold).await
+        })
+    };
+    while admin
+        .query_one(
+            "SELECT count(*) FROM pg_locks WHERE relation = 'hold_gate'::regclass AND NOT granted",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get::<_, i64>(0)
+        == 0
+    {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let tight = Limits {
         max_depth: 3,
         ..Limits::default()
@@ -302,7 +334,8 @@ async fn a_refused_operation_takes_no_connection() {
             .is_err(),
         "an accepted operation needs the held connection"
     );
-    drop(held);
+    admin.batch_execute("COMMIT").await.unwrap();
+    assert_eq!(holder.await.unwrap().unwrap(), "true");
     let answered = fraiseql::graphql::execute(&blog.schema, accepted, None, &variables, &context);
     assert!(answered.await.body().starts_with(r#"{"data":{"posts":["#));
 }
