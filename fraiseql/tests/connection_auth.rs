@@ -50,26 +50,19 @@ async fn every_password_method_logs_in_and_a_wrong_password_is_refused() {
         );
 
         config.password("not the secret");
-        let refused = whoami(&Database::connect(config.clone(), 1).unwrap())
-            .await
-            .unwrap_err();
-        assert_eq!(
-            refused.code(),
-            "DATABASE_UNAVAILABLE",
-            "{role}: {refused:?}"
-        );
-
         // No password at all, where one is required.
         let mut none = server.config("postgres");
         none.user(role);
-        let refused = whoami(&Database::connect(none, 1).unwrap())
-            .await
-            .unwrap_err();
-        assert_eq!(
-            refused.code(),
-            "DATABASE_UNAVAILABLE",
-            "{role}: {refused:?}"
-        );
+        for refused_config in [config, none] {
+            let refused = whoami(&Database::connect(refused_config, 1).unwrap())
+                .await
+                .unwrap_err();
+            assert_eq!(
+                refused.code(),
+                "DATABASE_UNAVAILABLE",
+                "{role}: {refused:?}"
+            );
+        }
     }
 }
 
@@ -82,8 +75,10 @@ async fn a_connection_string_requiring_tls_is_refused() {
         .expect("a throwaway cluster");
     let mut config = server.config("postgres");
     config.ssl_mode(tokio_postgres::config::SslMode::Require);
-    let refused = whoami(&Database::connect(config, 1).unwrap())
-        .await
-        .unwrap_err();
-    assert_eq!(refused.code(), "DATABASE_UNAVAILABLE", "{refused:?}");
+    let refused = whoami(&Database::connect(config, 1).unwrap()).await;
+    assert_eq!(
+        refused.unwrap_err().code(),
+        "DATABASE_UNAVAILABLE",
+        "TLS was required"
+    );
 }
