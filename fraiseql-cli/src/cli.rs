@@ -1,0 +1,129 @@
+//! The commands, their arguments and help (clap's derive API), and what each one runs.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::catalog::Catalog;
+use crate::db;
+use crate::error::Result;
+use crate::files::{self, Files};
+use crate::model::{Embed, Plan};
+use crate::sqlgen;
+
+/// The FraiseQL command line: new projects, SQL and Rust generated from tables, schema export,
+/// TypeScript types and drift checks.
+#[derive(Debug, Parser)]
+#[command(name = "fraiseql", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate SQL or Rust from a live table.
+    #[command(subcommand)]
+    Codegen(Codegen),
+}
+
+#[derive(Debug, Subcommand)]
+enum Codegen {
+    /// Generate tv_<entity>, fn_sync_tv_<entity>, fn_create/update/delete_<entity> and their
+    /// pgTAP tests from a tb_<entity> table's columns, keys and foreign keys.
+    #[command(after_help = "\
+Example:
+  fraiseql codegen functions --table tb_post --database-url postgres://me@localhost/blog
+  # writes db/schema/post.sql and db/tests/post.sql
+
+  fraiseql codegen functions --table app.tb_post --embed fk_author,tb_comment --out db --force
+
+The table needs a single integer primary key named pk_<entity>, an id uuid column, and
+optionally an identifier column; fk_* columns referencing other tables' pk_* become embedded
+objects (or <name>Id with --no-embed). Only the given database is read; nothing is changed
+there. Exit status 2, with nothing written, when the table does not fit.")]
+    Functions(FunctionsArgs),
+}
+
+/// Where the database is.
+#[derive(Debug, Args)]
+struct Database {
+    /// The database to read the catalog from (only read, never changed).
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+}
+
+/// The table and how to embed.
+#[derive(Debug, Args)]
+struct Table {
+    /// The table, as tb_<entity> or schema.tb_<entity>.
+    #[arg(long)]
+    table: String,
+    /// The schema of an unqualified --table.
+    #[arg(long, default_value = "public")]
+    schema: String,
+    /// Embed only these: fk_* columns (parents as objects) and child tables (tb_comment, or
+    /// tb_comment.fk_post) as lists, comma-separated. Default: every parent, no child list.
+    #[arg(long, value_delimiter = ',', conflicts_with = "no_embed")]
+    embed: Option<Vec<String>>,
+    /// Embed nothing: parents appear as <name>Id.
+    #[arg(long)]
+    no_embed: bool,
+}
+
+impl Table {
+    fn embed(&self) -> Embed {
+        match (&self.embed, self.no_embed) {
+            (_, true) => Embed::Nothing,
+            (Some(names), false) => Embed::Only(names.clone()),
+            (None, false) => Embed::Parents,
+        }
+    }
+
+    async fn plan(&self, database: &Database) -> Result<(Catalog, Plan)> {
+        let client = db::connect(database.database_url.as_deref()).await?;
+        let (schema, name) = db::split_table(&self.table, &self.schema);
+        let catalog = Catalog::load(&client, &schema, &name).await?;
+        let plan = Plan::new(&catalog, &self.embed())?;
+        Ok((catalog, plan))
+    }
+}
+
+#[derive(Debug, Args)]
+struct FunctionsArgs {
+    #[command(flatten)]
+    table: Table,
+    #[command(flatten)]
+    database: Database,
+    /// The directory to write into: <out>/schema/<entity>.sql and <out>/tests/<entity>.sql.
+    #[arg(long, default_value = "db")]
+    out: PathBuf,
+    /// Overwrite existing files.
+    #[arg(long)]
+    force: bool,
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Codegen(Codegen::Functions(args)) => functions(args).await,
+    }
+}
+
+async fn functions(args: FunctionsArgs) -> Result<ExitCode> {
+    let (catalog, plan) = args.table.plan(&args.database).await?;
+    let entity = &plan.shape.entity;
+    let files: Files = vec![
+        (
+            args.out.join("schema").join(format!("{entity}.sql")),
+            sqlgen::schema_file(&plan),
+        ),
+        (
+            args.out.join("tests").join(format!("{entity}.sql")),
+            sqlgen::tests(&plan, &catalog)?,
+        ),
+    ];
+    files::write_all(&files, args.force)?;
+    Ok(ExitCode::SUCCESS)
+}
