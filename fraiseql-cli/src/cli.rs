@@ -7,10 +7,10 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::catalog::Catalog;
 use crate::db;
-use crate::error::Result;
+use crate::error::{CliError, Result};
 use crate::files::{self, Files};
 use crate::model::{Embed, Plan};
-use crate::sqlgen;
+use crate::{rustgen, sqlgen};
 
 /// The FraiseQL command line: new projects, SQL and Rust generated from tables, schema export,
 /// TypeScript types and drift checks.
@@ -44,6 +44,16 @@ optionally an identifier column; fk_* columns referencing other tables' pk_* bec
 objects (or <name>Id with --no-embed). Only the given database is read; nothing is changed
 there. Exit status 2, with nothing written, when the table does not fit.")]
     Functions(FunctionsArgs),
+    /// Generate the #[derive(FraiseType)] struct of a tv_<entity> document (with its embedded
+    /// objects) and the #[derive(FraiseInput)]s of its generated functions, rustfmt-formatted.
+    #[command(after_help = "\
+Example:
+  fraiseql codegen types --table tv_post --embed fk_author,tb_comment --out src/post.rs
+
+The document's shape is read from tb_<entity>'s catalog, the way `codegen functions` builds
+it: pass the same --embed/--no-embed. Needs the dependencies uuid, chrono and serde_json in the
+application. Exit status 2, with nothing written, when the table does not fit.")]
+    Types(TypesArgs),
 }
 
 /// Where the database is.
@@ -104,10 +114,34 @@ struct FunctionsArgs {
     force: bool,
 }
 
+#[derive(Debug, Args)]
+struct TypesArgs {
+    #[command(flatten)]
+    table: Table,
+    #[command(flatten)]
+    database: Database,
+    /// The file to write (default: src/<entity>.rs).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    force: bool,
+}
+
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Codegen(Codegen::Functions(args)) => functions(args).await,
+        Command::Codegen(Codegen::Types(mut args)) => {
+            let (schema, name) = db::split_table(&args.table.table, &args.table.schema);
+            let entity = name.strip_prefix("tv_").ok_or_else(|| {
+                CliError::Input(format!(
+                    "--table {name}: give the read table, tv_<entity>; its tb_<entity> is read"
+                ))
+            })?;
+            args.table.table = format!("{schema}.tb_{entity}");
+            types(args).await
+        }
     }
 }
 
@@ -125,5 +159,15 @@ async fn functions(args: FunctionsArgs) -> Result<ExitCode> {
         ),
     ];
     files::write_all(&files, args.force)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn types(args: TypesArgs) -> Result<ExitCode> {
+    let (_, plan) = args.table.plan(&args.database).await?;
+    let path = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("src").join(format!("{}.rs", plan.shape.entity)));
+    let source = rustgen::rustfmt(rustgen::types_file(&plan));
+    files::write_all(&vec![(path, source)], args.force)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -8,8 +8,6 @@ pub enum CliError {
     /// The input is unusable (a table that does not fit the pattern, a file that would be
     /// overwritten, a bad argument): exit status 2, nothing written.
     Input(String),
-    /// Drift was found (`fraiseql check`): exit status 1.
-    Drift(String),
     /// Anything else (the database is unreachable, a file cannot be written): exit status 1.
     Failed(String),
 }
@@ -19,7 +17,7 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Input(_) => 2,
-            CliError::Drift(_) | CliError::Failed(_) => 1,
+            CliError::Failed(_) => 1,
         }
     }
 }
@@ -27,7 +25,7 @@ impl CliError {
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CliError::Input(m) | CliError::Drift(m) | CliError::Failed(m) => f.write_str(m),
+            CliError::Input(m) | CliError::Failed(m) => f.write_str(m),
         }
     }
 }

@@ -12,6 +12,7 @@ mod error;
 mod files;
 mod model;
 mod names;
+mod rustgen;
 mod sqlgen;
 
 use std::process::ExitCode;

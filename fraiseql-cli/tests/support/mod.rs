@@ -149,3 +149,60 @@ pub async fn pgtap(client: &tokio_postgres::Client, script: &str, name: &str) ->
     );
     lines
 }
+
+/// The dependencies of a project `fraiseql init` makes (and of the crates tests build), with
+/// fraiseql by path to this workspace.
+pub fn project_manifest(name: &str) -> String {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    format!(
+        r#"[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+fraiseql = {{ path = "{}", features = ["axum"] }}
+axum = {{ version = "0.8", default-features = false, features = ["http1", "tokio"] }}
+chrono = {{ version = "0.4", default-features = false, features = ["std", "clock", "serde"] }}
+serde_json = "1"
+tokio = {{ version = "1", features = ["rt-multi-thread", "macros", "net", "signal"] }}
+tokio-postgres = {{ version = "0.7", features = ["with-uuid-1", "with-chrono-0_4", "with-serde_json-1"] }}
+uuid = {{ version = "1", features = ["v4", "serde"] }}
+
+[workspace]
+"#,
+        workspace.join("fraiseql").display()
+    )
+}
+
+/// Builds the crate in `dir` (offline, with this workspace's lock file, in this workspace's
+/// target directory, so only the crate itself and what differs in features are compiled) and
+/// returns the binary's path.
+pub fn cargo_build(dir: &Path, binary: &str) -> PathBuf {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    if !dir.join("Cargo.lock").exists() {
+        std::fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    }
+    let target = target_dir();
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--offline", "--quiet"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "cargo build failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    target.join("debug").join(binary)
+}
+
+/// This workspace's target directory.
+fn target_dir() -> PathBuf {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace.join("target"))
+}
