@@ -166,10 +166,10 @@ async fn concurrent_child_creations_never_lose_a_child() {
     // 50 connections first, then every creation released at once.
     let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(50));
     let mut tasks = Vec::new();
-    for n in 0..50 {
+    assert_eq!(users.len(), 50);
+    for (n, user) in users.into_iter().enumerate() {
         let db_config = db.config();
         let barrier = barrier.clone();
-        let user = users[n];
         tasks.push(tokio::spawn(async move {
             let (client, connection) = db_config.connect(tokio_postgres::NoTls).await.unwrap();
             tokio::spawn(connection);
