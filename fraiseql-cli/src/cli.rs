@@ -10,7 +10,7 @@ use crate::db;
 use crate::error::{CliError, Result};
 use crate::files::{self, Files};
 use crate::model::{Embed, Plan};
-use crate::{rustgen, sqlgen};
+use crate::{init, rustgen, sqlgen};
 
 /// The FraiseQL command line: new projects, SQL and Rust generated from tables, schema export,
 /// TypeScript types and drift checks.
@@ -23,6 +23,18 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Create a new Cargo project that serves GraphQL from PostgreSQL: Cargo.toml, src/main.rs
+    /// (the schema mounted in axum), db/schema/ with one example entity (tb_note, tv_note,
+    /// fn_sync_tv_note, fn_create_note), db/tests/ with its pgTAP test, and a README.
+    #[command(after_help = "\
+Example:
+  fraiseql init notes
+  cd notes && createdb notes
+  for f in db/schema/*.sql db/seed.sql; do psql -d notes -f \"$f\"; done
+  DATABASE_URL=postgres:///notes cargo run
+
+Touches no database. Existing files are left alone unless --force.")]
+    Init(InitArgs),
     /// Generate SQL or Rust from a live table.
     #[command(subcommand)]
     Codegen(Codegen),
@@ -128,9 +140,36 @@ struct TypesArgs {
     force: bool,
 }
 
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// The package's name (and, without --dir, its directory).
+    name: String,
+    /// The directory to create the project in (default: ./NAME).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// Depend on fraiseql at this path (the fraiseql crate's directory) instead of a version.
+    #[arg(long, conflicts_with = "fraiseql_version")]
+    fraiseql_path: Option<PathBuf>,
+    /// The fraiseql version to depend on.
+    #[arg(long, default_value = env!("CARGO_PKG_VERSION"))]
+    fraiseql_version: String,
+    /// Overwrite existing files.
+    #[arg(long)]
+    force: bool,
+}
+
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Init(args) => {
+            let source = match args.fraiseql_path {
+                Some(path) => init::Source::Path(path),
+                None => init::Source::Version(args.fraiseql_version),
+            };
+            let dir = args.dir.unwrap_or_else(|| PathBuf::from(&args.name));
+            init::init(&args.name, &dir, &source, args.force)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Codegen(Codegen::Functions(args)) => functions(args).await,
         Command::Codegen(Codegen::Types(mut args)) => {
             let (schema, name) = db::split_table(&args.table.table, &args.table.schema);

@@ -10,6 +10,7 @@ mod cli;
 mod db;
 mod error;
 mod files;
+mod init;
 mod model;
 mod names;
 mod rustgen;
