@@ -10,7 +10,7 @@ use crate::db;
 use crate::error::{CliError, Result};
 use crate::files::{self, Files};
 use crate::model::{Embed, Plan};
-use crate::{init, rustgen, sqlgen};
+use crate::{init, rustgen, schema, sqlgen};
 
 /// The FraiseQL command line: new projects, SQL and Rust generated from tables, schema export,
 /// TypeScript types and drift checks.
@@ -35,6 +35,9 @@ Example:
 
 Touches no database. Existing files are left alone unless --force.")]
     Init(InitArgs),
+    /// Export the application's GraphQL schema.
+    #[command(subcommand)]
+    Schema(SchemaCommand),
     /// Generate SQL or Rust from a live table.
     #[command(subcommand)]
     Codegen(Codegen),
@@ -140,6 +143,32 @@ struct TypesArgs {
     force: bool,
 }
 
+#[derive(Debug, Subcommand)]
+enum SchemaCommand {
+    /// Print (or write) the application's schema as SDL. The application answers
+    /// --print-schema by printing `schema.as_sdl()` and exiting (fraiseql init's main.rs does):
+    /// no server runs and no database is touched.
+    #[command(after_help = "\
+Example:
+  fraiseql schema sdl --app target/debug/notes --out schema.graphql
+  fraiseql schema sdl --app 'cargo run --quiet --'")]
+    Sdl(SdlArgs),
+}
+
+#[derive(Debug, Args)]
+struct SdlArgs {
+    /// The application's command; it is run with --print-schema appended and without
+    /// DATABASE_URL.
+    #[arg(long, default_value = "cargo run --quiet --")]
+    app: String,
+    /// Write the SDL to this file instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Overwrite an existing --out file.
+    #[arg(long)]
+    force: bool,
+}
+
 #[derive(Debug, Args)]
 struct InitArgs {
     /// The package's name (and, without --dir, its directory).
@@ -168,6 +197,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             };
             let dir = args.dir.unwrap_or_else(|| PathBuf::from(&args.name));
             init::init(&args.name, &dir, &source, args.force)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema(SchemaCommand::Sdl(args)) => {
+            let sdl = schema::sdl(&args.app)?;
+            match args.out {
+                Some(path) => files::write_all(&vec![(path, sdl)], args.force)?,
+                None => print!("{sdl}"),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Codegen(Codegen::Functions(args)) => functions(args).await,

@@ -1,9 +1,8 @@
 //! `fraiseql`: the FraiseQL command line.
 //!
 //! New projects (`init`), SQL and Rust generated from a live table (`codegen functions`,
-//! `codegen types`), the application's schema as SDL and TypeScript (`schema`), and drift
-//! between the application's types and the database (`check`). Every command that reads a
-//! database reads only the one given by `--database-url` or `DATABASE_URL`.
+//! `codegen types`), and the application's schema as SDL (`schema sdl`). Every command that
+//! reads a database reads only the one given by `--database-url` or `DATABASE_URL`.
 
 mod catalog;
 mod cli;
@@ -14,6 +13,7 @@ mod init;
 mod model;
 mod names;
 mod rustgen;
+mod schema;
 mod sqlgen;
 
 use std::process::ExitCode;
