@@ -1,0 +1,249 @@
+//! The commands, their arguments and help (clap's derive API), and what each one runs.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::catalog::Catalog;
+use crate::db;
+use crate::error::{CliError, Result};
+use crate::files::{self, Files};
+use crate::model::{Embed, Plan};
+use crate::{init, rustgen, schema, sqlgen};
+
+/// The FraiseQL command line: new projects, SQL and Rust generated from tables, schema export,
+/// TypeScript types and drift checks.
+#[derive(Debug, Parser)]
+#[command(name = "fraiseql", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a new Cargo project that serves GraphQL from PostgreSQL: Cargo.toml, src/main.rs
+    /// (the schema mounted in axum), db/schema/ with one example entity (tb_note, tv_note,
+    /// fn_sync_tv_note, fn_create_note), db/tests/ with its pgTAP test, and a README.
+    #[command(after_help = "\
+Example:
+  fraiseql init notes
+  cd notes && createdb notes
+  for f in db/schema/*.sql db/seed.sql; do psql -d notes -f \"$f\"; done
+  DATABASE_URL=postgres:///notes cargo run
+
+Touches no database. Existing files are left alone unless --force.")]
+    Init(InitArgs),
+    /// Export the application's GraphQL schema.
+    #[command(subcommand)]
+    Schema(SchemaCommand),
+    /// Generate SQL or Rust from a live table.
+    #[command(subcommand)]
+    Codegen(Codegen),
+}
+
+#[derive(Debug, Subcommand)]
+enum Codegen {
+    /// Generate tv_<entity>, fn_sync_tv_<entity>, fn_create/update/delete_<entity> and their
+    /// pgTAP tests from a tb_<entity> table's columns, keys and foreign keys.
+    #[command(after_help = "\
+Example:
+  fraiseql codegen functions --table tb_post --database-url postgres://me@localhost/blog
+  # writes db/schema/post.sql and db/tests/post.sql
+
+  fraiseql codegen functions --table app.tb_post --embed fk_author,tb_comment --out db --force
+
+The table needs a single integer primary key named pk_<entity>, an id uuid column, and
+optionally an identifier column; fk_* columns referencing other tables' pk_* become embedded
+objects (or <name>Id with --no-embed). Only the given database is read; nothing is changed
+there. Exit status 2, with nothing written, when the table does not fit.")]
+    Functions(FunctionsArgs),
+    /// Generate the #[derive(FraiseType)] struct of a tv_<entity> document (with its embedded
+    /// objects) and the #[derive(FraiseInput)]s of its generated functions, rustfmt-formatted.
+    #[command(after_help = "\
+Example:
+  fraiseql codegen types --table tv_post --embed fk_author,tb_comment --out src/post.rs
+
+The document's shape is read from tb_<entity>'s catalog, the way `codegen functions` builds
+it: pass the same --embed/--no-embed. Needs the dependencies uuid, chrono and serde_json in the
+application. Exit status 2, with nothing written, when the table does not fit.")]
+    Types(TypesArgs),
+}
+
+/// Where the database is.
+#[derive(Debug, Args)]
+struct Database {
+    /// The database to read the catalog from (only read, never changed).
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+}
+
+/// The table and how to embed.
+#[derive(Debug, Args)]
+struct Table {
+    /// The table, as tb_<entity> or schema.tb_<entity>.
+    #[arg(long)]
+    table: String,
+    /// The schema of an unqualified --table.
+    #[arg(long, default_value = "public")]
+    schema: String,
+    /// Embed only these: fk_* columns (parents as objects) and child tables (tb_comment, or
+    /// tb_comment.fk_post) as lists, comma-separated. Default: every parent, no child list.
+    #[arg(long, value_delimiter = ',', conflicts_with = "no_embed")]
+    embed: Option<Vec<String>>,
+    /// Embed nothing: parents appear as <name>Id.
+    #[arg(long)]
+    no_embed: bool,
+}
+
+impl Table {
+    fn embed(&self) -> Embed {
+        match (&self.embed, self.no_embed) {
+            (_, true) => Embed::Nothing,
+            (Some(names), false) => Embed::Only(names.clone()),
+            (None, false) => Embed::Parents,
+        }
+    }
+
+    async fn plan(&self, database: &Database) -> Result<(Catalog, Plan)> {
+        let client = db::connect(database.database_url.as_deref()).await?;
+        let (schema, name) = db::split_table(&self.table, &self.schema);
+        let catalog = Catalog::load(&client, &schema, &name).await?;
+        let plan = Plan::new(&catalog, &self.embed())?;
+        Ok((catalog, plan))
+    }
+}
+
+#[derive(Debug, Args)]
+struct FunctionsArgs {
+    #[command(flatten)]
+    table: Table,
+    #[command(flatten)]
+    database: Database,
+    /// The directory to write into: <out>/schema/<entity>.sql and <out>/tests/<entity>.sql.
+    #[arg(long, default_value = "db")]
+    out: PathBuf,
+    /// Overwrite existing files.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Args)]
+struct TypesArgs {
+    #[command(flatten)]
+    table: Table,
+    #[command(flatten)]
+    database: Database,
+    /// The file to write (default: src/<entity>.rs).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum SchemaCommand {
+    /// Print (or write) the application's schema as SDL. The application answers
+    /// --print-schema by printing `schema.as_sdl()` and exiting (fraiseql init's main.rs does):
+    /// no server runs and no database is touched.
+    #[command(after_help = "\
+Example:
+  fraiseql schema sdl --app target/debug/notes --out schema.graphql
+  fraiseql schema sdl --app 'cargo run --quiet --'")]
+    Sdl(SdlArgs),
+}
+
+#[derive(Debug, Args)]
+struct SdlArgs {
+    /// The application's command; it is run with --print-schema appended and without
+    /// DATABASE_URL.
+    #[arg(long, default_value = "cargo run --quiet --")]
+    app: String,
+    /// Write the SDL to this file instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Overwrite an existing --out file.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// The package's name (and, without --dir, its directory).
+    name: String,
+    /// The directory to create the project in (default: ./NAME).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// Depend on fraiseql at this path (the fraiseql crate's directory) instead of a version.
+    #[arg(long, conflicts_with = "fraiseql_version")]
+    fraiseql_path: Option<PathBuf>,
+    /// The fraiseql version to depend on.
+    #[arg(long, default_value = env!("CARGO_PKG_VERSION"))]
+    fraiseql_version: String,
+    /// Overwrite existing files.
+    #[arg(long)]
+    force: bool,
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Init(args) => {
+            let source = match args.fraiseql_path {
+                Some(path) => init::Source::Path(path),
+                None => init::Source::Version(args.fraiseql_version),
+            };
+            let dir = args.dir.unwrap_or_else(|| PathBuf::from(&args.name));
+            init::init(&args.name, &dir, &source, args.force)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema(SchemaCommand::Sdl(args)) => {
+            let sdl = schema::sdl(&args.app)?;
+            match args.out {
+                Some(path) => files::write_all(&vec![(path, sdl)], args.force)?,
+                None => print!("{sdl}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Codegen(Codegen::Functions(args)) => functions(args).await,
+        Command::Codegen(Codegen::Types(mut args)) => {
+            let (schema, name) = db::split_table(&args.table.table, &args.table.schema);
+            let entity = name.strip_prefix("tv_").ok_or_else(|| {
+                CliError::Input(format!(
+                    "--table {name}: give the read table, tv_<entity>; its tb_<entity> is read"
+                ))
+            })?;
+            args.table.table = format!("{schema}.tb_{entity}");
+            types(args).await
+        }
+    }
+}
+
+async fn functions(args: FunctionsArgs) -> Result<ExitCode> {
+    let (catalog, plan) = args.table.plan(&args.database).await?;
+    let entity = &plan.shape.entity;
+    let files: Files = vec![
+        (
+            args.out.join("schema").join(format!("{entity}.sql")),
+            sqlgen::schema_file(&plan),
+        ),
+        (
+            args.out.join("tests").join(format!("{entity}.sql")),
+            sqlgen::tests(&plan, &catalog)?,
+        ),
+    ];
+    files::write_all(&files, args.force)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn types(args: TypesArgs) -> Result<ExitCode> {
+    let (_, plan) = args.table.plan(&args.database).await?;
+    let path = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("src").join(format!("{}.rs", plan.shape.entity)));
+    let source = rustgen::rustfmt(rustgen::types_file(&plan));
+    files::write_all(&vec![(path, source)], args.force)?;
+    Ok(ExitCode::SUCCESS)
+}
