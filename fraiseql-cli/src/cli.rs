@@ -10,7 +10,7 @@ use crate::db;
 use crate::error::{CliError, Result};
 use crate::files::{self, Files};
 use crate::model::{Embed, Plan};
-use crate::{init, rustgen, schema, sqlgen};
+use crate::{init, rustgen, schema, sqlgen, typescript};
 
 /// The FraiseQL command line: new projects, SQL and Rust generated from tables, schema export,
 /// TypeScript types and drift checks.
@@ -153,6 +153,64 @@ Example:
   fraiseql schema sdl --app target/debug/notes --out schema.graphql
   fraiseql schema sdl --app 'cargo run --quiet --'")]
     Sdl(SdlArgs),
+    /// Write TypeScript types for the application's schema: a type for every object, input,
+    /// enum, union and custom scalar, and, with --operations, each operation's variables and
+    /// result (`<Name>Query`, `<Name>QueryVariables`; `Mutation` likewise).
+    #[command(after_help = "\
+Example:
+  fraiseql schema typescript --app target/debug/blog --operations src/graphql --out src/schema.ts
+  fraiseql schema typescript --sdl schema.graphql > schema.ts
+
+Scalars: ID, String, UUID, DateTime, Date, BigInt and Decimal are string; Int and Float
+number; Boolean boolean; JSON (and any other custom scalar) unknown. A nullable type is
+`T | null`; a nullable input field or variable may also be left out. Touches no database.")]
+    Typescript(TypescriptArgs),
+}
+
+/// Where the schema comes from: the application (`--app`) or an SDL file (`--sdl`).
+#[derive(Debug, Args)]
+struct SchemaSource {
+    /// The application's command; it is run with --print-schema appended and without
+    /// DATABASE_URL.
+    #[arg(long, default_value = "cargo run --quiet --")]
+    app: String,
+    /// Read the schema from this SDL file instead of running the application.
+    #[arg(long)]
+    sdl: Option<PathBuf>,
+}
+
+impl SchemaSource {
+    /// The SDL, and where it came from (for messages).
+    fn read(&self) -> Result<(String, String)> {
+        match &self.sdl {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    CliError::Input(format!("--sdl {}: cannot read it: {e}", path.display()))
+                })?;
+                Ok((text, path.display().to_string()))
+            }
+            None => Ok((
+                schema::sdl(&self.app)?,
+                format!("`{} --print-schema`", self.app),
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+struct TypescriptArgs {
+    #[command(flatten)]
+    source: SchemaSource,
+    /// A folder of .graphql files (searched recursively) whose named operations get their
+    /// variables' and result's types.
+    #[arg(long)]
+    operations: Option<PathBuf>,
+    /// Write the types to this file instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Overwrite an existing --out file.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -204,6 +262,19 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             match args.out {
                 Some(path) => files::write_all(&vec![(path, sdl)], args.force)?,
                 None => print!("{sdl}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema(SchemaCommand::Typescript(args)) => {
+            let (sdl, origin) = args.source.read()?;
+            let documents = match &args.operations {
+                Some(dir) => files::graphql_documents(dir)?,
+                None => Vec::new(),
+            };
+            let ts = typescript::generate(&sdl, &origin, &documents)?;
+            match args.out {
+                Some(path) => files::write_all(&vec![(path, ts)], args.force)?,
+                None => print!("{ts}"),
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -15,6 +15,7 @@ mod names;
 mod rustgen;
 mod schema;
 mod sqlgen;
+mod typescript;
 
 use std::process::ExitCode;
 

@@ -12,6 +12,7 @@ fn every_command_has_help_with_an_example() {
         &["codegen", "functions"],
         &["codegen", "types"],
         &["schema", "sdl"],
+        &["schema", "typescript"],
     ] {
         let mut args = command.to_vec();
         args.push("--help");
