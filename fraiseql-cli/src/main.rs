@@ -5,6 +5,7 @@
 //! reads a database reads only the one given by `--database-url` or `DATABASE_URL`.
 
 mod catalog;
+mod check;
 mod cli;
 mod db;
 mod error;

@@ -36,7 +36,8 @@ pub const DESCRIPTION_VERSION: u32 = 1;
 /// type>"}` (`text`, `integer`, `bigint`, `double precision`, `numeric`, `boolean`, `uuid`,
 /// `date`, `timestamptz`, `jsonb`), `{"enum": "Name"}`, `{"object": "Name"}`, `{"input":
 /// "Name"}`, `{"list": type}` or `{"nullable": type}`. An enum: `name` and `values` (the
-/// stored texts). A mutation: `name`, `function`, `entity`, `input` and its `fields` (`key`,
+/// stored texts). A mutation: `name`, `function` (`fn_x` or
+/// `schema.fn_x`, unquoted), `entity`, `input` and its `fields` (`key`,
 /// `type`).
 pub fn describe(schema: &Schema) -> String {
     let info = &schema.query_info;
@@ -57,7 +58,10 @@ pub fn describe(schema: &Schema) -> String {
             let input: &InputDescriptor = (m.input)();
             json!({
                 "name": m.name,
-                "function": m.function.to_string(),
+                "function": match m.function.schema() {
+                    Some(schema) => format!("{}.{}", schema.as_str(), m.function.name().as_str()),
+                    None => m.function.name().as_str().to_owned(),
+                },
                 "entity": info.entities[m.entity].descriptor.name,
                 "input": input.name,
                 "fields": input.fields.iter().map(|f| json!({"key": f.key, "type": type_json(&f.ty)})).collect::<Vec<_>>(),
