@@ -10,7 +10,7 @@ use crate::db;
 use crate::error::{CliError, Result};
 use crate::files::{self, Files};
 use crate::model::{Embed, Plan};
-use crate::{init, rustgen, schema, sqlgen};
+use crate::{check, init, rustgen, schema, sqlgen, typescript};
 
 /// The FraiseQL command line: new projects, SQL and Rust generated from tables, schema export,
 /// TypeScript types and drift checks.
@@ -41,6 +41,36 @@ Touches no database. Existing files are left alone unless --force.")]
     /// Generate SQL or Rust from a live table.
     #[command(subcommand)]
     Codegen(Codegen),
+    /// Compare the Rust types with a live database: each root type's tv_* relation, its key,
+    /// identifier, document and #[fraiseql(column)] columns, the keys and kinds of sampled
+    /// documents, and each mutation's function. Prints one line per difference; exit 1 on any.
+    #[command(after_help = "\
+Example:
+  fraiseql check --app target/debug/blog --database-url postgres://me@localhost/blog
+  fraiseql check --description schema.json --sample 1000
+
+The application answers --describe-schema by printing fraiseql::graphql::describe(&schema)
+(fraiseql init's main.rs does). A line reads like
+  tv_user.data.email: expected string, found number in 3 of 100 sampled rows
+Only reads the catalog and samples rows; changes nothing. Meant for CI: exit 0 without drift,
+1 with drift, 2 when the description cannot be read.")]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The application's command; it is run with --describe-schema appended and without
+    /// DATABASE_URL.
+    #[arg(long, default_value = "cargo run --quiet --")]
+    app: String,
+    /// Read the description (fraiseql::graphql::describe's JSON) from this file instead.
+    #[arg(long)]
+    description: Option<PathBuf>,
+    /// How many documents of each relation to sample (0: check no documents).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(i64).range(0..))]
+    sample: i64,
+    #[command(flatten)]
+    database: Database,
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,6 +183,64 @@ Example:
   fraiseql schema sdl --app target/debug/notes --out schema.graphql
   fraiseql schema sdl --app 'cargo run --quiet --'")]
     Sdl(SdlArgs),
+    /// Write TypeScript types for the application's schema: a type for every object, input,
+    /// enum, union and custom scalar, and, with --operations, each operation's variables and
+    /// result (`<Name>Query`, `<Name>QueryVariables`; `Mutation` likewise).
+    #[command(after_help = "\
+Example:
+  fraiseql schema typescript --app target/debug/blog --operations src/graphql --out src/schema.ts
+  fraiseql schema typescript --sdl schema.graphql > schema.ts
+
+Scalars: ID, String, UUID, DateTime, Date, BigInt and Decimal are string; Int and Float
+number; Boolean boolean; JSON (and any other custom scalar) unknown. A nullable type is
+`T | null`; a nullable input field or variable may also be left out. Touches no database.")]
+    Typescript(TypescriptArgs),
+}
+
+/// Where the schema comes from: the application (`--app`) or an SDL file (`--sdl`).
+#[derive(Debug, Args)]
+struct SchemaSource {
+    /// The application's command; it is run with --print-schema appended and without
+    /// DATABASE_URL.
+    #[arg(long, default_value = "cargo run --quiet --")]
+    app: String,
+    /// Read the schema from this SDL file instead of running the application.
+    #[arg(long)]
+    sdl: Option<PathBuf>,
+}
+
+impl SchemaSource {
+    /// The SDL, and where it came from (for messages).
+    fn read(&self) -> Result<(String, String)> {
+        match &self.sdl {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    CliError::Input(format!("--sdl {}: cannot read it: {e}", path.display()))
+                })?;
+                Ok((text, path.display().to_string()))
+            }
+            None => Ok((
+                schema::sdl(&self.app)?,
+                format!("`{} --print-schema`", self.app),
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+struct TypescriptArgs {
+    #[command(flatten)]
+    source: SchemaSource,
+    /// A folder of .graphql files (searched recursively) whose named operations get their
+    /// variables' and result's types.
+    #[arg(long)]
+    operations: Option<PathBuf>,
+    /// Write the types to this file instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Overwrite an existing --out file.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -207,6 +295,20 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Schema(SchemaCommand::Typescript(args)) => {
+            let (sdl, origin) = args.source.read()?;
+            let documents = match &args.operations {
+                Some(dir) => files::graphql_documents(dir)?,
+                None => Vec::new(),
+            };
+            let ts = typescript::generate(&sdl, &origin, &documents)?;
+            match args.out {
+                Some(path) => files::write_all(&vec![(path, ts)], args.force)?,
+                None => print!("{ts}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check(args) => check(args).await,
         Command::Codegen(Codegen::Functions(args)) => functions(args).await,
         Command::Codegen(Codegen::Types(mut args)) => {
             let (schema, name) = db::split_table(&args.table.table, &args.table.schema);
@@ -246,4 +348,42 @@ async fn types(args: TypesArgs) -> Result<ExitCode> {
     let source = rustgen::rustfmt(rustgen::types_file(&plan));
     files::write_all(&vec![(path, source)], args.force)?;
     Ok(ExitCode::SUCCESS)
+}
+
+async fn check(args: CheckArgs) -> Result<ExitCode> {
+    let (text, origin) = match &args.description {
+        Some(path) => (
+            std::fs::read_to_string(path).map_err(|e| {
+                CliError::Input(format!(
+                    "--description {}: cannot read it: {e}",
+                    path.display()
+                ))
+            })?,
+            path.display().to_string(),
+        ),
+        None => (
+            schema::description(&args.app)?,
+            format!("`{} --describe-schema`", args.app),
+        ),
+    };
+    let description = check::Description::parse(&text, &origin)?;
+    let client = db::connect(args.database.database_url.as_deref()).await?;
+    let report = check::check(&client, &description, args.sample).await?;
+    for line in &report.drift {
+        println!("{line}");
+    }
+    let checked = format!(
+        "{} relations, {} functions, {} sampled documents",
+        report.relations, report.functions, report.rows
+    );
+    if report.drift.is_empty() {
+        println!("no drift ({checked})");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "error: {} difference(s) between the Rust types and the database ({checked})",
+            report.drift.len()
+        );
+        Ok(ExitCode::from(1))
+    }
 }

@@ -1,6 +1,6 @@
 //! Writing generated files: all of them or none, never over an existing file without `--force`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::error::{CliError, Result};
 
@@ -33,4 +33,38 @@ pub fn write_all(files: &Files, force: bool) -> Result<()> {
         println!("wrote {}", path.display());
     }
     Ok(())
+}
+
+/// The `.graphql` files under `dir` (recursively), sorted by path, with their text.
+pub fn graphql_documents(dir: &Path) -> Result<Files> {
+    fn walk(dir: &Path, out: &mut Files) -> Result<()> {
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            CliError::Input(format!("{}: cannot read the folder: {e}", dir.display()))
+        })?;
+        for entry in entries {
+            let path = entry?.path();
+            if path.is_dir() {
+                walk(&path, out)?;
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "graphql" || e == "gql")
+            {
+                let text = std::fs::read_to_string(&path).map_err(|e| {
+                    CliError::Input(format!("{}: cannot read it: {e}", path.display()))
+                })?;
+                out.push((path, text));
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out)?;
+    if out.is_empty() {
+        return Err(CliError::Input(format!(
+            "--operations {}: no .graphql files there",
+            dir.display()
+        )));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
 }

@@ -1,10 +1,13 @@
 //! `fraiseql`: the FraiseQL command line.
 //!
 //! New projects (`init`), SQL and Rust generated from a live table (`codegen functions`,
-//! `codegen types`), and the application's schema as SDL (`schema sdl`). Every command that
-//! reads a database reads only the one given by `--database-url` or `DATABASE_URL`.
+//! `codegen types`), the application's schema as SDL or TypeScript types (`schema sdl`,
+//! `schema typescript`), and drift between the application's types and a live database
+//! (`check`). Every command that reads a database reads only the one given by `--database-url`
+//! or `DATABASE_URL`.
 
 mod catalog;
+mod check;
 mod cli;
 mod db;
 mod error;
@@ -15,6 +18,7 @@ mod names;
 mod rustgen;
 mod schema;
 mod sqlgen;
+mod typescript;
 
 use std::process::ExitCode;
 

@@ -88,6 +88,17 @@ async fn init_builds_loads_passes_its_sql_tests_and_serves() {
     let test = std::fs::read_to_string(project.join("db/tests/note.sql")).unwrap();
     pgtap(&client, &test, "note").await;
 
+    // Its types match its database: `fraiseql check` reads its --describe-schema.
+    let drift = ok(&fraiseql(
+        &dir.0,
+        Some(&db.connection_string()),
+        &["check", "--app", binary.to_str().unwrap()],
+    ));
+    assert!(
+        drift.starts_with("no drift (1 relations, 1 functions"),
+        "{drift}"
+    );
+
     // It serves: the seeded note, and a mutation.
     let mut child = Command::new(&binary)
         .env("DATABASE_URL", db.connection_string())

@@ -8,6 +8,37 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use fraiseql_tempdb::TestDb;
 
+/// The blog example's types (users, posts with their author and comments, and the inputs of
+/// its mutations).
+#[path = "../../../examples/blog/types.rs"]
+pub mod blog;
+
+/// The blog example's schema: the types and mutations its servers serve.
+pub fn blog_schema() -> fraiseql::graphql::Schema {
+    fraiseql::graphql::SchemaBuilder::new()
+        .query::<blog::User>()
+        .query::<blog::Post>()
+        .mutation::<blog::CreateUserInput, blog::User>("createUser")
+        .mutation::<blog::UpdateUserInput, blog::User>("updateUser")
+        .mutation::<blog::DeleteUserInput, blog::User>("deleteUser")
+        .mutation::<blog::CreatePostInput, blog::Post>("createPost")
+        .build()
+        .expect("the blog schema builds")
+}
+
+/// A fresh database holding the blog example: its tables, read tables, sync and mutation
+/// functions, and seed.
+pub async fn blog_database() -> TestDb {
+    let db = database(include_str!("../../../examples/blog/schema.sql")).await;
+    for script in [
+        include_str!("../../../examples/blog/mutations.sql"),
+        include_str!("../../../examples/blog/seed.sql"),
+    ] {
+        db.execute_script(script).await.expect("the blog loads");
+    }
+    db
+}
+
 /// The blog's normalized tables (users, posts, comments), without any read side.
 pub const BLOG_TABLES: &str = "
 CREATE TABLE tb_user (

@@ -8,13 +8,14 @@
 //! (`types`, `walk`, `limits`, `compile`), the fast path's checked copy of that JSON (`relay`),
 //! mutations (`mutation`),
 //! documents' SHA-256 (`hash`), the plan cache (`plan`, by document text or by hash),
-//! execution (`root`, `response`, `execute`), the start-up check that indexes serve the list
+//! execution (`root`, `response`, `execute`), the schema's description for tools (`describe`), the start-up check that indexes serve the list
 //! orders (`indexes`), and persisted queries (`manifest`, `persisted`).
 
 mod authz;
 mod clash;
 mod compile;
 mod context;
+mod describe;
 mod execute;
 mod hash;
 mod indexes;
@@ -37,6 +38,7 @@ mod types;
 mod walk;
 
 pub use context::{Context, Introspection};
+pub use describe::{DESCRIPTION_VERSION, describe};
 #[cfg(feature = "http")]
 pub(crate) use execute::within_parse_limits;
 pub use execute::{execute, operation_type, statement, statement_for};
