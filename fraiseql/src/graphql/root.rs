@@ -14,10 +14,11 @@ use super::authz::{self, Grants};
 use super::compile::{Compiler, FieldArguments, FieldNode, bad_input, failure};
 use super::context::Context;
 use super::info::Shared;
+use super::inputs::{Input, InputInfo, input_type};
 use super::mutation::{MutationResult, ResultInfo};
 use super::names::{MUTATION, QUERY};
+use super::objects::{Object, ObjectInfo, ObjectKind};
 use super::plan::PlanCache;
-use super::types::{Input, InputInfo, Object, ObjectInfo, ObjectKind, input_type};
 use super::walk::{Declared, Field, complete, output};
 use crate::descriptor::FieldType;
 

@@ -15,7 +15,7 @@ use juniper::{
 
 use super::info::Shared;
 use super::names::{Derived, FIELD_ERROR, PAGE_INFO};
-use super::types::{Object, ObjectInfo, ObjectKind};
+use super::objects::{Object, ObjectInfo, ObjectKind};
 
 /// A field's declared GraphQL type, as wrappers around a named type.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,8 @@
 //! roots, so the whole operation becomes one statement.
 //!
 //! Here: the compiler, its reading of selections (fragments, directives) and of variables. The
-//! root fields and their projections are in `roots`, `where` and `orderBy` in `filters`.
+//! root fields and their projections are in `roots`, `where` and `orderBy` in `filters`, the
+//! arguments of embedded lists in `lists`.
 
 use fraiseql_sql::CursorKey;
 use fraiseql_sql::{
@@ -28,6 +29,7 @@ use crate::error::Error;
 use crate::typed::Base;
 
 mod filters;
+mod lists;
 mod roots;
 
 use filters::Operand;

@@ -77,11 +77,7 @@ impl<'e> Compiler<'e> {
                 let limit = self
                     .page_size(field, "limit")?
                     .unwrap_or(self.schema.limits.default_page_size);
-                let offset = match self.argument(field, "offset") {
-                    None => 0,
-                    Some(InputValue::Scalar(S::Int(n))) if n >= 0 => n as u64,
-                    Some(_) => return Err(bad_input("offset must be a non-negative integer")),
-                };
+                let offset = self.offset(field)?;
                 let (filter, order) = (self.where_filter(index, field)?, self.order(index, field)?);
                 let Some(projection) = self.projection(index, &subs, false, None)? else {
                     return Ok(Some(Root::Null));
@@ -126,6 +122,15 @@ impl<'e> Compiler<'e> {
             ))),
             Some(InputValue::Scalar(S::Int(n))) => Ok(Some(n as u32)),
             Some(_) => Err(bad_input(format!("{name} must be an integer"))),
+        }
+    }
+
+    /// The `offset` argument of `field` (absent: 0).
+    pub(super) fn offset(&self, field: &FieldNode<'e>) -> Result<u64, Failure> {
+        match self.argument(field, "offset") {
+            None => Ok(0),
+            Some(InputValue::Scalar(S::Int(n))) if n >= 0 => Ok(n as u64),
+            Some(_) => Err(bad_input("offset must be a non-negative integer")),
         }
     }
 
@@ -349,12 +354,26 @@ impl<'e> Compiler<'e> {
                         });
                     };
                     let lean = non_null && !item.is_nullable() && inner_exposes && !self.walked;
+                    if let Some(elements) = self.elements(field, &group[0])? {
+                        return self
+                            .element_list(field, elements, Some(inner), lean)
+                            .map(Some);
+                    }
                     (if lean {
                         Projected::NonNullList
                     } else {
                         Projected::List
                     })(path()?, inner)
                 }
+                (FieldType::List(_), _) => match (self.elements(field, &group[0])?, field.source) {
+                    (Some(elements), _) => {
+                        self.element_list(field, elements, None, non_null && !self.walked)?
+                    }
+                    (None, FieldSource::Column(c)) if !embedded => {
+                        Projected::Column(fraiseql_sql::Ident::new(c).map_err(bad_input)?)
+                    }
+                    (None, _) => Projected::Value(path()?),
+                },
                 _ => match field.source {
                     FieldSource::Column(c) if !embedded => {
                         Projected::Column(fraiseql_sql::Ident::new(c).map_err(bad_input)?)
