@@ -72,9 +72,88 @@ pub enum Aggregated {
     Count,
     /// A constant string: the GraphQL `__typename`.
     Typename(Name),
-    /// `function` of each target, as an object keyed by output name; a `None` target is a
-    /// constant string (that object's `__typename`).
+    /// `function` of each target, as an object keyed by output name; an `Err` is a constant
+    /// string (that object's `__typename`).
     Values(Function, Vec<(Name, Result<Target, Name>)>),
+    /// The same rows grouped by `keys`: a JSON array of one object per group, ordered by the
+    /// keys (ascending, nulls last).
+    Groups(Box<Groups>),
+}
+
+/// A unit a date or timestamp is truncated to before grouping (`date_trunc`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Truncate {
+    /// The year.
+    Year,
+    /// The month.
+    Month,
+    /// The ISO week (from Monday).
+    Week,
+    /// The day.
+    Day,
+    /// The hour.
+    Hour,
+}
+
+impl Truncate {
+    const fn unit(self) -> &'static str {
+        match self {
+            Self::Year => "year",
+            Self::Month => "month",
+            Self::Week => "week",
+            Self::Day => "day",
+            Self::Hour => "hour",
+        }
+    }
+}
+
+/// One grouping key: a value, or a date or timestamp truncated to a unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupKey {
+    /// The value grouped by.
+    pub target: Target,
+    /// Truncated first (dates and timestamps only).
+    pub truncate: Option<Truncate>,
+}
+
+impl GroupKey {
+    fn expression(&self, scope: &Scope) -> Result<String> {
+        let value = self.target.value(scope)?;
+        Ok(match (self.truncate, self.target.kind()) {
+            (None, Kind::Scalar(kind)) if kind.is_sortable() => value,
+            (Some(unit), Kind::Scalar(ScalarKind::Timestamp)) => {
+                format!("date_trunc('{}', {value})", unit.unit())
+            }
+            (Some(unit), Kind::Scalar(ScalarKind::Date)) => {
+                format!("date_trunc('{}', {value})::date", unit.unit())
+            }
+            (_, kind) => {
+                return Err(Error::UnsupportedOperator {
+                    op: "group by",
+                    kind,
+                });
+            }
+        })
+    }
+}
+
+/// What one output key of a group holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GroupField {
+    /// The group's keys, as an object: each name holds key `n` of [`Groups::keys`], or null
+    /// (`None`: a field not grouped by), or a constant string (`Err`: its `__typename`).
+    Keys(Vec<(Name, Result<Option<usize>, Name>)>),
+    /// An aggregate over the group's rows.
+    Aggregate(Aggregated),
+}
+
+/// Rows grouped by keys, each group an object of [`GroupField`]s.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Groups {
+    /// The keys, in grouping (and output) order.
+    pub keys: Vec<GroupKey>,
+    /// Each group's fields, in output order.
+    pub fields: Vec<(Name, GroupField)>,
 }
 
 /// The aggregates one field asks for, in output order.
@@ -112,28 +191,17 @@ impl Aggregation {
         &self.fields
     }
 
-    /// `json_build_object(…)` of the aggregates over the rows in `scope` (the caller writes
-    /// the `FROM`).
-    fn render(&self, w: &mut Writer, scope: &Scope) -> Result<()> {
-        render_object(w, &self.fields, |w, value| match value {
-            Aggregated::Count => {
-                w.push("count(*)");
-                Ok(())
-            }
-            Aggregated::Typename(name) => {
-                w.put(name);
-                Ok(())
-            }
-            Aggregated::Values(function, values) => {
-                render_object(w, values, |w, value| match value {
-                    Ok(target) => render_value(w, scope, *function, target),
-                    Err(typename) => {
-                        w.put(typename);
-                        Ok(())
-                    }
-                })
-            }
-        })
+    /// `SELECT json_build_object(…)<from>`: the aggregates over the rows in `scope` that
+    /// `from` (` FROM … WHERE …`, written after) reads.
+    fn render(&self, w: &mut Writer, scope: &Scope, from: &str) -> Result<()> {
+        w.push("(SELECT ");
+        render_object(w, &self.fields, |w, value| {
+            render_aggregated(w, scope, from, value)
+        })?;
+        w.push(from);
+        // One row whatever is selected (`groups` or `__typename` alone aggregate nothing).
+        w.push(" GROUP BY ())");
+        Ok(())
     }
 
     /// `(SELECT json_build_object(…) FROM rel t WHERE <filter>)`: over the rows of a relation.
@@ -145,10 +213,72 @@ impl Aggregation {
     ) -> Result<()> {
         let scope = relation.scope();
         let filter_sql = w.capture(|w| filter.render(w, &scope))?;
-        w.push("(SELECT ");
-        self.render(w, &scope)?;
-        relation.render_from_where(w, &filter_sql);
-        w.push(")");
+        let from = w.capture(|w| {
+            relation.render_from_where(w, &filter_sql);
+            Ok(())
+        })?;
+        self.render(w, &scope, &from)
+    }
+}
+
+fn render_aggregated(w: &mut Writer, scope: &Scope, from: &str, value: &Aggregated) -> Result<()> {
+    match value {
+        Aggregated::Count => w.push("count(*)"),
+        Aggregated::Typename(name) => w.put(name),
+        Aggregated::Values(function, values) => {
+            render_object(w, values, |w, value| match value {
+                Ok(target) => render_value(w, scope, *function, target),
+                Err(typename) => {
+                    w.put(typename);
+                    Ok(())
+                }
+            })?;
+        }
+        Aggregated::Groups(groups) => groups.render(w, scope, from)?,
+    }
+    Ok(())
+}
+
+impl Groups {
+    /// `(SELECT COALESCE(json_agg(g.j ORDER BY g.k1, …), '[]') FROM (SELECT <key> AS k1, …,
+    /// json_build_object(…) AS j<from> GROUP BY <key>, …) AS g)`.
+    fn render(&self, w: &mut Writer, scope: &Scope, from: &str) -> Result<()> {
+        let g = w.alias("g");
+        let keys = (self.keys.iter())
+            .map(|key| key.expression(scope))
+            .collect::<Result<Vec<_>>>()?;
+        let object = w.capture(|w| {
+            render_object(w, &self.fields, |w, field| match field {
+                GroupField::Aggregate(value) => render_aggregated(w, scope, from, value),
+                GroupField::Keys(names) => render_object(w, names, |w, key| {
+                    match key {
+                        Ok(Some(n)) => w.push(keys.get(*n).ok_or(Error::NoGroupKey(*n))?),
+                        Ok(None) => w.push("NULL"),
+                        Err(typename) => w.put(typename),
+                    }
+                    Ok(())
+                }),
+            })
+        })?;
+        let columns: String = (keys.iter().enumerate())
+            .map(|(i, key)| format!("{key} AS k{}, ", i + 1))
+            .collect();
+        let order: Vec<String> = (1..=keys.len())
+            .map(|i| format!("{g}.k{i} ASC NULLS LAST"))
+            .collect();
+        let order = if order.is_empty() {
+            String::new()
+        } else {
+            format!(" ORDER BY {}", order.join(", "))
+        };
+        let group_by = if keys.is_empty() {
+            " GROUP BY ()".to_owned()
+        } else {
+            format!(" GROUP BY {}", keys.join(", "))
+        };
+        w.put(format_args!(
+            "(SELECT COALESCE(json_agg({g}.j{order}), '[]'::json) FROM (SELECT {columns}{object} AS j{from}{group_by}) AS {g})"
+        ));
         Ok(())
     }
 }
@@ -193,11 +323,9 @@ impl ElementAggregate {
         let e = w.alias("e");
         let element = Scope::document(format!("{e}.v"));
         let filter_sql = self.filter.render_where(w, &element)?;
-        w.push("(SELECT ");
-        self.aggregation.render(w, &element)?;
-        w.put(format_args!(
-            " FROM jsonb_array_elements(CASE WHEN jsonb_typeof({json}) = 'array' THEN {json} END) AS {e}(v){filter_sql})"
-        ));
-        Ok(())
+        let from = format!(
+            " FROM jsonb_array_elements(CASE WHEN jsonb_typeof({json}) = 'array' THEN {json} END) AS {e}(v){filter_sql}"
+        );
+        self.aggregation.render(w, &element, &from)
     }
 }

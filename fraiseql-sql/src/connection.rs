@@ -245,7 +245,10 @@ impl Connection {
         })?;
         w.put(format_args!(" FROM ({numbered} FROM ({page}"));
         self.relation.render_from_where(w, &where_sql);
-        w.put(format_args!("{order_sql} LIMIT {fetched}) AS {ROW}) AS w)"));
+        // One row whatever is selected: `totalCount` or `__typename` alone aggregate nothing.
+        w.put(format_args!(
+            "{order_sql} LIMIT {fetched}) AS {ROW}) AS w GROUP BY ())"
+        ));
         Ok(())
     }
 

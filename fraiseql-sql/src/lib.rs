@@ -50,7 +50,9 @@ mod target;
 mod value;
 mod writer;
 
-pub use aggregate::{Aggregated, Aggregation, ElementAggregate, Function};
+pub use aggregate::{
+    Aggregated, Aggregation, ElementAggregate, Function, GroupField, GroupKey, Groups, Truncate,
+};
 pub use connection::{Connection, ConnectionField, EdgeField, Page, PageInfoField};
 pub use cursor::CursorKey;
 pub use elements::{Element, ElementList, Elements};

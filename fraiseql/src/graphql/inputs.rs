@@ -21,6 +21,9 @@ pub(crate) enum InputInfo {
     ListFilter(ScalarKind),
     EnumFilter(&'static crate::descriptor::EnumDescriptor),
     EnumListFilter(&'static crate::descriptor::EnumDescriptor),
+    /// How an entity's aggregates are grouped: `{field: PUBLISHED}`, `{field: CREATED_AT,
+    /// truncate: MONTH}`.
+    GroupBy(Info, usize),
     /// A `#[derive(FraiseInput)]` struct: the argument type of mutations.
     Fraise(&'static InputDescriptor),
 }
@@ -37,6 +40,9 @@ impl GraphQLType<S> for Input {
             }
             InputInfo::OrderBy(schema, i) => {
                 Derived::OrderBy.of(schema.entities[*i].descriptor.name)
+            }
+            InputInfo::GroupBy(schema, i) => {
+                Derived::GroupBy.of(schema.entities[*i].descriptor.name)
             }
             InputInfo::Filter(kind) => filter_name(*kind),
             InputInfo::ListFilter(kind) => Derived::ListFilter.of(scalar_name(*kind)),
@@ -57,6 +63,14 @@ impl GraphQLType<S> for Input {
                 registry
                     .arg::<Option<Enum>>("nulls", &EnumInfo::NullsOrder)
                     .description("Where nulls sort; by default last ascending, first descending."),
+            ],
+            InputInfo::GroupBy(schema, index) => vec![
+                registry.arg::<Enum>("field", &EnumInfo::GroupField(schema.clone(), *index)),
+                registry
+                    .arg::<Option<Enum>>("truncate", &EnumInfo::DateTrunc)
+                    .description(
+                        "Groups a date or timestamp by this unit (dates and timestamps only).",
+                    ),
             ],
             InputInfo::Filter(kind) => filter_fields(registry, *kind),
             InputInfo::ListFilter(kind) => {

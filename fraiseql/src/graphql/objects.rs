@@ -5,12 +5,16 @@
 //! SQL statement (see `execute`), and on juniper's executor `walk` resolves them from the JSON
 //! each root field's statement built. These impls exist for validation and introspection.
 
-use fraiseql_sql::ScalarKind;
+use fraiseql_sql::{Function, ScalarKind};
 use juniper::meta::{Field, MetaType};
 use juniper::{ArcStr, DefaultScalarValue as S, GraphQLType, GraphQLValue, ID, Registry};
 
+use super::info::{aggregated_fields, group_fields};
 use super::inputs::list_arguments;
-use super::names::{Derived, FIELD_ERROR, PAGE_INFO, scalar_name};
+use super::inputs::{Input, InputInfo};
+use super::names::{
+    Derived, FIELD_ERROR, PAGE_INFO, aggregate_field, aggregate_values, scalar_name,
+};
 use super::types::{
     Base, CustomScalar, Enum, EnumInfo, Info, Shape, deprecate, described, shape_of, wrapped,
 };
@@ -29,6 +33,14 @@ pub(crate) enum ObjectKind {
     MutationError(usize),
     /// One field's problem in a refused input.
     FieldError,
+    /// The aggregates over an entity's rows or elements (`PostAggregate`).
+    Aggregate(usize),
+    /// One aggregate function over an entity's fields (`PostSumFields`).
+    AggregateValues(usize, Function),
+    /// One group of an entity's rows, its keys and aggregates (`PostAggregateGroup`).
+    AggregateGroup(usize),
+    /// The keys of a group (`PostGroupKeys`).
+    GroupKeys(usize),
 }
 
 /// Type info of every output object: the schema and which object.
@@ -53,6 +65,10 @@ impl GraphQLType<S> for Object {
             ObjectKind::MutationSuccess(m) => Derived::Success.of(&info.schema.mutations[m].prefix),
             ObjectKind::MutationError(m) => Derived::Error.of(&info.schema.mutations[m].prefix),
             ObjectKind::FieldError => FIELD_ERROR.to_owned(),
+            ObjectKind::Aggregate(i) => Derived::Aggregate.of(entity(i)),
+            ObjectKind::AggregateValues(i, function) => aggregate_values(function).of(entity(i)),
+            ObjectKind::AggregateGroup(i) => Derived::AggregateGroup.of(entity(i)),
+            ObjectKind::GroupKeys(i) => Derived::GroupKeys.of(entity(i)),
         }))
     }
 
@@ -65,6 +81,7 @@ impl GraphQLType<S> for Object {
         let fields: Vec<Field<S>> = match info.kind {
             ObjectKind::Entity(index) => {
                 let descriptor = schema.entities[index].descriptor;
+                let aggregates = embedded_aggregates(registry, schema, index);
                 descriptor
                     .fields
                     .iter()
@@ -77,6 +94,39 @@ impl GraphQLType<S> for Object {
                         let built = described(built, field.description, |f, d| f.description(d));
                         Some(deprecate(built, field.deprecation))
                     })
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .chain(aggregates)
+                    .collect()
+            }
+            ObjectKind::Aggregate(index) => aggregate_fields(registry, schema, index, true),
+            ObjectKind::AggregateGroup(index) => {
+                let keys = ObjectInfo {
+                    schema: schema.clone(),
+                    kind: ObjectKind::GroupKeys(index),
+                };
+                let mut fields = vec![
+                    registry
+                        .field::<Object>("keys", &keys)
+                        .description("The group's keys; null for a field not grouped by."),
+                ];
+                fields.extend(aggregate_fields(registry, schema, index, false));
+                fields
+            }
+            ObjectKind::GroupKeys(index) => group_fields(schema, index)
+                .into_iter()
+                .map(|(_, field)| match field.ty.non_null() {
+                    FieldType::Enum(e) => {
+                        registry.field::<Option<Enum>>(field.name, &EnumInfo::Fraise(e()))
+                    }
+                    FieldType::Scalar(kind) => nullable_scalar(registry, field.name, *kind),
+                    _ => unreachable!("group_fields keeps enums and scalars"),
+                })
+                .collect(),
+            ObjectKind::AggregateValues(index, function) => {
+                aggregated_fields(schema, index, function)
+                    .into_iter()
+                    .map(|(field, kind)| nullable_scalar(registry, field.name, kind))
                     .collect()
             }
             ObjectKind::Connection(index) => vec![
@@ -189,4 +239,99 @@ fn output_field(
         }
         Base::Unsupported(_) => return None,
     })
+}
+
+/// The functions an aggregate object offers, in its field order.
+const FUNCTIONS: [Function; 4] = [Function::Sum, Function::Avg, Function::Min, Function::Max];
+
+/// `<Type>Aggregate`'s fields: `count`, one object per function that applies to some field of
+/// the entity (GraphQL has no empty objects), and with `groups` the `groups` list when the
+/// entity has fields to group by.
+fn aggregate_fields(
+    registry: &mut Registry<S>,
+    schema: &Info,
+    index: usize,
+    groups: bool,
+) -> Vec<Field<S>> {
+    let mut fields = vec![
+        registry
+            .field::<i32>("count", &())
+            .description("The number of rows (a 32-bit Int)."),
+    ];
+    for function in FUNCTIONS {
+        if aggregated_fields(schema, index, function).is_empty() {
+            continue;
+        }
+        let info = ObjectInfo {
+            schema: schema.clone(),
+            kind: ObjectKind::AggregateValues(index, function),
+        };
+        fields.push(registry.field::<Object>(function.name(), &info).description(
+            match function {
+                Function::Sum => "Sums of the non-null values; exact (`BigInt`, `Decimal`) for integers and decimals.",
+                Function::Avg => "Means of the non-null values; exact (`Decimal`) for integers and decimals.",
+                Function::Min => "The smallest non-null values.",
+                Function::Max => "The largest non-null values.",
+            },
+        ));
+    }
+    if groups && !group_fields(schema, index).is_empty() {
+        let group = ObjectInfo {
+            schema: schema.clone(),
+            kind: ObjectKind::AggregateGroup(index),
+        };
+        let group_by =
+            registry.arg::<Vec<Input>>("groupBy", &InputInfo::GroupBy(schema.clone(), index));
+        fields.push(
+            registry
+                .field::<Vec<Object>>("groups", &group)
+                .argument(group_by)
+                .description("The same rows grouped by `groupBy`, ordered by the keys (ascending, nulls last)."),
+        );
+    }
+    fields
+}
+
+/// `<list>Aggregate(where:)` beside each embedded list of objects of entity `index`.
+fn embedded_aggregates(registry: &mut Registry<S>, schema: &Info, index: usize) -> Vec<Field<S>> {
+    let descriptor = schema.entities[index].descriptor;
+    let mut fields = Vec::new();
+    for field in descriptor.fields {
+        let FieldType::List(item) = field.ty.non_null() else {
+            continue;
+        };
+        let FieldType::Object(object) = item.non_null() else {
+            continue;
+        };
+        let Some(element) = schema.entity_index(object().name) else {
+            continue;
+        };
+        let name = aggregate_field(field.name);
+        if descriptor.graphql_field(&name).is_some() {
+            continue; // the type's own field keeps the name
+        }
+        let info = ObjectInfo {
+            schema: schema.clone(),
+            kind: ObjectKind::Aggregate(element),
+        };
+        let filter = InputInfo::Where(schema.clone(), element);
+        fields.push(
+            registry
+                .field::<Object>(name.as_str(), &info)
+                .argument(registry.arg::<Option<Input>>("where", &filter))
+                .description(format!("Aggregates over the elements of `{}`.", field.name)),
+        );
+    }
+    fields
+}
+
+/// A nullable field of the scalar serving `kind`.
+fn nullable_scalar(registry: &mut Registry<S>, name: &str, kind: ScalarKind) -> Field<S> {
+    match kind {
+        ScalarKind::Int => registry.field::<Option<i32>>(name, &()),
+        ScalarKind::Float => registry.field::<Option<f64>>(name, &()),
+        ScalarKind::Text => registry.field::<Option<String>>(name, &()),
+        ScalarKind::Bool => registry.field::<Option<bool>>(name, &()),
+        kind => registry.field::<Option<CustomScalar>>(name, &scalar_name(kind)),
+    }
 }

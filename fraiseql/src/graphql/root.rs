@@ -82,6 +82,17 @@ impl GraphQLType<S> for Query {
                 fields.push(list);
             }
 
+            if let Some(name) = &names.aggregate {
+                let aggregate = registry
+                    .field::<Object>(name.as_str(), &object(ObjectKind::Aggregate(index)))
+                    .argument(registry.arg::<Option<Input>>("where", &filter))
+                    .description(format!(
+                        "Aggregates over the {} rows matching `where`.",
+                        descriptor.name
+                    ));
+                fields.push(aggregate);
+            }
+
             if let Some(name) = &names.connection {
                 let args = [
                     registry.arg::<Option<Input>>("where", &filter),

@@ -11,9 +11,18 @@ use juniper::{
     ParseScalarResult, ParseScalarValue, Registry, ScalarToken,
 };
 
-use super::info::{Shared, order_fields};
-use super::names::{Derived, NULLS_ORDER, SORT_DIRECTION};
+use super::info::{Shared, group_fields, order_fields};
+use super::names::{DATE_TRUNC, Derived, NULLS_ORDER, SORT_DIRECTION};
 use crate::descriptor::{Deprecation, FieldType};
+
+/// The values of `DateTrunc` and the units they stand for.
+pub(crate) const TRUNCATIONS: [(&str, fraiseql_sql::Truncate); 5] = [
+    ("YEAR", fraiseql_sql::Truncate::Year),
+    ("MONTH", fraiseql_sql::Truncate::Month),
+    ("WEEK", fraiseql_sql::Truncate::Week),
+    ("DAY", fraiseql_sql::Truncate::Day),
+    ("HOUR", fraiseql_sql::Truncate::Hour),
+];
 
 /// The schema description every `TypeInfo` shares.
 pub(crate) type Info = Shared;
@@ -161,6 +170,10 @@ pub(crate) enum EnumInfo {
     OrderField(Info, usize),
     SortDirection,
     NullsOrder,
+    /// The fields an entity's aggregates can be grouped by.
+    GroupField(Info, usize),
+    /// The units dates are truncated to for grouping.
+    DateTrunc,
 }
 
 /// Every enum type.
@@ -176,6 +189,10 @@ impl GraphQLType<S> for Enum {
             }
             EnumInfo::SortDirection => SORT_DIRECTION.to_owned(),
             EnumInfo::NullsOrder => NULLS_ORDER.to_owned(),
+            EnumInfo::GroupField(schema, index) => {
+                Derived::GroupField.of(schema.entities[*index].descriptor.name)
+            }
+            EnumInfo::DateTrunc => DATE_TRUNC.to_owned(),
         }))
     }
 
@@ -200,6 +217,14 @@ impl GraphQLType<S> for Enum {
                 .collect(),
             EnumInfo::SortDirection => vec![EnumValue::new("ASC"), EnumValue::new("DESC")],
             EnumInfo::NullsOrder => vec![EnumValue::new("FIRST"), EnumValue::new("LAST")],
+            EnumInfo::GroupField(schema, index) => group_fields(schema, *index)
+                .into_iter()
+                .map(|(value, _)| EnumValue::new(&value))
+                .collect(),
+            EnumInfo::DateTrunc => TRUNCATIONS
+                .iter()
+                .map(|(name, _)| EnumValue::new(*name))
+                .collect(),
         };
         let built = registry.build_enum_type::<Self>(info, &values);
         let description = match info {

@@ -37,13 +37,7 @@ impl<'e> Compiler<'e> {
         let (filter, order) = match item {
             FieldType::Object(object) => {
                 let index = self.index_of(object())?;
-                let filter = match self.written(node, "where") {
-                    Some(written) => match &*self.shallow(&written) {
-                        InputValue::Null => Filter::all(),
-                        value => self.filter(index, value, element.clone())?,
-                    },
-                    None => Filter::all(),
-                };
+                let filter = self.element_filter(index, node)?;
                 let order = self.order_keys(index, node, &element)?;
                 (filter, order.unwrap_or_default())
             }
@@ -78,6 +72,21 @@ impl<'e> Compiler<'e> {
             limit: self.page_size(node, "limit")?,
             offset: self.offset(node)?,
         }))
+    }
+
+    /// The `where` of `node` over elements of entity `index` (absent or null: all of them).
+    pub(super) fn element_filter(
+        &self,
+        index: usize,
+        node: &FieldNode<'e>,
+    ) -> Result<Filter, Failure> {
+        Ok(match self.written(node, "where") {
+            Some(written) => match &*self.shallow(&written) {
+                InputValue::Null => Filter::all(),
+                value => self.filter(index, value, Base::element())?,
+            },
+            None => Filter::all(),
+        })
     }
 
     /// The list `field` projected with the `elements` its selection asks for: `lean` when the

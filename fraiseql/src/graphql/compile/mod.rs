@@ -4,7 +4,7 @@
 //!
 //! Here: the compiler, its reading of selections (fragments, directives) and of variables. The
 //! root fields and their projections are in `roots`, `where` and `orderBy` in `filters`, the
-//! arguments of embedded lists in `lists`.
+//! arguments of embedded lists in `lists`, aggregates in `aggregates`.
 
 use fraiseql_sql::CursorKey;
 use fraiseql_sql::{
@@ -28,6 +28,7 @@ use crate::descriptor::{EnumDescriptor, FieldDescriptor, FieldSource, FieldType,
 use crate::error::Error;
 use crate::typed::Base;
 
+mod aggregates;
 mod filters;
 mod lists;
 mod roots;

@@ -16,7 +16,7 @@ impl<'e> Compiler<'e> {
             let descriptor = entity.descriptor;
             let relation = relation(descriptor)?;
             let subs = Self::sub_selections(fields);
-            let served = [&roots.one, &roots.list, &roots.connection];
+            let served = [&roots.one, &roots.list, &roots.connection, &roots.aggregate];
             if !served.iter().any(|root| root.as_deref() == Some(name)) {
                 continue;
             }
@@ -93,6 +93,13 @@ impl<'e> Compiler<'e> {
             }
             if roots.connection.as_deref() == Some(name) {
                 return self.connection(index, relation, field, &subs).map(Some);
+            }
+            if roots.aggregate.as_deref() == Some(name) {
+                return Ok(Some(Root::Aggregate {
+                    relation,
+                    filter: self.where_filter(index, field)?,
+                    aggregation: self.aggregation(index, &subs, &Base::row())?,
+                }));
             }
         }
         Ok(None)
@@ -285,9 +292,18 @@ impl<'e> Compiler<'e> {
                 );
                 continue;
             }
-            let field = descriptor
-                .graphql_field(name)
-                .ok_or_else(|| bad_input(format!("{} has no field {name}", descriptor.name)))?;
+            let Some(field) = descriptor.graphql_field(name) else {
+                match self.element_aggregate(index, name, &group)? {
+                    Some(aggregate) => projection.push(name_of(key)?, aggregate),
+                    None => {
+                        return Err(bad_input(format!(
+                            "{} has no field {name}",
+                            descriptor.name
+                        )));
+                    }
+                }
+                continue;
+            };
             let here = At::field(at, key, name);
             let value = match self.grants.refuse_field("read", descriptor, field) {
                 Some(refusal) => {
