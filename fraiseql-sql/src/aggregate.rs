@@ -320,6 +320,21 @@ pub struct ElementAggregate {
 impl ElementAggregate {
     pub(crate) fn render(&self, w: &mut Writer, scope: &Scope) -> Result<()> {
         let json = self.path.json(&scope.doc);
+        let counts_only = (self.aggregation.fields.iter())
+            .all(|(_, value)| matches!(value, Aggregated::Count | Aggregated::Typename(_)));
+        if counts_only && self.filter == Filter::all() {
+            // Every element counts: the array's length, with no expansion.
+            let count = format!(
+                "COALESCE(jsonb_array_length(CASE WHEN jsonb_typeof({json}) = 'array' THEN {json} END), 0)"
+            );
+            return render_object(w, &self.aggregation.fields, |w, value| {
+                match value {
+                    Aggregated::Typename(name) => w.put(name),
+                    _ => w.push(&count),
+                }
+                Ok(())
+            });
+        }
         let e = w.alias("e");
         let element = Scope::document(format!("{e}.v"));
         let filter_sql = self.filter.render_where(w, &element)?;
