@@ -3,7 +3,8 @@
 //! `serve.rs` and `benches/support/floor_sql.rs`), the Rust peers a user would pick instead
 //! (async-graphql with DataLoaders, juniper with plain resolvers: `benches/peers/`), and
 //! Strawberry (Python, asyncpg, uvicorn; naive and with DataLoader, `benches/strawberry/`)
-//! answering Q1–Q4 and M1 of the benchmark workload (`benches/support/workload.rs`) on one
+//! answering Q1–Q4 (Q3a, arguments on an embedded list, only on fraiseql and the floor) and M1
+//! of the benchmark workload (`benches/support/workload.rs`) on one
 //! benchmark database, at 1 and 16 connections.
 //!
 //! Every server's answers are first checked equal to fraiseql's in-process `execute`: the same

@@ -589,3 +589,27 @@ async fn a_lookup_by_a_key_it_may_not_read_is_refused() {
         json!({"data": {"member": {"name": "Ada Lovelace"}}})
     );
 }
+
+#[tokio::test]
+async fn aggregates_of_a_field_it_may_not_read_are_refused() {
+    let blog = blog().await;
+    // An aggregate shows values, as a filter does: refused without the role, answered with it.
+    for query in [
+        "{ usersAggregate { max { age } } }",
+        "{ usersAggregate { count groups(groupBy: [{field: EMAIL}]) { count } } }",
+        "{ usersAggregate { min { email } } }",
+    ] {
+        let response = blog.run(&[], query, json!({})).await;
+        assert_eq!(
+            response["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{query}: {response}"
+        );
+        let allowed = blog.run(&["admin"], query, json!({})).await;
+        assert!(allowed.get("errors").is_none(), "{query}: {allowed}");
+    }
+    let allowed = blog.run(&["hr"], "{ usersAggregate { count max { age } } }", json!({})).await;
+    let expected = blog
+        .plain("SELECT count(*) AS count, json_build_object('age', max(age)) AS max FROM tb_user")
+        .await;
+    assert_eq!(allowed["data"]["usersAggregate"], expected[0]);
+}
