@@ -607,7 +607,13 @@ async fn aggregates_of_a_field_it_may_not_read_are_refused() {
         let allowed = blog.run(&["admin"], query, json!({})).await;
         assert!(allowed.get("errors").is_none(), "{query}: {allowed}");
     }
-    let allowed = blog.run(&["hr"], "{ usersAggregate { count max { age } } }", json!({})).await;
+    let allowed = blog
+        .run(
+            &["hr"],
+            "{ usersAggregate { count max { age } } }",
+            json!({}),
+        )
+        .await;
     let expected = blog
         .plain("SELECT count(*) AS count, json_build_object('age', max(age)) AS max FROM tb_user")
         .await;

@@ -372,7 +372,10 @@ mod tests {
         assert_eq!(names("Category").one.as_deref(), Some("category"));
         assert_eq!(names("Category").list.as_deref(), Some("categories"));
         assert_eq!(names("User").connection.as_deref(), Some("usersConnection"));
-        assert_eq!(names("Category").aggregate.as_deref(), Some("categoriesAggregate"));
+        assert_eq!(
+            names("Category").aggregate.as_deref(),
+            Some("categoriesAggregate")
+        );
         let renamed = RootFields::new().aggregate("stats").without_list();
         let names_renamed = RootNames::for_type("User", &renamed).unwrap();
         assert_eq!(names_renamed.aggregate.as_deref(), Some("stats"));

@@ -78,12 +78,7 @@ impl<'e> Compiler<'e> {
             let InputValue::Object(entries) = item else {
                 return Err(bad_input("groupBy items are objects"));
             };
-            let get = |name: &str| {
-                (entries.iter().find(|(k, _)| k.item == name)).and_then(|(_, v)| match &v.item {
-                    InputValue::Enum(s) | InputValue::Scalar(S::String(s)) => Some(s.as_str()),
-                    _ => None,
-                })
-            };
+            let get = |name| enum_entry(entries, name);
             let value = get("field").ok_or_else(|| bad_input("groupBy needs a field"))?;
             let field = (groupable.iter())
                 .find(|(name, _)| name == value)
@@ -115,12 +110,8 @@ impl<'e> Compiler<'e> {
                         .ok_or_else(|| bad_input(format!("{unit} is not a DateTrunc")))?,
                 ),
             };
-            let at = match field.source {
-                FieldSource::Json(key) => base.child(key),
-                FieldSource::Column(column) => base.column(column),
-            };
             keys.push(GroupKey {
-                target: at.target(Kind::Scalar(kind)),
+                target: field_at(base, field).target(Kind::Scalar(kind)),
                 truncate,
             });
             grouped.push(field.name);
@@ -182,11 +173,8 @@ impl<'e> Compiler<'e> {
             let FieldType::Scalar(kind) = field.ty.non_null() else {
                 return Err(bad_input(format!("{name} cannot be aggregated")));
             };
-            let at = match field.source {
-                FieldSource::Json(key) => base.child(key),
-                FieldSource::Column(column) => base.column(column),
-            };
-            values.push((name_of(key)?, Ok(at.target(Kind::Scalar(*kind)))));
+            let target = field_at(base, field).target(Kind::Scalar(*kind));
+            values.push((name_of(key)?, Ok(target)));
         }
         Ok(values)
     }

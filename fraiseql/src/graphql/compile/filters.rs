@@ -86,10 +86,7 @@ impl<'e> Compiler<'e> {
         value: &InputValue<S>,
         base: &Base,
     ) -> Result<Filter, Failure> {
-        let at = match field.source {
-            FieldSource::Json(key) => base.child(key),
-            FieldSource::Column(column) => base.column(column),
-        };
+        let at = field_at(base, field);
         let ty = field.ty.non_null();
         match ty {
             FieldType::Object(object) => {
@@ -187,20 +184,8 @@ impl<'e> Compiler<'e> {
                 let InputValue::Object(entries) = item else {
                     return Err(bad_input("orderBy items are objects"));
                 };
-                let get = |name: &str| {
-                    entries
-                        .iter()
-                        .find(|(k, _)| k.item == name)
-                        .map(|(_, v)| match &v.item {
-                            InputValue::Enum(s) | InputValue::Scalar(S::String(s)) => {
-                                Some(s.as_str())
-                            }
-                            _ => None,
-                        })
-                };
-                let field_name = get("field")
-                    .flatten()
-                    .ok_or_else(|| bad_input("orderBy needs a field"))?;
+                let get = |name| enum_entry(entries, name);
+                let field_name = get("field").ok_or_else(|| bad_input("orderBy needs a field"))?;
                 let field_index = sortable
                     .iter()
                     .find(|(value, _)| value == field_name)
@@ -219,14 +204,10 @@ impl<'e> Compiler<'e> {
                     FieldType::Scalar(kind) => *kind,
                     _ => ScalarKind::Text,
                 };
-                let target: Target = match field.source {
-                    FieldSource::Json(key) => base.child(key),
-                    FieldSource::Column(column) => base.column(column),
-                }
-                .target(Kind::Scalar(kind));
-                let direction = direction(get("direction").flatten())?;
+                let target: Target = field_at(base, field).target(Kind::Scalar(kind));
+                let direction = direction(get("direction"))?;
                 let order = OrderBy::new(target, direction);
-                Ok(match get("nulls").flatten() {
+                Ok(match get("nulls") {
                     None => order,
                     Some("FIRST") => order.nulls(Nulls::First),
                     Some("LAST") => order.nulls(Nulls::Last),

@@ -361,6 +361,27 @@ impl<'e> Compiler<'e> {
     }
 }
 
+/// Where `field` is read below `base`: its document key, or its column at a row's top.
+fn field_at(base: &Base, field: &FieldDescriptor) -> Base {
+    match field.source {
+        FieldSource::Json(key) => base.child(key),
+        FieldSource::Column(column) => base.column(column),
+    }
+}
+
+/// The enum value (or string) an input object's entry `name` holds; `None` when absent or of
+/// another kind.
+fn enum_entry<'v>(entries: &'v [InputEntry], name: &str) -> Option<&'v str> {
+    let (_, value) = entries.iter().find(|(key, _)| key.item == name)?;
+    match &value.item {
+        InputValue::Enum(s) | InputValue::Scalar(S::String(s)) => Some(s.as_str()),
+        _ => None,
+    }
+}
+
+/// One entry of an input object value.
+type InputEntry = (juniper::Spanning<String>, juniper::Spanning<InputValue<S>>);
+
 fn name_of(text: &str) -> Result<Name, Failure> {
     Name::new(text).map_err(bad_input)
 }
