@@ -230,6 +230,22 @@ async fn one_statement_and_no_per_row_work_beyond_the_array_expansion() {
 #[tokio::test]
 async fn bad_list_arguments_get_coded_errors_before_any_sql() {
     let blog = blog().await;
+    // The complexity limit counts an embedded list as its `limit` (else 10 elements).
+    let response = blog
+        .differential(
+            "{ posts(limit: 100) { comments(limit: 1000) { content } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        response["errors"][0]["extensions"],
+        json!({"code": "QUERY_TOO_COMPLEX", "complexity": 100_101, "limit": 5000}),
+        "{response}"
+    );
+    let response = blog
+        .differential("{ posts(limit: 100) { comments { content } } }", json!({}))
+        .await;
+    assert!(response.get("errors").is_none(), "{response}");
     for (query, code, needle) in [
         (
             posts("where: {nope: {eq: 1}}", "content"),
