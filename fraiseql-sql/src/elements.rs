@@ -78,6 +78,8 @@ pub enum Element {
     NullableObject(Projection),
     /// The element as stored (a list of scalars).
     Value,
+    /// `null`, reading nothing of the element: a nullable object the request may not read.
+    Null,
 }
 
 /// An embedded list with arguments ([`Projected::Elements`](crate::Projected::Elements)).
@@ -101,6 +103,7 @@ pub(crate) enum Item<'a> {
         tested: bool,
     },
     Value,
+    Null,
 }
 
 impl ElementList {
@@ -116,6 +119,7 @@ impl ElementList {
                 tested: true,
             },
             Element::Value => Item::Value,
+            Element::Null => Item::Null,
         };
         if self.nullable {
             w.put(format_args!(
@@ -158,6 +162,10 @@ pub(crate) fn render_list(
         }
         Item::Value => {
             w.put(format_args!("{e}.v"));
+            Ok(())
+        }
+        Item::Null => {
+            w.push("NULL::json");
             Ok(())
         }
     })?;

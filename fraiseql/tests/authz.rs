@@ -232,6 +232,18 @@ async fn a_non_null_field_it_may_not_read_nulls_its_nearest_nullable_parent() {
         )])
     );
 
+    // With arguments, as many nulls as the arguments pick.
+    let query = "{ posts(orderBy: [{field: IDENTIFIER}]) { identifier notes(where: {content: {contains: \"1\"}}, limit: 2) { content author { name } } } }";
+    let response = blog.run(&[], query, json!({})).await;
+    let posts = blog
+        .plain(
+            "SELECT p.identifier, COALESCE((SELECT json_agg(NULL::json) FROM (SELECT 1 FROM tb_comment c \
+             WHERE c.fk_post = p.pk_post AND strpos(c.content, '1') > 0 LIMIT 2) c), '[]') AS notes \
+             FROM tb_post p ORDER BY p.identifier COLLATE \"C\"",
+        )
+        .await;
+    assert_eq!(response["data"]["posts"], posts);
+
     // Non-null all the way up (Author!, [Comment!]!, [Post!]!): `data` is null. The decision
     // is the request's, not the data's: no list is read.
     let query = r#"{ posts(limit: 2) { title comments { author { name } } } user(identifier: "user-1") { name } }"#;

@@ -1,7 +1,7 @@
 //! Embedded lists with arguments: `comments(where:, orderBy:, limit:, offset:)` on a list
 //! inside the document, read as the root lists read theirs, at the list's elements.
 
-use fraiseql_sql::{Element, ElementList, Elements};
+use fraiseql_sql::{ElementList, Elements};
 
 use super::filters::{Operand, direction};
 use super::*;
@@ -89,20 +89,15 @@ impl<'e> Compiler<'e> {
         })
     }
 
-    /// The list `field` projected with the `elements` its selection asks for: `lean` when the
-    /// document holds an array of objects there (no type tests), else tested.
+    /// The list `field` projected with the `elements` its selection asks for, each as
+    /// `element`: `lean` when the document holds an array there (no type test of the list).
     pub(super) fn element_list(
         &self,
         field: &'static FieldDescriptor,
         elements: Elements,
-        element: Option<Projection>,
+        element: Element,
         lean: bool,
     ) -> Result<Projected, Failure> {
-        let element = match element {
-            None => Element::Value,
-            Some(projection) if lean => Element::Object(projection),
-            Some(projection) => Element::NullableObject(projection),
-        };
         Ok(Projected::Elements(Box::new(ElementList {
             path: fraiseql_sql::JsonPath::parse(field.source.key()).map_err(bad_input)?,
             nullable: !lean,

@@ -8,8 +8,8 @@
 
 use fraiseql_sql::CursorKey;
 use fraiseql_sql::{
-    Connection, ConnectionField, Direction, EdgeField, Filter, Kind, Name, Nulls, Op, OrderBy,
-    Page, PageInfoField, Projected, Projection, Relation, Root, ScalarKind, Target, Value,
+    Connection, ConnectionField, Direction, EdgeField, Element, Filter, Kind, Name, Nulls, Op,
+    OrderBy, Page, PageInfoField, Projected, Projection, Relation, Root, ScalarKind, Target, Value,
 };
 use juniper::parser::SourcePosition;
 use juniper::{

@@ -362,18 +362,26 @@ impl<'e> Compiler<'e> {
                 (FieldType::List(item), _) if nested(item.non_null()).is_some() => {
                     let object = nested(item.non_null()).expect("checked");
                     let Some((inner, inner_exposes)) = inner(object)? else {
-                        // Each element is null if it may be, else the list is.
-                        return Ok(if item.is_nullable() {
-                            Some(Projected::Nulls(path()?))
-                        } else {
-                            None
-                        });
+                        // Each element is null if it may be (as many as the arguments pick),
+                        // else the list is.
+                        if !item.is_nullable() {
+                            return Ok(None);
+                        }
+                        return Ok(Some(match self.elements(field, &group[0])? {
+                            Some(elements) => {
+                                self.element_list(field, elements, Element::Null, false)?
+                            }
+                            None => Projected::Nulls(path()?),
+                        }));
                     };
                     let lean = non_null && !item.is_nullable() && inner_exposes && !self.walked;
                     if let Some(elements) = self.elements(field, &group[0])? {
-                        return self
-                            .element_list(field, elements, Some(inner), lean)
-                            .map(Some);
+                        let element = if lean {
+                            Element::Object(inner)
+                        } else {
+                            Element::NullableObject(inner)
+                        };
+                        return self.element_list(field, elements, element, lean).map(Some);
                     }
                     (if lean {
                         Projected::NonNullList
@@ -383,7 +391,8 @@ impl<'e> Compiler<'e> {
                 }
                 (FieldType::List(_), _) => match (self.elements(field, &group[0])?, field.source) {
                     (Some(elements), _) => {
-                        self.element_list(field, elements, None, non_null && !self.walked)?
+                        let lean = non_null && !self.walked;
+                        self.element_list(field, elements, Element::Value, lean)?
                     }
                     (None, FieldSource::Column(c)) if !embedded => {
                         Projected::Column(fraiseql_sql::Ident::new(c).map_err(bad_input)?)
