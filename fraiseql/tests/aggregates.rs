@@ -78,6 +78,14 @@ async fn embedded_aggregates_match_plain_sql() {
         'comments', (SELECT coalesce(json_agg(json_build_object('content', content)), '[]') FROM (SELECT content FROM tb_comment c WHERE c.fk_post = p.pk_post ORDER BY created_at LIMIT 1) c)) \
       ORDER BY p.identifier COLLATE \"C\")) FROM tb_post p";
     check(&blog, vec![(query.into(), sql.into())]).await;
+
+    // Groups of a post's comments.
+    let query = "{ posts(orderBy: [{field: IDENTIFIER}], limit: 30) { identifier commentsAggregate { groups(groupBy: [{field: CREATED_AT, truncate: HOUR}]) { keys { createdAt } count max { content } } } } }";
+    let sql = "SELECT json_build_object('posts', json_agg(json_build_object('identifier', p.identifier, \
+        'commentsAggregate', json_build_object('groups', COALESCE((SELECT json_agg(json_build_object('keys', json_build_object('createdAt', h), 'count', n, 'max', json_build_object('content', m)) ORDER BY h) \
+            FROM (SELECT date_trunc('hour', created_at) AS h, count(*) AS n, max(content COLLATE \"C\") AS m FROM tb_comment c WHERE c.fk_post = p.pk_post GROUP BY 1) g), '[]'))) \
+      ORDER BY p.identifier COLLATE \"C\")) FROM tb_post p";
+    check(&blog, vec![(query.into(), sql.into())]).await;
 }
 
 /// A ledger entry: integers near the edges of 32 and 53 bits, and a float.
