@@ -3,6 +3,8 @@
 //! - Q1 one user by id (3 fields),
 //! - Q2 20 users filtered and ordered,
 //! - Q3 the 20 latest posts with `author { name }` and `comments { content author { name } }`,
+//! - Q3a Q3 with `comments(orderBy: [{field: CREATED_AT, direction: DESC}], limit: 3)` and
+//!   `commentsAggregate { count }`,
 //! - Q4 100 posts whose title contains a word,
 //! - M1 a create mutation,
 //!

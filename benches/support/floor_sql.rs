@@ -50,6 +50,28 @@ FROM (SELECT data, created_at, id
       ORDER BY created_at DESC, id
       LIMIT 20) AS p";
 
+/// Q3a, Q3 with arguments on the embedded list: each post's 3 latest comments (by the
+/// document's `created_at`, stored order breaking ties) and how many comments it has.
+pub const Q3A: &str = "\
+SELECT json_build_object('posts', COALESCE(json_agg(
+    json_build_object(
+        'title', p.data->'title',
+        'author', json_build_object('name', p.data->'author'->'name'),
+        'comments', (
+            SELECT COALESCE(json_agg(
+                json_build_object('content', c.value->'content',
+                                  'author', json_build_object('name', c.value->'author'->'name'))
+                ORDER BY c.at DESC, c.n), '[]')
+            FROM (SELECT value, n, (value->>'created_at')::timestamptz AS at
+                  FROM jsonb_array_elements(p.data->'comments') WITH ORDINALITY AS c (value, n)
+                  ORDER BY at DESC, n LIMIT 3) AS c),
+        'commentsAggregate', json_build_object('count', jsonb_array_length(p.data->'comments')))
+    ORDER BY p.created_at DESC, p.id), '[]'))::text
+FROM (SELECT data, created_at, id
+      FROM tv_post
+      ORDER BY created_at DESC, id
+      LIMIT 20) AS p";
+
 /// Q4, 100 posts whose title contains `Keyset`. No order is asked for, and fraiseql orders every
 /// list totally (by the key when nothing else), so these are the first 100 by id: the primary
 /// key's index walked until the 100th match. The planner takes that path thanks to the statistics

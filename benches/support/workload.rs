@@ -1,5 +1,6 @@
 //! The benchmark workload shared by `benches/workload.rs` (in process) and `benches/http`
-//! (over HTTP): the benchmark database and the operations Q1–Q4 and M1.
+//! (over HTTP): the benchmark database and the operations Q1–Q4 (and Q3a, Q3 with arguments
+//! on its embedded list) and M1.
 #![allow(dead_code)]
 
 use fraiseql_tempdb::TestDb;
@@ -97,6 +98,14 @@ pub async fn queries(db: &TestDb) -> Vec<Query> {
             variables: json!({}),
             ordered: true,
             floor_sql: floor_sql::Q3,
+            floor_params: vec![],
+        },
+        Query {
+            name: "Q3a Q3, 3 latest comments and their count",
+            document: r#"{ posts(orderBy: [{field: CREATED_AT, direction: DESC}], limit: 20) { title author { name } comments(orderBy: [{field: CREATED_AT, direction: DESC}], limit: 3) { content author { name } } commentsAggregate { count } } }"#,
+            variables: json!({}),
+            ordered: true,
+            floor_sql: floor_sql::Q3A,
             floor_params: vec![],
         },
         Query {

@@ -50,6 +50,7 @@ pub struct Author {
 pub struct Comment {
     pub id: Uuid,
     pub content: String,
+    pub created_at: DateTime<Utc>,
     pub author: Author,
 }
 

@@ -142,6 +142,12 @@ pub fn expand(model: &TypeModel) -> TokenStream {
             #vis fn order() -> #fields_ident {
                 ::fraiseql::typed::Handle::at(::fraiseql::typed::Base::row())
             }
+
+            /// Typed handles on the fields, to build aggregates: `Self::aggregate().field().sum()`
+            /// (see `Repository::aggregate`).
+            #vis fn aggregate() -> #fields_ident {
+                ::fraiseql::typed::Handle::at(::fraiseql::typed::Base::row())
+            }
         }
 
         impl ::fraiseql::FraiseType for #ident {

@@ -33,7 +33,7 @@ pub enum Page {
 }
 
 /// A field of an edge.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum EdgeField {
     /// The edge's cursor.
     Cursor,
@@ -57,7 +57,7 @@ pub enum PageInfoField {
 }
 
 /// A field of the connection object.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ConnectionField {
     /// The page's edges, each with the requested fields.
     Edges(Vec<(Name, EdgeField)>),
@@ -245,7 +245,10 @@ impl Connection {
         })?;
         w.put(format_args!(" FROM ({numbered} FROM ({page}"));
         self.relation.render_from_where(w, &where_sql);
-        w.put(format_args!("{order_sql} LIMIT {fetched}) AS {ROW}) AS w)"));
+        // One row whatever is selected: `totalCount` or `__typename` alone aggregate nothing.
+        w.put(format_args!(
+            "{order_sql} LIMIT {fetched}) AS {ROW}) AS w GROUP BY ())"
+        ));
         Ok(())
     }
 

@@ -71,6 +71,9 @@ pub enum Error {
     /// parameters than the slot holds ([`Statement::rebind`](crate::Statement::rebind)).
     #[error("slot {0} does not fit the statement")]
     SlotMismatch(u32),
+    /// A group's keys object names a key the rows are not grouped by.
+    #[error("group key {0} is not among the keys grouped by")]
+    NoGroupKey(usize),
 }
 
 /// Shorthand for results whose error is [`Error`].

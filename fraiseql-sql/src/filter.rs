@@ -247,6 +247,15 @@ impl Filter {
         Ok(w.params)
     }
 
+    /// ` WHERE <filter>` for the rows in `scope`, or nothing when every row matches; its params
+    /// bound, the text returned.
+    pub(crate) fn render_where(&self, w: &mut Writer, scope: &Scope) -> Result<String> {
+        Ok(match self {
+            Filter::And(all) if all.is_empty() => String::new(),
+            filter => format!(" WHERE {}", w.capture(|w| filter.render(w, scope))?),
+        })
+    }
+
     pub(crate) fn render(&self, w: &mut Writer, scope: &Scope) -> Result<()> {
         match self {
             Filter::And(all) if all.is_empty() => w.push("TRUE"),

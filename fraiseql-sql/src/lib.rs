@@ -34,8 +34,10 @@
 //! # Ok::<(), fraiseql_sql::Error>(())
 //! ```
 
+mod aggregate;
 mod connection;
 mod cursor;
+mod elements;
 mod error;
 mod filter;
 mod ident;
@@ -48,8 +50,12 @@ mod target;
 mod value;
 mod writer;
 
+pub use aggregate::{
+    Aggregated, Aggregation, ElementAggregate, Function, GroupField, GroupKey, Groups, Truncate,
+};
 pub use connection::{Connection, ConnectionField, EdgeField, Page, PageInfoField};
 pub use cursor::CursorKey;
+pub use elements::{Element, ElementList, Elements};
 pub use error::{Error, Result};
 pub use filter::{Filter, Op};
 pub use ident::{Ident, JsonKey, MAX_IDENT_BYTES, Name, QualifiedName};

@@ -3,8 +3,8 @@
 //!
 //! `json` builders (not `jsonb`) keep keys in selection order, as GraphQL requires.
 
-use std::borrow::Cow;
-
+use crate::aggregate::ElementAggregate;
+use crate::elements::{ElementList, Elements, Item, render_list};
 use crate::error::Result;
 use crate::ident::{Ident, Name};
 use crate::target::JsonPath;
@@ -40,7 +40,7 @@ const PAIRS_PER_CALL: usize = 50;
 ///     r#"'editor', CASE WHEN jsonb_typeof(t."data"->'editor') = 'object' THEN "#));
 /// # Ok::<(), fraiseql_sql::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Projected {
     /// The JSON value at a path of the current document, as stored.
     Value(JsonPath),
@@ -81,6 +81,11 @@ pub enum Projected {
     /// holds an array), reading nothing of the elements: a list of nullable objects each nulled
     /// by a value the request may not read.
     Nulls(JsonPath),
+    /// An embedded list with arguments: the elements its filter picks, in its order (stored
+    /// order breaking ties), paged; see [`ElementList`].
+    Elements(Box<ElementList>),
+    /// Aggregates over the elements of an embedded list (`commentsAggregate { count }`).
+    Aggregate(Box<ElementAggregate>),
 }
 
 /// The fields of one object, in output order, each under its output name (field or alias).
@@ -94,7 +99,7 @@ pub enum Projected {
 ///     .field(Name::new("writer")?, Projected::Object(JsonPath::parse("author")?, author));
 /// # Ok::<(), fraiseql_sql::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Projection {
     fields: Vec<(Name, Projected)>,
 }
@@ -147,12 +152,21 @@ fn render_value(w: &mut Writer, scope: &Scope, value: &Projected) -> Result<()> 
             w.put(format_args!(
                 "CASE WHEN jsonb_typeof({json}) = 'array' THEN "
             ));
-            render_list(w, &json, inner, true)?;
+            render_list(w, &json, &objects(inner, true), &Elements::default(), true)?;
             w.push(" END");
         }
         Projected::NonNullList(path, inner) => {
-            render_list(w, &path.json(&scope.doc), inner, false)?;
+            let json = path.json(&scope.doc);
+            render_list(
+                w,
+                &json,
+                &objects(inner, false),
+                &Elements::default(),
+                false,
+            )?;
         }
+        Projected::Elements(list) => list.render(w, scope)?,
+        Projected::Aggregate(aggregate) => aggregate.render(w, scope)?,
         Projected::Null => w.push("NULL"),
         Projected::Nulls(path) => {
             let json = path.json(&scope.doc);
@@ -165,37 +179,8 @@ fn render_value(w: &mut Writer, scope: &Scope, value: &Projected) -> Result<()> 
     Ok(())
 }
 
-/// `(SELECT COALESCE(json_agg(<element> ORDER BY i), '[]') FROM jsonb_array_elements(<json>) …)`,
-/// each element tested for being an object when `nullable_elements`; otherwise (a non-null
-/// list, no type test) a missing list is expanded as JSON null, an error like any non-array.
-fn render_list(
-    w: &mut Writer,
-    json: &str,
-    inner: &Projection,
-    nullable_elements: bool,
-) -> Result<()> {
-    let e = w.alias("e");
-    w.push("(SELECT COALESCE(json_agg(");
-    if nullable_elements {
-        w.put(format_args!(
-            "CASE WHEN jsonb_typeof({e}.v) = 'object' THEN "
-        ));
-    }
-    inner.render(w, &Scope::document(format!("{e}.v")))?;
-    if nullable_elements {
-        w.push(" END");
-    }
-    // A non-null list the document lacks is a JSON null here, which PostgreSQL refuses to
-    // expand: an error rather than a silent `[]`.
-    let json = if nullable_elements {
-        Cow::Borrowed(json)
-    } else {
-        Cow::Owned(format!("COALESCE({json}, 'null'::jsonb)"))
-    };
-    w.put(format_args!(
-        " ORDER BY {e}.i), '[]'::json) FROM jsonb_array_elements({json}) WITH ORDINALITY AS {e}(v, i))"
-    ));
-    Ok(())
+fn objects(projection: &Projection, tested: bool) -> Item<'_> {
+    Item::Object { projection, tested }
 }
 
 /// Writes a JSON object of `pairs` in order; more than 50 pairs are built in chunks whose texts

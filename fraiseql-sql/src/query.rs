@@ -1,6 +1,7 @@
 //! Root queries: one object, a list, a count or a connection over a relation, each rendered as a
 //! scalar subquery whose value is the JSON of that root field.
 
+use crate::aggregate::Aggregation;
 use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::filter::Filter;
@@ -193,6 +194,15 @@ pub enum Root {
         /// Which rows.
         filter: Filter,
     },
+    /// Aggregates over the matching rows: one JSON object.
+    Aggregate {
+        /// Where the rows come from.
+        relation: Relation,
+        /// Which rows.
+        filter: Filter,
+        /// What to compute over them.
+        aggregation: Aggregation,
+    },
     /// A Relay connection page.
     Connection(Connection),
     /// A constant string: the root's `__typename`.
@@ -346,6 +356,11 @@ impl Root {
                 relation.render_from_where(w, &filter_sql);
                 w.push(")");
             }
+            Root::Aggregate {
+                relation,
+                filter,
+                aggregation,
+            } => aggregation.render_rows(w, relation, filter)?,
             Root::Connection(connection) => connection.render(w)?,
             Root::Typename(name) => w.put(name),
             Root::Null => w.push("NULL::json"),

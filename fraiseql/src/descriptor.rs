@@ -204,6 +204,11 @@ impl FieldType {
         }
     }
 
+    /// Whether this is a list of objects (`Vec<T>` of a `FraiseType`, possibly `Option`al).
+    pub fn is_object_list(&self) -> bool {
+        matches!(self.non_null(), FieldType::List(item) if matches!(item.non_null(), FieldType::Object(_)))
+    }
+
     /// The type without its nullable wrapper.
     pub fn non_null(&self) -> &FieldType {
         match self {

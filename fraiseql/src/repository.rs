@@ -3,8 +3,9 @@
 use std::marker::PhantomData;
 
 use fraiseql_sql::{
-    Connection, ConnectionField, EdgeField, Filter, Ident, JsonKey, JsonPath, Name, Op, OrderBy,
-    Page, PageInfoField, Projected, Projection, Relation, Root, ScalarKind, Statement, Target,
+    Aggregated, Aggregation, Connection, ConnectionField, EdgeField, Filter, Ident, JsonKey,
+    JsonPath, Name, Op, OrderBy, Page, PageInfoField, Projected, Projection, Relation, Root,
+    ScalarKind, Statement, Target,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -14,6 +15,7 @@ use crate::database::Database;
 use crate::descriptor::{FieldSource, TypeDescriptor};
 use crate::error::{Error, Result};
 use crate::field::FraiseType;
+use crate::typed::Measures;
 
 /// Typed reads of `T` from its `tv_*` relation, each one statement under a [`RequestContext`].
 ///
@@ -272,6 +274,53 @@ impl<T: FraiseType> Repository<T> {
             filter,
         };
         self.fetch(context, &root).await
+    }
+
+    /// Aggregates over the rows `filter` selects, in one statement: one [`Measure`] or a tuple
+    /// of up to four, each typed by its field's kind.
+    ///
+    /// ```no_run
+    /// # use fraiseql::{FraiseType, Repository, RequestContext};
+    /// # #[derive(FraiseType)] struct User { id: uuid::Uuid, name: String, age: Option<i32> }
+    /// # async fn demo(users: Repository<User>, request: RequestContext) -> fraiseql::Result<()> {
+    /// let adults = User::filter().age().gte(18);
+    /// let (total, oldest, first): (Option<i64>, Option<i32>, Option<String>) = users
+    ///     .aggregate(&request, adults, (
+    ///         User::aggregate().age().sum(),
+    ///         User::aggregate().age().max(),
+    ///         User::aggregate().name().min(),
+    ///     ))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// [`Measure`]: crate::typed::Measure
+    pub async fn aggregate<M: Measures>(
+        &self,
+        context: &RequestContext,
+        filter: Filter,
+        measures: M,
+    ) -> Result<M::Output> {
+        let measures = measures.measures();
+        let mut aggregation = Aggregation::new();
+        for (i, (function, target)) in measures.iter().enumerate() {
+            let value = (valid(Name::new("v")), Ok(target.clone()));
+            let measure = Aggregated::Values(*function, vec![value]);
+            aggregation = aggregation.field(valid(Name::new(&format!("m{i}"))), measure);
+        }
+        let root = Root::Aggregate {
+            relation: self.relation.clone(),
+            filter,
+            aggregation,
+        };
+        let json: serde_json::Value = self.fetch(context, &root).await?;
+        let values = (0..measures.len())
+            .map(|i| json[format!("m{i}")]["v"].clone())
+            .collect();
+        M::read(values).map_err(|error| {
+            tracing::error!(%error, r#type = self.descriptor.name, "an aggregate does not fit its type");
+            Error::Internal
+        })
     }
 
     /// A Relay connection page over the rows `filter` selects, in `order` (the default order

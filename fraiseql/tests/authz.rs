@@ -232,6 +232,18 @@ async fn a_non_null_field_it_may_not_read_nulls_its_nearest_nullable_parent() {
         )])
     );
 
+    // With arguments, as many nulls as the arguments pick.
+    let query = "{ posts(orderBy: [{field: IDENTIFIER}]) { identifier notes(where: {content: {contains: \"1\"}}, limit: 2) { content author { name } } } }";
+    let response = blog.run(&[], query, json!({})).await;
+    let posts = blog
+        .plain(
+            "SELECT p.identifier, COALESCE((SELECT json_agg(NULL::json) FROM (SELECT 1 FROM tb_comment c \
+             WHERE c.fk_post = p.pk_post AND strpos(c.content, '1') > 0 LIMIT 2) c), '[]') AS notes \
+             FROM tb_post p ORDER BY p.identifier COLLATE \"C\"",
+        )
+        .await;
+    assert_eq!(response["data"]["posts"], posts);
+
     // Non-null all the way up (Author!, [Comment!]!, [Post!]!): `data` is null. The decision
     // is the request's, not the data's: no list is read.
     let query = r#"{ posts(limit: 2) { title comments { author { name } } } user(identifier: "user-1") { name } }"#;
@@ -588,4 +600,34 @@ async fn a_lookup_by_a_key_it_may_not_read_is_refused() {
         response,
         json!({"data": {"member": {"name": "Ada Lovelace"}}})
     );
+}
+
+#[tokio::test]
+async fn aggregates_of_a_field_it_may_not_read_are_refused() {
+    let blog = blog().await;
+    // An aggregate shows values, as a filter does: refused without the role, answered with it.
+    for query in [
+        "{ usersAggregate { max { age } } }",
+        "{ usersAggregate { count groups(groupBy: [{field: EMAIL}]) { count } } }",
+        "{ usersAggregate { min { email } } }",
+    ] {
+        let response = blog.run(&[], query, json!({})).await;
+        assert_eq!(
+            response["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{query}: {response}"
+        );
+        let allowed = blog.run(&["admin"], query, json!({})).await;
+        assert!(allowed.get("errors").is_none(), "{query}: {allowed}");
+    }
+    let allowed = blog
+        .run(
+            &["hr"],
+            "{ usersAggregate { count max { age } } }",
+            json!({}),
+        )
+        .await;
+    let expected = blog
+        .plain("SELECT count(*) AS count, json_build_object('age', max(age)) AS max FROM tb_user")
+        .await;
+    assert_eq!(allowed["data"]["usersAggregate"], expected[0]);
 }

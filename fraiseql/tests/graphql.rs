@@ -9,41 +9,11 @@ use serde_json::{Value as Json, json};
 mod support;
 use support::{Post, User, blog};
 
-impl support::Blog {
-    /// The response of the one-statement fast path; for successful responses, checked
-    /// byte-identical to juniper's own executor answering the same request.
-    async fn run(&self, query: &str, variables: Json) -> Json {
-        let variables: Variables<DefaultScalarValue> = serde_json::from_value(variables).unwrap();
-        let answer =
-            fraiseql::graphql::execute(&self.schema, query, None, &variables, &self.context).await;
-        let response: Json = serde_json::from_str(answer.body()).expect("a JSON body");
-        assert_eq!(
-            answer.is_request_error(),
-            response.get("data").is_none(),
-            "a request error is exactly a response without data: {response}"
-        );
-        let body = answer.into_body();
-        if response.get("data").is_some() {
-            let reference =
-                support::juniper_body(&self.schema, &self.context, query, &variables).await;
-            assert_eq!(
-                body, reference,
-                "fast path and juniper path differ for {query}"
-            );
-        }
-        response
-    }
-
-    async fn plain(&self, sql: &str) -> Json {
-        support::plain(&self.client, sql).await
-    }
-}
-
 #[tokio::test]
 async fn lists_objects_and_connections_match_plain_sql() {
     let blog = blog().await;
     let response = blog
-        .run(
+        .differential(
             r#"query ($min: Int) {
                 users(where: {age: {gte: $min}}, orderBy: [{field: NAME, direction: DESC}], limit: 3) { id name age }
                 first: user(identifier: "user-2") { name __typename }
@@ -55,12 +25,12 @@ async fn lists_objects_and_connections_match_plain_sql() {
             json!({"min": 30}),
         )
         .await;
-    let users = blog.plain("SELECT id, name, age FROM tb_user WHERE age >= 30 ORDER BY name COLLATE \"C\" DESC LIMIT 3").await;
+    let users = blog.rows("SELECT id, name, age FROM tb_user WHERE age >= 30 ORDER BY name COLLATE \"C\" DESC LIMIT 3").await;
     let first = blog
-        .plain("SELECT name, 'User' AS __typename FROM tb_user WHERE identifier = 'user-2'")
+        .rows("SELECT name, 'User' AS __typename FROM tb_user WHERE identifier = 'user-2'")
         .await;
     let posts = blog
-        .plain(
+        .rows(
             "SELECT p.title, json_build_object('name', a.name) AS author,
                     coalesce((SELECT json_agg(json_build_object('content', c.content) ORDER BY c.created_at, c.pk_comment)
                               FROM tb_comment c WHERE c.fk_post = p.pk_post), '[]') AS comments
@@ -78,7 +48,7 @@ async fn lists_objects_and_connections_match_plain_sql() {
 async fn aliases_fragments_and_directives_follow_the_selection() {
     let blog = blog().await;
     let response = blog
-        .run(
+        .differential(
             r#"query ($skip: Boolean!) {
                 a: users(limit: 1, orderBy: [{field: IDENTIFIER}]) { id }
                 a: users(limit: 1, orderBy: [{field: IDENTIFIER}]) { name ...More }
@@ -88,7 +58,7 @@ async fn aliases_fragments_and_directives_follow_the_selection() {
             json!({"skip": true}),
         )
         .await;
-    let user = blog.plain("SELECT id, name, email, identifier FROM tb_user ORDER BY identifier COLLATE \"C\" LIMIT 1").await;
+    let user = blog.rows("SELECT id, name, email, identifier FROM tb_user ORDER BY identifier COLLATE \"C\" LIMIT 1").await;
     let user = &user[0];
     assert_eq!(
         response,
@@ -133,7 +103,7 @@ async fn connections_page_through_posts() {
         }
     }"#;
     let expected: Vec<String> = blog
-        .plain("SELECT identifier FROM tb_post ORDER BY created_at DESC, id")
+        .rows("SELECT identifier FROM tb_post ORDER BY created_at DESC, id")
         .await
         .as_array()
         .unwrap()
@@ -143,7 +113,7 @@ async fn connections_page_through_posts() {
     let mut seen = Vec::new();
     let mut after = Json::Null;
     loop {
-        let response = blog.run(query, json!({"after": after})).await;
+        let response = blog.differential(query, json!({"after": after})).await;
         let connection = &response["data"]["postsConnection"];
         assert_eq!(connection["totalCount"], 24);
         seen.extend(
@@ -179,7 +149,7 @@ async fn bad_input_gets_coded_errors() {
         ),
         (r#"{ users(where: {name: {eq: null}}) { id } }"#, "isNull"),
     ] {
-        let response = blog.run(query, json!({})).await;
+        let response = blog.differential(query, json!({})).await;
         let error = &response["errors"][0];
         assert_eq!(
             error["extensions"]["code"], "BAD_USER_INPUT",
@@ -245,7 +215,7 @@ async fn bad_input_gets_coded_errors() {
             "OPERATION_NOT_SUPPORTED",
         ),
     ] {
-        let response = blog.run(query, variables).await;
+        let response = blog.differential(query, variables).await;
         assert!(response.get("data").is_none(), "{query}: {response}");
         let errors = response["errors"].as_array().unwrap();
         assert!(!errors.is_empty(), "{query}: {response}");
@@ -315,7 +285,7 @@ fn execute_is_send() {
 async fn introspection_describes_the_schema() {
     let blog = blog().await;
     let response = blog
-        .run(r#"{ __type(name: "User") { description fields { name description type { kind name ofType { name } } } } }"#, json!({}))
+        .differential(r#"{ __type(name: "User") { description fields { name description type { kind name ofType { name } } } } }"#, json!({}))
         .await;
     let user = &response["data"]["__type"];
     assert_eq!(user["description"], "A registered user.");
@@ -451,6 +421,10 @@ async fn corpus_matches_plain_sql_over_the_normalized_tables() {
          format!("SELECT json_build_object('posts', coalesce(json_agg({post_json} ORDER BY p.identifier COLLATE \"C\"), '[]')) FROM tb_post p WHERE NOT EXISTS (SELECT 1 FROM tb_comment c WHERE c.fk_post = p.pk_post)")),
         ("{ post(identifier: \"post-3\") { title comments { content author { name } } } }", json!({}),
          "SELECT json_build_object('post', json_build_object('title', p.title, 'comments', coalesce((SELECT json_agg(json_build_object('content', c.content, 'author', json_build_object('name', u.name)) ORDER BY c.created_at, c.pk_comment) FROM tb_comment c JOIN tb_user u ON u.pk_user = c.fk_author WHERE c.fk_post = p.pk_post), '[]'))) FROM tb_post p WHERE p.identifier = 'post-3'".into()),
+        ("{ post(identifier: \"post-3\") { comments(orderBy: [{field: CREATED_AT, direction: DESC}], limit: 2) { content } } }", json!({}),
+         "SELECT json_build_object('post', json_build_object('comments', coalesce((SELECT json_agg(json_build_object('content', c.content) ORDER BY c.created_at DESC) FROM (SELECT * FROM tb_comment c WHERE c.fk_post = p.pk_post ORDER BY c.created_at DESC LIMIT 2) c), '[]'))) FROM tb_post p WHERE p.identifier = 'post-3'".into()),
+        ("{ post(identifier: \"post-3\") { comments(where: {content: {contains: \"ünïcödé\"}}, limit: 0) { id } tags(where: {neq: \"sql\"}) } }", json!({}),
+         "SELECT json_build_object('post', json_build_object('comments', '[]'::json, 'tags', (SELECT json_agg(t) FROM unnest(p.tags) t WHERE t <> 'sql'))) FROM tb_post p WHERE p.identifier = 'post-3'".into()),
         ("{ posts(orderBy: [{field: CREATED_AT}, {field: IDENTIFIER}], limit: 4) { identifier createdAt } }", json!({}),
          "SELECT json_build_object('posts', json_agg(j ORDER BY n)) FROM (SELECT json_build_object('identifier', identifier, 'createdAt', to_json(created_at)) AS j, row_number() OVER (ORDER BY created_at, identifier COLLATE \"C\") AS n FROM tb_post ORDER BY created_at, identifier COLLATE \"C\" LIMIT 4) q".into()),
         ("query Q($p: Boolean!, $withTags: Boolean = false) { posts(where: {published: {eq: $p}}, orderBy: [{field: IDENTIFIER}], limit: 3) { identifier tags @include(if: $withTags) } }", json!({"p": false}),
@@ -480,7 +454,7 @@ async fn corpus_matches_plain_sql_over_the_normalized_tables() {
             .await;
             serde_json::from_str(body.body()).unwrap()
         } else {
-            blog.run(query, variables).await
+            blog.differential(query, variables).await
         };
         let expected: String = blog
             .client
@@ -613,28 +587,30 @@ async fn operations_with_variables_compile_once_and_bind_each_requests_values() 
 
     let by_id = "query ($id: ID!) { user(id: $id) { id name email } }";
     let users = blog
-        .plain("SELECT id, name, email FROM tb_user ORDER BY pk_user")
+        .rows("SELECT id, name, email FROM tb_user ORDER BY pk_user")
         .await;
     let sql = statement(by_id, json!({"id": users[0]["id"]}))
         .sql()
         .to_owned();
     for user in users.as_array().unwrap() {
-        let response = blog.run(by_id, json!({"id": user["id"]})).await;
+        let response = blog.differential(by_id, json!({"id": user["id"]})).await;
         assert_eq!(response, json!({"data": {"user": user}}));
         assert_eq!(statement(by_id, json!({"id": user["id"]})).sql(), sql);
     }
     // A value that does not fit its slot is refused as a fresh compile refuses it, and the kept
     // statement still serves the next request.
-    let refused = blog.run(by_id, json!({"id": "nope"})).await;
+    let refused = blog.differential(by_id, json!({"id": "nope"})).await;
     assert_eq!(refused["data"], json!({"user": null}), "{refused}");
     assert_eq!(refused["errors"][0]["path"], json!(["user"]));
     assert_eq!(refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
-    let again = blog.run(by_id, json!({"id": users[1]["id"]})).await;
+    let again = blog
+        .differential(by_id, json!({"id": users[1]["id"]}))
+        .await;
     assert_eq!(again, json!({"data": {"user": users[1]}}));
     // Variables are still checked against their declared types on every request.
     let mistyped = "query ($min: Int) { users(where: {age: {gte: $min}}) { id } }";
-    assert!(blog.run(mistyped, json!({"min": 30})).await["data"].is_object());
-    let wrong = blog.run(mistyped, json!({"min": "thirty"})).await;
+    assert!(blog.differential(mistyped, json!({"min": 30})).await["data"].is_object());
+    let wrong = blog.differential(mistyped, json!({"min": "thirty"})).await;
     assert!(wrong.get("data").is_none(), "{wrong}");
 
     // Several slots, a page size and an optional operand, over many values.
@@ -650,17 +626,17 @@ async fn operations_with_variables_compile_once_and_bind_each_requests_values() 
         ("%", 25, 3),
     ] {
         let response = blog
-            .run(filtered, json!({"word": word, "min": min, "n": n}))
+            .differential(filtered, json!({"word": word, "min": min, "n": n}))
             .await;
         let like = word.replace('%', "\\%");
         let posts = blog
-            .plain(&format!(
+            .rows(&format!(
                 "SELECT identifier FROM tb_post WHERE title LIKE '%{like}%' \
                  ORDER BY identifier COLLATE \"C\" LIMIT {n}"
             ))
             .await;
         let users = blog
-            .plain(&format!(
+            .rows(&format!(
                 "SELECT identifier FROM tb_user WHERE age >= {min} AND name <> '{word}' \
                  ORDER BY identifier COLLATE \"C\""
             ))
@@ -683,13 +659,15 @@ async fn operations_with_variables_compile_once_and_bind_each_requests_values() 
     // not given): another statement, not a null bound into this one. An explicit null is
     // refused, however often the other shape was seen before.
     for _ in 0..2 {
-        let absent = blog.run(filtered, json!({"word": "a", "n": 3})).await;
+        let absent = blog
+            .differential(filtered, json!({"word": "a", "n": 3}))
+            .await;
         let everyone = blog
-            .plain("SELECT identifier FROM tb_user WHERE name <> 'a' ORDER BY identifier COLLATE \"C\"")
+            .rows("SELECT identifier FROM tb_user WHERE name <> 'a' ORDER BY identifier COLLATE \"C\"")
             .await;
         assert_eq!(absent["data"]["users"], everyone, "{absent}");
         let null = blog
-            .run(filtered, json!({"word": "a", "n": 3, "min": null}))
+            .differential(filtered, json!({"word": "a", "n": 3, "min": null}))
             .await;
         assert_eq!(null["data"], Json::Null, "{null}");
         assert_eq!(null["errors"][0]["path"], json!(["users"]), "{null}");
@@ -704,7 +682,7 @@ async fn prepared_statements_stop_replanning_under_steady_load() {
     let blog = blog().await;
     let database = Database::connect(blog.db.config(), 1).unwrap();
     let context = Context::new(database.clone(), RequestContext::new());
-    let users = blog.plain("SELECT id FROM tb_user ORDER BY pk_user").await;
+    let users = blog.rows("SELECT id FROM tb_user ORDER BY pk_user").await;
     let operations = [
         ("query ($id: ID!) { user(id: $id) { id name email } }", "id"),
         (
@@ -786,10 +764,10 @@ async fn prepared_statements_stop_replanning_under_steady_load() {
 async fn a_failing_root_field_is_a_field_error_beside_the_others() {
     let blog = blog().await;
     let first = blog
-        .plain("SELECT id FROM tb_user ORDER BY identifier COLLATE \"C\" LIMIT 1")
+        .rows("SELECT id FROM tb_user ORDER BY identifier COLLATE \"C\" LIMIT 1")
         .await;
     let response = blog
-        .run(
+        .differential(
             "{ a: user(id: \"nope\") { id } b: users(limit: 1, orderBy: [{field: IDENTIFIER}]) { id } }",
             json!({}),
         )
@@ -814,7 +792,7 @@ async fn a_failing_root_field_is_a_field_error_beside_the_others() {
         (
             "{ x: user(id: \"1\") { id } y: user { id } z: user(identifier: \"user-1\") { name } }",
             json!([["x"], ["y"]]),
-            json!({"x": null, "y": null, "z": {"name": blog.plain("SELECT name FROM tb_user WHERE identifier = 'user-1'").await[0]["name"]}}),
+            json!({"x": null, "y": null, "z": {"name": blog.rows("SELECT name FROM tb_user WHERE identifier = 'user-1'").await[0]["name"]}}),
         ),
         (
             "{ u: user(id: \"1\") { id } c: usersConnection(after: \"bogus\") { totalCount } }",
@@ -827,7 +805,7 @@ async fn a_failing_root_field_is_a_field_error_beside_the_others() {
             Json::Null,
         ),
     ] {
-        let response = blog.run(query, json!({})).await;
+        let response = blog.differential(query, json!({})).await;
         assert_eq!(response["data"], data, "{query}: {response}");
         let errors = response["errors"].as_array().unwrap();
         let got: Vec<&Json> = errors.iter().map(|e| &e["path"]).collect();

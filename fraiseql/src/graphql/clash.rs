@@ -11,8 +11,8 @@ use fraiseql_sql::ScalarKind;
 
 use super::info::{SchemaInfo, order_fields};
 use super::names::{
-    COMBINATORS, Derived, FIELD_ERROR, MUTATION, NULLS_ORDER, PAGE_INFO, QUERY, SORT_DIRECTION,
-    scalar_name,
+    COMBINATORS, DATE_TRUNC, Derived, FIELD_ERROR, MUTATION, NULLS_ORDER, PAGE_INFO, QUERY,
+    SORT_DIRECTION, scalar_name,
 };
 use crate::descriptor::{EnumDescriptor, FieldType, InputDescriptor, TypeDescriptor};
 use crate::error::{Error, Result};
@@ -32,7 +32,7 @@ const KINDS: [ScalarKind; 10] = [
 ];
 
 /// The types fraiseql itself defines.
-const LIBRARY: [&str; 7] = [
+const LIBRARY: [&str; 8] = [
     QUERY,
     MUTATION,
     "ID",
@@ -40,6 +40,7 @@ const LIBRARY: [&str; 7] = [
     SORT_DIRECTION,
     NULLS_ORDER,
     FIELD_ERROR,
+    DATE_TRUNC,
 ];
 
 /// Who defines a type: the same definer may claim a name twice (a type reached twice).

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use fraiseql_sql::{Name, OrderBy};
+use fraiseql_sql::{Function, Name, OrderBy, ScalarKind};
 
 use super::mutation_field::{MutationField, MutationInfo};
 use super::names::screaming;
@@ -29,6 +29,7 @@ pub(crate) struct RootNames {
     pub one: Option<String>,
     pub list: Option<String>,
     pub connection: Option<String>,
+    pub aggregate: Option<String>,
 }
 
 /// Which root fields a type gets, and their names.
@@ -44,6 +45,7 @@ pub struct RootFields {
     one: Naming,
     list: Naming,
     connection: Naming,
+    aggregate: Naming,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -55,7 +57,7 @@ enum Naming {
 }
 
 impl RootFields {
-    /// All three, conventionally named (`user`, `users`, `usersConnection`).
+    /// All four, conventionally named (`user`, `users`, `usersConnection`, `usersAggregate`).
     pub fn new() -> Self {
         Self::default()
     }
@@ -75,6 +77,18 @@ impl RootFields {
     /// Renames the connection field.
     pub fn connection(mut self, name: &str) -> Self {
         self.connection = Naming::Renamed(name.to_owned());
+        self
+    }
+
+    /// Renames the aggregate field.
+    pub fn aggregate(mut self, name: &str) -> Self {
+        self.aggregate = Naming::Renamed(name.to_owned());
+        self
+    }
+
+    /// No aggregate field.
+    pub fn without_aggregate(mut self) -> Self {
+        self.aggregate = Naming::Disabled;
         self
     }
 
@@ -144,7 +158,7 @@ impl SchemaInfo {
         let mut seen = std::collections::HashSet::new();
         for entity in &info.entities {
             if let Some(names) = &entity.roots {
-                for name in [&names.one, &names.list, &names.connection]
+                for name in [&names.one, &names.list, &names.connection, &names.aggregate]
                     .into_iter()
                     .flatten()
                 {
@@ -242,7 +256,7 @@ impl SchemaInfo {
 }
 
 impl RootNames {
-    /// `User` → `user`, `users`, `usersConnection`, with `fields` applied.
+    /// `User` → `user`, `users`, `usersConnection`, `usersAggregate`, with `fields` applied.
     fn for_type(type_name: &str, fields: &RootFields) -> Result<Self> {
         let mut chars = type_name.chars();
         let one: String = chars
@@ -251,6 +265,7 @@ impl RootNames {
             .unwrap_or_default();
         let list = plural(&one);
         let connection = format!("{list}Connection");
+        let aggregate = super::names::aggregate_field(&list);
         let pick = |naming: &Naming, conventional: String| -> Result<Option<String>> {
             Ok(match naming {
                 Naming::Conventional => Some(conventional),
@@ -265,6 +280,7 @@ impl RootNames {
             one: pick(&fields.one, one)?,
             list: pick(&fields.list, list)?,
             connection: pick(&fields.connection, connection)?,
+            aggregate: pick(&fields.aggregate, aggregate)?,
         })
     }
 }
@@ -279,6 +295,55 @@ fn plural(word: &str) -> String {
         return format!("{word}es");
     }
     format!("{word}s")
+}
+
+/// The kind of `function`'s result over a field of type `ty`, when the function applies to it
+/// (a scalar, not a list): sums of integers are `BigInt` (of `bigint`s and decimals `Decimal`),
+/// averages `Decimal` (of floats `Float`), the smallest and largest the field's own kind.
+pub(crate) fn aggregated(function: Function, ty: &FieldType) -> Option<ScalarKind> {
+    let FieldType::Scalar(kind) = ty.non_null() else {
+        return None;
+    };
+    let kind = *kind;
+    if !function.applies_to(kind) {
+        return None;
+    }
+    Some(match (function, kind) {
+        (Function::Sum, ScalarKind::Int) => ScalarKind::BigInt,
+        (Function::Sum | Function::Avg, ScalarKind::Float) => ScalarKind::Float,
+        (Function::Sum | Function::Avg, _) => ScalarKind::Numeric,
+        (Function::Min | Function::Max, kind) => kind,
+    })
+}
+
+/// The fields of entity `index` that `function` applies to, with its result's kind.
+pub(crate) fn aggregated_fields(
+    schema: &SchemaInfo,
+    index: usize,
+    function: Function,
+) -> Vec<(&'static crate::descriptor::FieldDescriptor, ScalarKind)> {
+    (schema.entities[index].descriptor.fields.iter())
+        .filter_map(|field| Some((field, aggregated(function, &field.ty)?)))
+        .collect()
+}
+
+/// The fields of entity `index` its aggregates can be grouped by, as `(ENUM_VALUE, field)`:
+/// enums, booleans, text, dates and timestamps (not lists).
+pub(crate) fn group_fields(
+    schema: &SchemaInfo,
+    index: usize,
+) -> Vec<(String, &'static crate::descriptor::FieldDescriptor)> {
+    (schema.entities[index].descriptor.fields.iter())
+        .filter(|field| match field.ty.non_null() {
+            FieldType::Enum(_) => true,
+            FieldType::Scalar(kind) => matches!(
+                kind,
+                ScalarKind::Bool | ScalarKind::Text | ScalarKind::Date | ScalarKind::Timestamp
+            ),
+            _ => false,
+        })
+        .map(|field| (screaming(field.name), field))
+        .collect()
 }
 
 /// The sortable fields of an entity, as `(ENUM_VALUE, field index)`.
@@ -307,6 +372,16 @@ mod tests {
         assert_eq!(names("Category").one.as_deref(), Some("category"));
         assert_eq!(names("Category").list.as_deref(), Some("categories"));
         assert_eq!(names("User").connection.as_deref(), Some("usersConnection"));
+        assert_eq!(
+            names("Category").aggregate.as_deref(),
+            Some("categoriesAggregate")
+        );
+        let renamed = RootFields::new().aggregate("stats").without_list();
+        let names_renamed = RootNames::for_type("User", &renamed).unwrap();
+        assert_eq!(names_renamed.aggregate.as_deref(), Some("stats"));
+        assert_eq!(names_renamed.list, None);
+        let without = RootNames::for_type("User", &RootFields::new().without_aggregate()).unwrap();
+        assert_eq!(without.aggregate, None);
         assert_eq!(names("Box").list.as_deref(), Some("boxes"));
         assert_eq!(names("Day").list.as_deref(), Some("days"));
         let custom = RootFields::new().list("people").without_connection();

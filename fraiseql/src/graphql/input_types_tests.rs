@@ -11,7 +11,7 @@ use juniper::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::types::input_type;
+use super::inputs::input_type;
 use crate::descriptor::{FieldType, InputDescriptor};
 use crate::{FraiseEnum, FraiseInput};
 

@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 use juniper::{DefaultScalarValue as S, InputValue, Selection, Spanning, Variables};
 
 use super::info::Limits;
+use super::names::QUERY;
 
 /// The arguments of a field or directive as written in the query.
 pub(crate) type ArgumentList<'s> = [(Spanning<&'s str>, Spanning<InputValue<S>>)];
@@ -346,7 +347,7 @@ impl<'e> Walker<'_, 'e> {
         let introspection = at.introspection || matches!(name, "__schema" | "__type");
         let child_type = meta.map_or("", |meta| meta.field_type.innermost_name());
         let (size, page) = match meta {
-            Some(meta) => self.page(meta, field.arguments, at.page),
+            Some(meta) => self.page(meta, field.arguments, at.page, parent == QUERY),
             None => (1, None),
         };
         let inner = match field.selection {
@@ -376,12 +377,14 @@ impl<'e> Walker<'_, 'e> {
 
     /// What a field's sub-selection's cost is multiplied by, and the page size a connection
     /// (an object with page arguments) passes to its lists (`edges`); `page` is the one passed
-    /// to this field.
+    /// to this field. An embedded list (not a `root` field) given no `limit` counts as
+    /// [`Limits::list_size_estimate`] elements.
     fn page(
         &self,
         meta: &juniper::meta::Field<S>,
         arguments: &ArgumentList<'_>,
         page: Option<u64>,
+        root: bool,
     ) -> (u64, Option<u64>) {
         const PAGE_ARGUMENTS: [&str; 3] = ["limit", "first", "last"];
         let declared = meta.arguments.iter().flatten();
@@ -401,7 +404,8 @@ impl<'e> Walker<'_, 'e> {
                 .max();
             let size = match asked {
                 Some(n) => n.clamp(0, i64::from(self.limits.max_page_size)) as u64,
-                None => self.limits.default_page_size.into(),
+                None if root || !is_list => self.limits.default_page_size.into(),
+                None => page.unwrap_or(self.limits.list_size_estimate.into()),
             };
             return if is_list {
                 (size, None)

@@ -5,7 +5,7 @@
 //! (`names`, `mutation_field`, `info`, `clash`), what a request runs with (`context`) and what
 //! its roles let it read (`authz`), juniper's type registration, its executor over
 //! PostgreSQL's JSON, what an operation asks for measured against the limits, and the compiler
-//! (`types`, `walk`, `limits`, `compile`), the fast path's checked copy of that JSON (`relay`),
+//! (`types`, `inputs`, `objects`, `walk`, `limits`, `compile`), the fast path's checked copy of that JSON (`relay`),
 //! mutations (`mutation`),
 //! documents' SHA-256 (`hash`), the plan cache (`plan`, by document text or by hash),
 //! execution (`root`, `response`, `execute`), the schema's description for tools (`describe`), the start-up check that indexes serve the list
@@ -22,6 +22,7 @@ mod indexes;
 mod info;
 #[cfg(test)]
 mod input_types_tests;
+mod inputs;
 mod limits;
 mod manifest;
 mod mutation;
@@ -29,6 +30,7 @@ mod mutation_field;
 mod names;
 #[cfg(test)]
 mod names_tests;
+mod objects;
 mod persisted;
 mod plan;
 mod relay;

@@ -13,7 +13,7 @@ use super::context::Context;
 use super::info::Shared;
 use super::mutation_field::MutationInfo;
 use super::names::{Derived, FIELD_ERROR, MUTATION};
-use super::types::{Object, ObjectInfo, ObjectKind};
+use super::objects::{Object, ObjectInfo, ObjectKind};
 
 /// The call `field` asks for: the input converted for the function, and both answers
 /// projected as selected.

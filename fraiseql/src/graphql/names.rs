@@ -11,6 +11,7 @@ pub(crate) const PAGE_INFO: &str = "PageInfo";
 pub(crate) const SORT_DIRECTION: &str = "SortDirection";
 pub(crate) const NULLS_ORDER: &str = "NullsOrder";
 pub(crate) const FIELD_ERROR: &str = "FieldError";
+pub(crate) const DATE_TRUNC: &str = "DateTrunc";
 /// A type generated for an entity, an enum, a scalar or a mutation, named `<base><suffix>`:
 /// every such name is made here, for the types that define them and for the clash check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,16 +26,34 @@ pub(crate) enum Derived {
     Result,
     Success,
     Error,
+    Aggregate,
+    SumFields,
+    AvgFields,
+    MinFields,
+    MaxFields,
+    AggregateGroup,
+    GroupKeys,
+    GroupBy,
+    GroupField,
 }
 
 impl Derived {
     /// The types each entity gets.
-    pub(crate) const OF_ENTITY: [(Derived, &str); 5] = [
+    pub(crate) const OF_ENTITY: [(Derived, &str); 14] = [
         (Derived::Connection, "connection type"),
         (Derived::Edge, "edge type"),
         (Derived::WhereInput, "filter input"),
         (Derived::OrderBy, "order input"),
         (Derived::OrderField, "order field enum"),
+        (Derived::Aggregate, "aggregate type"),
+        (Derived::SumFields, "sum type"),
+        (Derived::AvgFields, "average type"),
+        (Derived::MinFields, "minimum type"),
+        (Derived::MaxFields, "maximum type"),
+        (Derived::AggregateGroup, "aggregate group type"),
+        (Derived::GroupKeys, "group keys type"),
+        (Derived::GroupBy, "group input"),
+        (Derived::GroupField, "group field enum"),
     ];
     /// The types each scalar and enum gets.
     pub(crate) const OF_VALUE: [Derived; 2] = [Derived::Filter, Derived::ListFilter];
@@ -58,9 +77,35 @@ impl Derived {
             Derived::Result => "Result",
             Derived::Success => "Success",
             Derived::Error => "Error",
+            Derived::Aggregate => "Aggregate",
+            Derived::SumFields => "SumFields",
+            Derived::AvgFields => "AvgFields",
+            Derived::MinFields => "MinFields",
+            Derived::MaxFields => "MaxFields",
+            Derived::AggregateGroup => "AggregateGroup",
+            Derived::GroupKeys => "GroupKeys",
+            Derived::GroupBy => "GroupBy",
+            Derived::GroupField => "GroupField",
         };
         format!("{base}{suffix}")
     }
+}
+
+/// The type of an entity's `sum`, `avg`, `min` or `max` object (`PostSumFields`).
+pub(crate) fn aggregate_values(function: fraiseql_sql::Function) -> Derived {
+    use fraiseql_sql::Function;
+    match function {
+        Function::Sum => Derived::SumFields,
+        Function::Avg => Derived::AvgFields,
+        Function::Min => Derived::MinFields,
+        Function::Max => Derived::MaxFields,
+    }
+}
+
+/// The aggregate field beside an embedded list field (`comments` → `commentsAggregate`), and
+/// the root aggregate field beside a root list (`posts` → `postsAggregate`).
+pub(crate) fn aggregate_field(list: &str) -> String {
+    format!("{list}Aggregate")
 }
 
 /// The filter input's own fields, beside one per entity field.

@@ -14,10 +14,11 @@ use super::authz::{self, Grants};
 use super::compile::{Compiler, FieldArguments, FieldNode, bad_input, failure};
 use super::context::Context;
 use super::info::Shared;
+use super::inputs::{Input, InputInfo, input_type};
 use super::mutation::{MutationResult, ResultInfo};
 use super::names::{MUTATION, QUERY};
+use super::objects::{Object, ObjectInfo, ObjectKind};
 use super::plan::PlanCache;
-use super::types::{Input, InputInfo, Object, ObjectInfo, ObjectKind, input_type};
 use super::walk::{Declared, Field, complete, output};
 use crate::descriptor::FieldType;
 
@@ -79,6 +80,17 @@ impl GraphQLType<S> for Query {
                     list = list.argument(arg);
                 }
                 fields.push(list);
+            }
+
+            if let Some(name) = &names.aggregate {
+                let aggregate = registry
+                    .field::<Object>(name.as_str(), &object(ObjectKind::Aggregate(index)))
+                    .argument(registry.arg::<Option<Input>>("where", &filter))
+                    .description(format!(
+                        "Aggregates over the {} rows matching `where`.",
+                        descriptor.name
+                    ));
+                fields.push(aggregate);
             }
 
             if let Some(name) = &names.connection {

@@ -7,6 +7,7 @@
 //! and tests every embedded object and list, so one the document lacks or holds as another type
 //! is null here.
 
+use fraiseql_sql::Function;
 use juniper::meta::MetaType;
 use juniper::{
     ArcStr, Arguments, BoxFuture, DefaultScalarValue as S, ExecutionResult, Executor, FieldError,
@@ -14,8 +15,8 @@ use juniper::{
 };
 
 use super::info::Shared;
-use super::names::{Derived, FIELD_ERROR, PAGE_INFO};
-use super::types::{Object, ObjectInfo, ObjectKind};
+use super::names::{Derived, FIELD_ERROR, PAGE_INFO, aggregate_values};
+use super::objects::{Object, ObjectInfo, ObjectKind};
 
 /// A field's declared GraphQL type, as wrappers around a named type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -284,6 +285,20 @@ fn object_kind(schema: &Shared, name: &str) -> Option<ObjectKind> {
             }
             if name == Derived::Edge.of(entity) {
                 return Some(ObjectKind::Edge(index));
+            }
+            if name == Derived::Aggregate.of(entity) {
+                return Some(ObjectKind::Aggregate(index));
+            }
+            if name == Derived::AggregateGroup.of(entity) {
+                return Some(ObjectKind::AggregateGroup(index));
+            }
+            if name == Derived::GroupKeys.of(entity) {
+                return Some(ObjectKind::GroupKeys(index));
+            }
+            for function in [Function::Sum, Function::Avg, Function::Min, Function::Max] {
+                if name == aggregate_values(function).of(entity) {
+                    return Some(ObjectKind::AggregateValues(index, function));
+                }
             }
         }
     }

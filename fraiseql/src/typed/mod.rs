@@ -1,14 +1,17 @@
-//! Typed handles: `User::filter().name().starts_with("A")`, `User::order().age().desc()`.
+//! Typed handles: `User::filter().name().starts_with("A")`, `User::order().age().desc()`,
+//! `User::aggregate().age().sum()`.
 //!
 //! `#[derive(FraiseType)]` generates a `<Type>Fields` struct with one method per field; each
 //! returns the handle its Rust type calls for ([`crate::FraiseField::Handle`]). A handle only has
 //! the operators its kind supports, so `gt` on a `bool` or `starts_with` on an `i32` does not
 //! compile. Handles produce [`fraiseql_sql::Filter`] and [`fraiseql_sql::OrderBy`] values.
 
+mod aggregate;
 pub mod kind;
 mod list;
 mod scalar;
 
+pub use aggregate::{Exact, Extremum, FromAggregate, Measure, Measures, Summable};
 pub use list::{ArrayHandle, EnumArrayHandle, NoHandle, ObjectListHandle};
 pub use scalar::{EnumHandle, ScalarHandle};
 

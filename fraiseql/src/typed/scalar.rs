@@ -29,6 +29,11 @@ impl<K> Handle for ScalarHandle<K> {
 }
 
 impl<K: Scalar> ScalarHandle<K> {
+    /// The value's target, of kind `kind`.
+    pub(super) fn target(&self, kind: Kind) -> fraiseql_sql::Target {
+        self.base.target(kind)
+    }
+
     fn cond(&self, op: Op) -> Filter {
         Filter::cond(self.base.target(Kind::Scalar(K::KIND)), op)
     }

@@ -175,6 +175,51 @@ pub struct Blog {
     pub context: fraiseql::graphql::Context,
 }
 
+impl Blog {
+    /// The response of the one-statement fast path; for successful responses, checked
+    /// byte-identical to juniper's own executor answering the same request.
+    pub async fn differential(
+        &self,
+        query: &str,
+        variables: serde_json::Value,
+    ) -> serde_json::Value {
+        let variables: juniper::Variables = serde_json::from_value(variables).unwrap();
+        let answer =
+            fraiseql::graphql::execute(&self.schema, query, None, &variables, &self.context).await;
+        let response: serde_json::Value = serde_json::from_str(answer.body()).expect("a JSON body");
+        assert_eq!(
+            answer.is_request_error(),
+            response.get("data").is_none(),
+            "a request error is exactly a response without data: {response}"
+        );
+        let body = answer.into_body();
+        if response.get("data").is_some() {
+            let reference = juniper_body(&self.schema, &self.context, query, &variables).await;
+            assert_eq!(
+                body, reference,
+                "fast path and juniper path differ for {query}"
+            );
+        }
+        response
+    }
+
+    /// The rows of `sql` as a JSON array of objects (see [`plain`]).
+    pub async fn rows(&self, sql: &str) -> serde_json::Value {
+        plain(&self.client, sql).await
+    }
+
+    /// The JSON value `sql` (one row, one column castable to text) computes.
+    pub async fn value(&self, sql: &str) -> serde_json::Value {
+        let text: String = self
+            .client
+            .query_one(&format!("SELECT ({sql})::text"), &[])
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .get(0);
+        serde_json::from_str(&text).unwrap()
+    }
+}
+
 /// A fresh blog database (see [`blog_db`]) and its schema, on a pool of two connections.
 pub async fn blog() -> Blog {
     let (db, client) = blog_db().await;

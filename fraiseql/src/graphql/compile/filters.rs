@@ -86,10 +86,7 @@ impl<'e> Compiler<'e> {
         value: &InputValue<S>,
         base: &Base,
     ) -> Result<Filter, Failure> {
-        let at = match field.source {
-            FieldSource::Json(key) => base.child(key),
-            FieldSource::Column(column) => base.column(column),
-        };
+        let at = field_at(base, field);
         let ty = field.ty.non_null();
         match ty {
             FieldType::Object(object) => {
@@ -125,13 +122,21 @@ impl<'e> Compiler<'e> {
                 )));
             }
         };
-        let operand = Operand { kind, enum_values };
-        let target = at.target(kind);
+        self.operators(&at, Operand { kind, enum_values }, value, field.name)
+    }
+
+    /// The operators of a scalar filter (`{gt: 1, lt: 5}`) on the value of kind `operand` at
+    /// `at`, all of which must hold; `what` names the value in errors.
+    pub(super) fn operators(
+        &self,
+        at: &Base,
+        operand: Operand,
+        value: &InputValue<S>,
+        what: &str,
+    ) -> Result<Filter, Failure> {
+        let target = at.target(operand.kind);
         let InputValue::Object(ops) = value else {
-            return Err(bad_input(format!(
-                "the filter of {} must be an object",
-                field.name
-            )));
+            return Err(bad_input(format!("the filter of {what} must be an object")));
         };
         let mut conditions = Vec::new();
         for (op, v) in ops.iter().filter(|(_, v)| !self.is_absent(&v.item)) {
@@ -147,16 +152,29 @@ impl<'e> Compiler<'e> {
         index: usize,
         field: &FieldNode<'e>,
     ) -> Result<Vec<OrderBy>, Failure> {
-        let default = || Ok(self.schema.entities[index].default_order.clone());
+        Ok(match self.order_keys(index, field, &Base::row())? {
+            Some(keys) => keys,
+            None => self.schema.entities[index].default_order.clone(),
+        })
+    }
+
+    /// The keys `orderBy` asks for, each read at `base` (a row, or an element of an embedded
+    /// list); `None` when it asks for none (absent, null or `[]`).
+    pub(super) fn order_keys(
+        &self,
+        index: usize,
+        field: &FieldNode<'e>,
+        base: &Base,
+    ) -> Result<Option<Vec<OrderBy>>, Failure> {
         let Some(value) = self.argument(field, "orderBy") else {
-            return default();
+            return Ok(None);
         };
         let items: Vec<_> = match value {
             InputValue::List(items) => items.into_iter().map(|i| i.item).collect(),
             single => vec![single],
         };
         if items.is_empty() {
-            return default();
+            return Ok(None);
         }
         let descriptor = self.schema.entities[index].descriptor;
         let sortable = order_fields(self.schema, index);
@@ -166,20 +184,8 @@ impl<'e> Compiler<'e> {
                 let InputValue::Object(entries) = item else {
                     return Err(bad_input("orderBy items are objects"));
                 };
-                let get = |name: &str| {
-                    entries
-                        .iter()
-                        .find(|(k, _)| k.item == name)
-                        .map(|(_, v)| match &v.item {
-                            InputValue::Enum(s) | InputValue::Scalar(S::String(s)) => {
-                                Some(s.as_str())
-                            }
-                            _ => None,
-                        })
-                };
-                let field_name = get("field")
-                    .flatten()
-                    .ok_or_else(|| bad_input("orderBy needs a field"))?;
+                let get = |name| enum_entry(entries, name);
+                let field_name = get("field").ok_or_else(|| bad_input("orderBy needs a field"))?;
                 let field_index = sortable
                     .iter()
                     .find(|(value, _)| value == field_name)
@@ -198,27 +204,27 @@ impl<'e> Compiler<'e> {
                     FieldType::Scalar(kind) => *kind,
                     _ => ScalarKind::Text,
                 };
-                let target: Target = match field.source {
-                    FieldSource::Json(key) => Base::row().child(key),
-                    FieldSource::Column(column) => Base::row().column(column),
-                }
-                .target(Kind::Scalar(kind));
-                let direction = match get("direction").flatten() {
-                    None | Some("ASC") => Direction::Asc,
-                    Some("DESC") => Direction::Desc,
-                    Some(other) => {
-                        return Err(bad_input(format!("{other} is not a SortDirection")));
-                    }
-                };
+                let target: Target = field_at(base, field).target(Kind::Scalar(kind));
+                let direction = direction(get("direction"))?;
                 let order = OrderBy::new(target, direction);
-                Ok(match get("nulls").flatten() {
+                Ok(match get("nulls") {
                     None => order,
                     Some("FIRST") => order.nulls(Nulls::First),
                     Some("LAST") => order.nulls(Nulls::Last),
                     Some(other) => return Err(bad_input(format!("{other} is not a NullsOrder"))),
                 })
             })
-            .collect()
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+}
+
+/// A `SortDirection` value (absent: ascending).
+pub(super) fn direction(value: Option<&str>) -> Result<Direction, Failure> {
+    match value {
+        None | Some("ASC") => Ok(Direction::Asc),
+        Some("DESC") => Ok(Direction::Desc),
+        Some(other) => Err(bad_input(format!("{other} is not a SortDirection"))),
     }
 }
 
@@ -226,8 +232,8 @@ impl<'e> Compiler<'e> {
 /// enum field the enum whose GraphQL names stand for stored values.
 #[derive(Clone, Copy)]
 pub(super) struct Operand {
-    kind: Kind,
-    enum_values: Option<&'static EnumDescriptor>,
+    pub kind: Kind,
+    pub enum_values: Option<&'static EnumDescriptor>,
 }
 
 impl Operand {

@@ -3,12 +3,13 @@
 //! roots, so the whole operation becomes one statement.
 //!
 //! Here: the compiler, its reading of selections (fragments, directives) and of variables. The
-//! root fields and their projections are in `roots`, `where` and `orderBy` in `filters`.
+//! root fields and their projections are in `roots`, `where` and `orderBy` in `filters`, the
+//! arguments of embedded lists in `lists`, aggregates in `aggregates`.
 
 use fraiseql_sql::CursorKey;
 use fraiseql_sql::{
-    Connection, ConnectionField, Direction, EdgeField, Filter, Kind, Name, Nulls, Op, OrderBy,
-    Page, PageInfoField, Projected, Projection, Relation, Root, ScalarKind, Target, Value,
+    Connection, ConnectionField, Direction, EdgeField, Element, Filter, Kind, Name, Nulls, Op,
+    OrderBy, Page, PageInfoField, Projected, Projection, Relation, Root, ScalarKind, Target, Value,
 };
 use juniper::parser::SourcePosition;
 use juniper::{
@@ -27,7 +28,9 @@ use crate::descriptor::{EnumDescriptor, FieldDescriptor, FieldSource, FieldType,
 use crate::error::Error;
 use crate::typed::Base;
 
+mod aggregates;
 mod filters;
+mod lists;
 mod roots;
 
 use filters::Operand;
@@ -357,6 +360,27 @@ impl<'e> Compiler<'e> {
         fields.iter().filter_map(|f| f.selection_set).collect()
     }
 }
+
+/// Where `field` is read below `base`: its document key, or its column at a row's top.
+fn field_at(base: &Base, field: &FieldDescriptor) -> Base {
+    match field.source {
+        FieldSource::Json(key) => base.child(key),
+        FieldSource::Column(column) => base.column(column),
+    }
+}
+
+/// The enum value (or string) an input object's entry `name` holds; `None` when absent or of
+/// another kind.
+fn enum_entry<'v>(entries: &'v [InputEntry], name: &str) -> Option<&'v str> {
+    let (_, value) = entries.iter().find(|(key, _)| key.item == name)?;
+    match &value.item {
+        InputValue::Enum(s) | InputValue::Scalar(S::String(s)) => Some(s.as_str()),
+        _ => None,
+    }
+}
+
+/// One entry of an input object value.
+type InputEntry = (juniper::Spanning<String>, juniper::Spanning<InputValue<S>>);
 
 fn name_of(text: &str) -> Result<Name, Failure> {
     Name::new(text).map_err(bad_input)

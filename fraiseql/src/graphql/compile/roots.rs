@@ -16,7 +16,7 @@ impl<'e> Compiler<'e> {
             let descriptor = entity.descriptor;
             let relation = relation(descriptor)?;
             let subs = Self::sub_selections(fields);
-            let served = [&roots.one, &roots.list, &roots.connection];
+            let served = [&roots.one, &roots.list, &roots.connection, &roots.aggregate];
             if !served.iter().any(|root| root.as_deref() == Some(name)) {
                 continue;
             }
@@ -77,11 +77,7 @@ impl<'e> Compiler<'e> {
                 let limit = self
                     .page_size(field, "limit")?
                     .unwrap_or(self.schema.limits.default_page_size);
-                let offset = match self.argument(field, "offset") {
-                    None => 0,
-                    Some(InputValue::Scalar(S::Int(n))) if n >= 0 => n as u64,
-                    Some(_) => return Err(bad_input("offset must be a non-negative integer")),
-                };
+                let offset = self.offset(field)?;
                 let (filter, order) = (self.where_filter(index, field)?, self.order(index, field)?);
                 let Some(projection) = self.projection(index, &subs, false, None)? else {
                     return Ok(Some(Root::Null));
@@ -97,6 +93,13 @@ impl<'e> Compiler<'e> {
             }
             if roots.connection.as_deref() == Some(name) {
                 return self.connection(index, relation, field, &subs).map(Some);
+            }
+            if roots.aggregate.as_deref() == Some(name) {
+                return Ok(Some(Root::Aggregate {
+                    relation,
+                    filter: self.where_filter(index, field)?,
+                    aggregation: self.aggregation(index, &subs, &Base::row())?,
+                }));
             }
         }
         Ok(None)
@@ -126,6 +129,15 @@ impl<'e> Compiler<'e> {
             ))),
             Some(InputValue::Scalar(S::Int(n))) => Ok(Some(n as u32)),
             Some(_) => Err(bad_input(format!("{name} must be an integer"))),
+        }
+    }
+
+    /// The `offset` argument of `field` (absent: 0).
+    pub(super) fn offset(&self, field: &FieldNode<'e>) -> Result<u64, Failure> {
+        match self.argument(field, "offset") {
+            None => Ok(0),
+            Some(InputValue::Scalar(S::Int(n))) if n >= 0 => Ok(n as u64),
+            Some(_) => Err(bad_input("offset must be a non-negative integer")),
         }
     }
 
@@ -280,9 +292,18 @@ impl<'e> Compiler<'e> {
                 );
                 continue;
             }
-            let field = descriptor
-                .graphql_field(name)
-                .ok_or_else(|| bad_input(format!("{} has no field {name}", descriptor.name)))?;
+            let Some(field) = descriptor.graphql_field(name) else {
+                match self.element_aggregate(index, name, &group)? {
+                    Some(aggregate) => projection.push(name_of(key)?, aggregate),
+                    None => {
+                        return Err(bad_input(format!(
+                            "{} has no field {name}",
+                            descriptor.name
+                        )));
+                    }
+                }
+                continue;
+            };
             let here = At::field(at, key, name);
             let value = match self.grants.refuse_field("read", descriptor, field) {
                 Some(refusal) => {
@@ -341,20 +362,43 @@ impl<'e> Compiler<'e> {
                 (FieldType::List(item), _) if nested(item.non_null()).is_some() => {
                     let object = nested(item.non_null()).expect("checked");
                     let Some((inner, inner_exposes)) = inner(object)? else {
-                        // Each element is null if it may be, else the list is.
-                        return Ok(if item.is_nullable() {
-                            Some(Projected::Nulls(path()?))
-                        } else {
-                            None
-                        });
+                        // Each element is null if it may be (as many as the arguments pick),
+                        // else the list is.
+                        if !item.is_nullable() {
+                            return Ok(None);
+                        }
+                        return Ok(Some(match self.elements(field, &group[0])? {
+                            Some(elements) => {
+                                self.element_list(field, elements, Element::Null, false)?
+                            }
+                            None => Projected::Nulls(path()?),
+                        }));
                     };
                     let lean = non_null && !item.is_nullable() && inner_exposes && !self.walked;
+                    if let Some(elements) = self.elements(field, &group[0])? {
+                        let element = if lean {
+                            Element::Object(inner)
+                        } else {
+                            Element::NullableObject(inner)
+                        };
+                        return self.element_list(field, elements, element, lean).map(Some);
+                    }
                     (if lean {
                         Projected::NonNullList
                     } else {
                         Projected::List
                     })(path()?, inner)
                 }
+                (FieldType::List(_), _) => match (self.elements(field, &group[0])?, field.source) {
+                    (Some(elements), _) => {
+                        let lean = non_null && !self.walked;
+                        self.element_list(field, elements, Element::Value, lean)?
+                    }
+                    (None, FieldSource::Column(c)) if !embedded => {
+                        Projected::Column(fraiseql_sql::Ident::new(c).map_err(bad_input)?)
+                    }
+                    (None, _) => Projected::Value(path()?),
+                },
                 _ => match field.source {
                     FieldSource::Column(c) if !embedded => {
                         Projected::Column(fraiseql_sql::Ident::new(c).map_err(bad_input)?)
