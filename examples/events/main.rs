@@ -37,11 +37,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if throwaway || init {
         println!("generating {} events into {dbname}", app::EVENTS);
         let client = server.connect(&dbname).await?;
+        let started = std::time::Instant::now();
         app::load(&client, app::EVENTS, |done, seconds| {
             println!("  {done:>9} events  {seconds:5.1} s");
         })
         .await?;
-        println!("indexed and projected");
+        let seconds = started.elapsed().as_secs_f64();
+        println!("indexed, accounts projected: {seconds:.1} s in all");
     }
     if throwaway {
         println!("loaded the events: {}", server.connection_string(&dbname));
