@@ -90,7 +90,7 @@ fn main() {
     let sdl = String::from_utf8_lossy(&output.stdout);
     for expected in [
         "createPost(input: CreatePostInput!): CreatePostResult!",
-        "comments: [PostComment!]!",
+        "offset: Int): [PostComment!]!",
         "author: PostAuthor!",
         "authorId: UUID!",
     ] {
