@@ -23,18 +23,22 @@ const SECRET: &[u8] = b"the test suite's secret";
 
 /// Every query root field the schema has, and every mutation: the tests below cover exactly
 /// these, and fail when the schema gains one they do not.
-const QUERY_ROOTS: [&str; 12] = [
+const QUERY_ROOTS: [&str; 16] = [
     "organisation",
     "organisations",
+    "organisationsAggregate",
     "organisationsConnection",
     "project",
     "projects",
+    "projectsAggregate",
     "projectsConnection",
     "task",
     "tasks",
+    "tasksAggregate",
     "tasksConnection",
     "user",
     "users",
+    "usersAggregate",
     "usersConnection",
 ];
 const MUTATION_ROOTS: [&str; 4] = ["createProject", "createTask", "deleteProject", "updateTask"];
@@ -258,7 +262,9 @@ async fn every_query_root_field_reads_only_the_tokens_organisation() {
                 "{{ list: {entity}s {{ id tenantId }}
                     connection: {entity}sConnection(first: 100) {{
                         totalCount edges {{ node {{ id tenantId }} }} }}
-                    filtered: {entity}s(where: {{id: {{in: $ids}}}}) {{ id tenantId }} }}"
+                    filtered: {entity}s(where: {{id: {{in: $ids}}}}) {{ id tenantId }}
+                    aggregate: {entity}sAggregate {{ count }}
+                    aggregateOfTheirs: {entity}sAggregate(where: {{id: {{in: $ids}}}}) {{ count }} }}"
             )
             .replace("{ list", "query ($ids: [UUID!]) { list");
             let ids: Vec<&String> = theirs.iter().chain(&mine).collect();
@@ -280,6 +286,14 @@ async fn every_query_root_field_reads_only_the_tokens_organisation() {
                 mine,
                 "{entity}s by the other's ids"
             );
+            // The aggregate counts my rows only, with or without the other's ids asked for.
+            for aggregate in ["aggregate", "aggregateOfTheirs"] {
+                assert_eq!(
+                    data[aggregate]["count"],
+                    json!(mine.len()),
+                    "{entity}sAggregate ({aggregate})"
+                );
+            }
             // The single lookup: the other tenant's ids are not found, mine are.
             let single = format!("query ($id: ID!) {{ {entity}(id: $id) {{ id tenantId }} }}");
             for id in &theirs {
