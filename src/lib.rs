@@ -24,4 +24,25 @@ pub mod docs {
     /// `docs/philosophy/where-the-speed-comes-from.md`
     #[doc = include_str!("../docs/philosophy/where-the-speed-comes-from.md")]
     pub mod where_the_speed_comes_from {}
+    /// `docs/architecture/overview.md`
+    #[doc = include_str!("../docs/architecture/overview.md")]
+    pub mod overview {}
+    /// `docs/architecture/naming.md`
+    #[doc = include_str!("../docs/architecture/naming.md")]
+    pub mod naming {}
+    /// `docs/architecture/command-query-separation.md`
+    #[doc = include_str!("../docs/architecture/command-query-separation.md")]
+    pub mod command_query_separation {}
+    /// `docs/architecture/sync-at-scale.md`
+    #[doc = include_str!("../docs/architecture/sync-at-scale.md")]
+    pub mod sync_at_scale {}
+    /// `docs/architecture/security.md`
+    #[doc = include_str!("../docs/architecture/security.md")]
+    pub mod security {}
+    /// `docs/deployment.md`
+    #[doc = include_str!("../docs/deployment.md")]
+    pub mod deployment {}
+    /// `docs/api-guide.md`
+    #[doc = include_str!("../docs/api-guide.md")]
+    pub mod api_guide {}
 }
