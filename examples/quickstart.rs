@@ -23,7 +23,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (db, server) = blog::database().await?;
     // Replicas behind one Service must accept each other's cursors.
     let db = match std::env::var("FRAISEQL_CURSOR_KEY") {
-        Ok(key) if !key.is_empty() => db.with_cursor_key(fraiseql::sql::CursorKey::new(key.as_bytes())),
+        Ok(key) if !key.is_empty() => {
+            db.with_cursor_key(fraiseql::sql::CursorKey::new(key.as_bytes()))
+        }
         _ => db,
     };
     let endpoint = Endpoint::new(blog::schema(), db).graphiql(blog::graphiql());

@@ -39,7 +39,10 @@ fn venv() -> PathBuf {
     let bin = venv.join("bin");
     let pinned = || {
         Command::new(bin.join("python"))
-            .args(["-c", "import importlib.metadata as m; print(m.version('kubernetes-validate'))"])
+            .args([
+                "-c",
+                "import importlib.metadata as m; print(m.version('kubernetes-validate'))",
+            ])
             .output()
             .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == &VALIDATOR[21..])
     };
@@ -48,13 +51,21 @@ fn venv() -> PathBuf {
         let lock = root().join("target/k8s-venv.lock");
         let _guard = Lock::take(&lock);
         if !pinned() {
-            let made = Command::new("python3").args(["-m", "venv"]).arg(&venv).status();
+            let made = Command::new("python3")
+                .args(["-m", "venv"])
+                .arg(&venv)
+                .status();
             assert!(
                 made.is_ok_and(|s| s.success()),
                 "python3 -m venv failed: install python3 and python3-venv (.ci/run does)"
             );
             let installed = Command::new(bin.join("pip"))
-                .args(["install", "--quiet", "--disable-pip-version-check", VALIDATOR])
+                .args([
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    VALIDATOR,
+                ])
                 .status()
                 .unwrap();
             assert!(installed.success(), "pip install {VALIDATOR} failed");
@@ -70,7 +81,11 @@ impl Lock {
     fn take(path: &Path) -> Lock {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
         loop {
-            match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+            {
                 Ok(_) => return Lock(path.to_owned()),
                 Err(_) if std::time::Instant::now() < deadline => {
                     std::thread::sleep(std::time::Duration::from_millis(200))
@@ -98,16 +113,28 @@ fn the_manifests_validate_against_the_kubernetes_schemas() {
             .unwrap()
     };
     let out = run(&manifests());
-    let report = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let report =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{report}");
-    assert_eq!(report.matches(" passed ").count(), manifests().len(), "{report}");
+    assert_eq!(
+        report.matches(" passed ").count(),
+        manifests().len(),
+        "{report}"
+    );
 
     // The validator refuses what a cluster would: a misspelt field and a port of the wrong type.
-    let deployment = std::fs::read_to_string(root().join("deploy/kubernetes/deployment.yaml")).unwrap();
+    let deployment =
+        std::fs::read_to_string(root().join("deploy/kubernetes/deployment.yaml")).unwrap();
     let bad = std::env::temp_dir().join(format!("fraiseql-bad-{}.yaml", std::process::id()));
-    for (good, wrong) in [("failureThreshold: 2", "failureTreshold: 2"), ("containerPort: 8080", "containerPort: \"8080\"")] {
+    for (good, wrong) in [
+        ("failureThreshold: 2", "failureTreshold: 2"),
+        ("containerPort: 8080", "containerPort: \"8080\""),
+    ] {
         std::fs::write(&bad, deployment.replace(good, wrong)).unwrap();
-        assert!(!run(std::slice::from_ref(&bad)).status.success(), "accepted {wrong}");
+        assert!(
+            !run(std::slice::from_ref(&bad)).status.success(),
+            "accepted {wrong}"
+        );
     }
     let _ = std::fs::remove_file(bad);
 }
@@ -119,12 +146,18 @@ fn documents() -> Vec<Value> {
         .args(manifests())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn kind<'a>(docs: &'a [Value], kind: &str) -> &'a Value {
-    docs.iter().find(|d| d["kind"] == kind).unwrap_or_else(|| panic!("no {kind}"))
+    docs.iter()
+        .find(|d| d["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind}"))
 }
 
 /// The Dockerfile's `ENV FRAISEQL_ADDR=…`.
@@ -163,7 +196,10 @@ fn the_manifests_agree_with_the_dockerfile_and_the_example() {
     assert!(quickstart.contains(r#".route("/health""#));
 
     // Secrets from the Secret, settings from the ConfigMap, both by name.
-    assert_eq!(container["envFrom"][0]["configMapRef"]["name"], config["metadata"]["name"]);
+    assert_eq!(
+        container["envFrom"][0]["configMapRef"]["name"],
+        config["metadata"]["name"]
+    );
     let env = container["env"].as_array().unwrap();
     let from_secret: Vec<&str> = env.iter().map(|e| e["name"].as_str().unwrap()).collect();
     assert_eq!(from_secret, ["DATABASE_URL", "FRAISEQL_CURSOR_KEY"]);
@@ -175,33 +211,58 @@ fn the_manifests_agree_with_the_dockerfile_and_the_example() {
     }
 
     // The image's non-root user, enforced by the pod.
-    assert!(dockerfile.contains("FROM gcr.io/distroless/cc-debian12:nonroot") && dockerfile.contains("USER nonroot"));
+    assert!(
+        dockerfile.contains("FROM gcr.io/distroless/cc-debian12:nonroot")
+            && dockerfile.contains("USER nonroot")
+    );
     assert_eq!(pod["spec"]["securityContext"]["runAsNonRoot"], true);
     assert_eq!(pod["spec"]["securityContext"]["runAsUser"], 65532); // distroless's nonroot
 
     // Requests and limits: memory limited, requested, and the limit above the request.
     let resources = &container["resources"];
-    let mib = |v: &Value| v.as_str().unwrap().strip_suffix("Mi").unwrap().parse::<u32>().unwrap();
+    let mib = |v: &Value| {
+        v.as_str()
+            .unwrap()
+            .strip_suffix("Mi")
+            .unwrap()
+            .parse::<u32>()
+            .unwrap()
+    };
     assert!(mib(&resources["requests"]["memory"]) < mib(&resources["limits"]["memory"]));
     assert!(resources["requests"]["cpu"].is_string());
 
     // The Service selects the pods and targets the named port.
-    assert_eq!(service["spec"]["selector"], deployment["spec"]["selector"]["matchLabels"]);
-    assert_eq!(pod["metadata"]["labels"], deployment["spec"]["selector"]["matchLabels"]);
+    assert_eq!(
+        service["spec"]["selector"],
+        deployment["spec"]["selector"]["matchLabels"]
+    );
+    assert_eq!(
+        pod["metadata"]["labels"],
+        deployment["spec"]["selector"]["matchLabels"]
+    );
     assert_eq!(service["spec"]["ports"][0]["targetPort"], "http");
 }
 
 #[test]
 fn the_guides_excerpts_are_the_deploy_files() {
     let dockerfile = std::fs::read_to_string(root().join("deploy/Dockerfile")).unwrap();
-    let yaml: Vec<String> = manifests().iter().map(|f| std::fs::read_to_string(f).unwrap()).collect();
+    let yaml: Vec<String> = manifests()
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
     let mut checked = 0;
     for (page, block) in doc_blocks::all_blocks("dockerfile") {
-        assert!(dockerfile.contains(&block), "{page}: not in deploy/Dockerfile:\n{block}");
+        assert!(
+            dockerfile.contains(&block),
+            "{page}: not in deploy/Dockerfile:\n{block}"
+        );
         checked += 1;
     }
     for (page, block) in doc_blocks::all_blocks("yaml") {
-        assert!(yaml.iter().any(|f| f.contains(&block)), "{page}: in no manifest:\n{block}");
+        assert!(
+            yaml.iter().any(|f| f.contains(&block)),
+            "{page}: in no manifest:\n{block}"
+        );
         checked += 1;
     }
     assert!(checked >= 3, "{checked}");
@@ -212,11 +273,21 @@ fn the_docs_shell_blocks_parse_and_name_files_that_exist() {
     let blocks = doc_blocks::all_blocks("sh");
     assert!(!blocks.is_empty());
     for (page, block) in blocks {
-        let parsed = Command::new("bash").args(["-n", "-c", &block]).output().unwrap();
-        assert!(parsed.status.success(), "{page}:\n{block}\n{}", String::from_utf8_lossy(&parsed.stderr));
+        let parsed = Command::new("bash")
+            .args(["-n", "-c", &block])
+            .output()
+            .unwrap();
+        assert!(
+            parsed.status.success(),
+            "{page}:\n{block}\n{}",
+            String::from_utf8_lossy(&parsed.stderr)
+        );
         for word in block.split_whitespace() {
             let word = word.trim_matches(|c| c == '"' || c == '\'');
-            if ["deploy/", "examples/", "fraiseql/sql/"].iter().any(|p| word.starts_with(p)) {
+            if ["deploy/", "examples/", "fraiseql/sql/"]
+                .iter()
+                .any(|p| word.starts_with(p))
+            {
                 assert!(root().join(word).exists(), "{page}: {word} does not exist");
             }
         }
@@ -225,7 +296,10 @@ fn the_docs_shell_blocks_parse_and_name_files_that_exist() {
 
 /// The PostgreSQL client, beside the server binaries the tests use.
 fn path_with_psql() -> String {
-    let bindir = Command::new("pg_config").arg("--bindir").output().ok()
+    let bindir = Command::new("pg_config")
+        .arg("--bindir")
+        .output()
+        .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_default();
     format!("{bindir}:{}", std::env::var("PATH").unwrap_or_default())
@@ -253,29 +327,43 @@ async fn the_quickstart_serves_with_the_images_environment() {
         .env("PSQLRC", "/dev/null")
         .output()
         .unwrap();
-    assert!(loaded.status.success(), "{}", String::from_utf8_lossy(&loaded.stderr));
+    assert!(
+        loaded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
 
     // The binary the build stage makes (here the debug build cargo test made), with the image's
     // and the manifests' environment; only the port is left to the system, for parallel tests.
-    let binary = std::env::current_exe().unwrap().parent().and_then(|d| d.parent()).unwrap().join("examples/quickstart");
+    let binary = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .and_then(|d| d.parent())
+        .unwrap()
+        .join("examples/quickstart");
     let addr = image_addr();
     let host = addr.rsplit_once(':').unwrap().0;
-    let mut child = Command::new(binary)
-        .env_clear()
-        .env("FRAISEQL_ADDR", format!("{host}:0"))
-        .env("DATABASE_URL", db.url())
-        .env("FRAISEQL_CURSOR_KEY", "a key every replica shares")
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the quickstart (built by cargo test)");
-    let stdout = child.stdout.take().unwrap();
+    let mut child = KillOnDrop(
+        Command::new(binary)
+            .env_clear()
+            .env("FRAISEQL_ADDR", format!("{host}:0"))
+            .env("DATABASE_URL", db.url())
+            .env("FRAISEQL_CURSOR_KEY", "a key every replica shares")
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the quickstart (built by cargo test)"),
+    );
+    let stdout = child.0.stdout.take().unwrap();
     let url = BufReader::new(stdout)
         .lines()
         .map_while(Result::ok)
-        .find_map(|l| l.strip_prefix("GraphiQL: ").map(|u| u.trim_end_matches("/graphiql").to_owned()));
-    let served = async {
+        .find_map(|l| {
+            l.strip_prefix("GraphiQL: ")
+                .map(|u| u.trim_end_matches("/graphiql").to_owned())
+        });
+    {
         let url = url.expect("the quickstart printed its URL");
         assert!(url.starts_with(&format!("http://{host}:")), "{url}");
         let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
@@ -283,15 +371,26 @@ async fn the_quickstart_serves_with_the_images_environment() {
         let health = support::raw(addr, "GET /health HTTP/1.1", b"").await;
         assert_eq!((health.status, health.body.as_str()), (200, "ok"));
         let body = br#"{"query":"{ usersConnection(first: 1) { edges { node { name } } pageInfo { endCursor } } }"}"#;
-        let head = format!("POST /graphql HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: {}", body.len());
+        let head = format!(
+            "POST /graphql HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: {}",
+            body.len()
+        );
         let reply = support::raw(addr, &head, body).await;
         assert_eq!(reply.status, 200);
-        assert!(reply.body.contains(r#""endCursor":""#) && !reply.body.contains("errors"), "{}", reply.body);
-    };
-    let outcome = tokio::spawn(served).await;
-    let _ = child.kill();
-    let _ = child.wait();
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic.into_panic());
+        assert!(
+            reply.body.contains(r#""endCursor":""#) && !reply.body.contains("errors"),
+            "{}",
+            reply.body
+        );
+    }
+}
+
+/// A running server, killed when the test ends, whether it passed or not.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }

@@ -31,7 +31,9 @@ async fn every_sql_block_of_the_docs_runs_in_order() {
             let lines: Vec<String> = messages
                 .iter()
                 .filter_map(|m| match m {
-                    SimpleQueryMessage::Row(row) => row.try_get(0).ok().flatten().map(str::to_owned),
+                    SimpleQueryMessage::Row(row) => {
+                        row.try_get(0).ok().flatten().map(str::to_owned)
+                    }
                     _ => None,
                 })
                 .flat_map(|t| t.lines().map(str::to_owned).collect::<Vec<_>>())

@@ -59,7 +59,9 @@ pub fn all_blocks(lang: &str) -> Vec<(String, String)> {
         .flat_map(|page| {
             let text = std::fs::read_to_string(&page).unwrap();
             let name = page.strip_prefix(root()).unwrap().display().to_string();
-            blocks(&text, lang).into_iter().map(move |b| (name.clone(), b))
+            blocks(&text, lang)
+                .into_iter()
+                .map(move |b| (name.clone(), b))
         })
         .collect()
 }
