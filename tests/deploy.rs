@@ -345,24 +345,22 @@ async fn the_quickstart_serves_with_the_images_environment() {
     let host = addr.rsplit_once(':').unwrap().0;
     let mut child = KillOnDrop(
         Command::new(binary)
-            .env_clear()
+            .env_remove("FRAISEQL_INIT")
             .env("FRAISEQL_ADDR", format!("{host}:0"))
             .env("DATABASE_URL", db.url())
             .env("FRAISEQL_CURSOR_KEY", "a key every replica shares")
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("the quickstart (built by cargo test)"),
     );
     let stdout = child.0.stdout.take().unwrap();
-    let url = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|l| {
-            l.strip_prefix("GraphiQL: ")
-                .map(|u| u.trim_end_matches("/graphiql").to_owned())
-        });
+    // Kept open while the server runs: it prints more after its URL (a closed pipe would end it).
+    let mut lines = BufReader::new(stdout).lines();
+    let url = lines.by_ref().map_while(Result::ok).find_map(|l| {
+        l.strip_prefix("GraphiQL: ")
+            .map(|u| u.trim_end_matches("/graphiql").to_owned())
+    });
     {
         let url = url.expect("the quickstart printed its URL");
         assert!(url.starts_with(&format!("http://{host}:")), "{url}");
