@@ -11,6 +11,7 @@ mod doc_blocks;
 mod support;
 
 use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -335,52 +336,101 @@ async fn the_quickstart_serves_with_the_images_environment() {
 
     // The binary the build stage makes (here the debug build cargo test made), with the image's
     // and the manifests' environment; only the port is left to the system, for parallel tests.
+    let host = image_addr().rsplit_once(':').unwrap().0.to_owned();
+    let key = "a key every replica shares";
+    let (_a, a) = start_quickstart(&host, &db.url(), key);
+    let health = support::raw(a, "GET /health HTTP/1.1", b"").await;
+    assert_eq!((health.status, health.body.as_str()), (200, "ok"));
+
+    // Two replicas sharing FRAISEQL_CURSOR_KEY accept each other's cursors: the page after the
+    // first, asked of replica B with replica A's cursor, is the second user.
+    let first = graphql(
+        a,
+        "{ usersConnection(first: 1) { edges { node { name } } pageInfo { endCursor } } }",
+    )
+    .await;
+    let cursor = first["data"]["usersConnection"]["pageInfo"]["endCursor"]
+        .as_str()
+        .expect("a cursor")
+        .to_owned();
+    let (_b, b) = start_quickstart(&host, &db.url(), key);
+    let next = format!(
+        r#"{{ usersConnection(first: 1, after: "{cursor}") {{ edges {{ node {{ name }} }} }} }}"#
+    );
+    let from_b = graphql(b, &next).await;
+    let from_a = graphql(a, &next).await;
+    assert!(from_b.get("errors").is_none(), "{from_b}");
+    assert_eq!(from_b, from_a);
+    assert_ne!(
+        from_b["data"]["usersConnection"]["edges"],
+        first["data"]["usersConnection"]["edges"]
+    );
+    // A replica with another key refuses the cursor.
+    let (_c, c) = start_quickstart(&host, &db.url(), "another key");
+    let from_c = graphql(c, &next).await;
+    assert_eq!(
+        from_c["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{from_c}"
+    );
+}
+
+/// Starts the quickstart binary as the image would, on `host` and a free port; the server and
+/// the 127.0.0.1 address to reach it.
+fn start_quickstart(host: &str, database_url: &str, cursor_key: &str) -> (Server, SocketAddr) {
     let binary = std::env::current_exe()
         .unwrap()
         .parent()
         .and_then(|d| d.parent())
         .unwrap()
         .join("examples/quickstart");
-    let addr = image_addr();
-    let host = addr.rsplit_once(':').unwrap().0;
     let mut child = KillOnDrop(
         Command::new(binary)
             .env_remove("FRAISEQL_INIT")
             .env("FRAISEQL_ADDR", format!("{host}:0"))
-            .env("DATABASE_URL", db.url())
-            .env("FRAISEQL_CURSOR_KEY", "a key every replica shares")
+            .env("DATABASE_URL", database_url)
+            .env("FRAISEQL_CURSOR_KEY", cursor_key)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .expect("the quickstart (built by cargo test)"),
+            .expect("the quickstart (built by cargo test; alone: cargo build --examples)"),
     );
-    let stdout = child.0.stdout.take().unwrap();
     // Kept open while the server runs: it prints more after its URL (a closed pipe would end it).
-    let mut lines = BufReader::new(stdout).lines();
-    let url = lines.by_ref().map_while(Result::ok).find_map(|l| {
-        l.strip_prefix("GraphiQL: ")
-            .map(|u| u.trim_end_matches("/graphiql").to_owned())
-    });
-    {
-        let url = url.expect("the quickstart printed its URL");
-        assert!(url.starts_with(&format!("http://{host}:")), "{url}");
-        let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
-        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-        let health = support::raw(addr, "GET /health HTTP/1.1", b"").await;
-        assert_eq!((health.status, health.body.as_str()), (200, "ok"));
-        let body = br#"{"query":"{ usersConnection(first: 1) { edges { node { name } } pageInfo { endCursor } } }"}"#;
-        let head = format!(
-            "POST /graphql HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: {}",
-            body.len()
-        );
-        let reply = support::raw(addr, &head, body).await;
-        assert_eq!(reply.status, 200);
-        assert!(
-            reply.body.contains(r#""endCursor":""#) && !reply.body.contains("errors"),
-            "{}",
-            reply.body
-        );
-    }
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let url = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix("GraphiQL: ")
+                .map(|u| u.trim_end_matches("/graphiql").to_owned())
+        })
+        .expect("the quickstart printed its URL");
+    assert!(url.starts_with(&format!("http://{host}:")), "{url}");
+    let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
+    (
+        Server {
+            _process: child,
+            _stdout: lines,
+        },
+        SocketAddr::from(([127, 0, 0, 1], port)),
+    )
+}
+
+/// A quickstart process and its open stdout, both held until the test ends.
+struct Server {
+    _process: KillOnDrop,
+    _stdout: std::io::Lines<BufReader<std::process::ChildStdout>>,
+}
+
+/// POSTs `query` and returns the JSON answer (status 200 required).
+async fn graphql(addr: SocketAddr, query: &str) -> Value {
+    let body = serde_json::json!({ "query": query }).to_string();
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: {}",
+        body.len()
+    );
+    let reply = support::raw(addr, &head, body.as_bytes()).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    serde_json::from_str(&reply.body).unwrap()
 }
 
 /// A running server, killed when the test ends, whether it passed or not.
