@@ -7,7 +7,9 @@
 //!
 //! `--init` (or `FRAISEQL_INIT=1`) loads `examples/blog/{schema,seed}.sql` into `DATABASE_URL`'s
 //! database; without it that database is served as it is. `FRAISEQL_ADDR` changes the address
-//! (default `127.0.0.1:8080`). Ctrl-C stops the server and removes the throwaway cluster.
+//! (default `127.0.0.1:8080`); `FRAISEQL_CURSOR_KEY` signs connection cursors with a key shared by
+//! every replica (default: a random key per process). `/health` answers `ok` (for container probes). Ctrl-C stops the
+//! server and removes the throwaway cluster.
 
 mod blog;
 
@@ -19,6 +21,13 @@ use fraiseql::http::Endpoint;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (db, server) = blog::database().await?;
+    // Replicas behind one Service must accept each other's cursors.
+    let db = match std::env::var("FRAISEQL_CURSOR_KEY") {
+        Ok(key) if !key.is_empty() => {
+            db.with_cursor_key(fraiseql::sql::CursorKey::new(key.as_bytes()))
+        }
+        _ => db,
+    };
     let endpoint = Endpoint::new(blog::schema(), db).graphiql(blog::graphiql());
     let graphql = fraiseql::axum::GraphQL::new(endpoint).context(|request| {
         // The app's own auth would go here; this one passes an optional tenant header through.
@@ -33,6 +42,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "/",
             get(|| async { "The blog's GraphQL API is at /graphql, GraphiQL at /graphiql\n" }),
         )
+        .route("/health", get(|| async { "ok" })) // liveness and readiness probes
         .merge(graphql.router());
 
     let addr = std::env::var("FRAISEQL_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());

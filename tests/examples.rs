@@ -98,6 +98,11 @@ async fn run_example(name: &str) {
         reply.body, r#"{"data":{"createUser":{"user":{"name":"Niklaus Wirth"}}}}"#,
         "{name}"
     );
+    if name == "quickstart" {
+        // The probe path the deployment guide's manifests use.
+        let health = support::raw(addr, "GET /health HTTP/1.1", b"").await;
+        assert_eq!((health.status, health.body.as_str()), (200, "ok"), "{name}");
+    }
     let page = support::raw(addr, "GET /graphiql HTTP/1.1", b"").await;
     assert_eq!(page.status, 200, "{name}");
     assert!(page.body.contains("GraphiQL"), "{name}");
