@@ -12,6 +12,7 @@ use crate::ident::Name;
 use crate::kind::{Kind, ScalarKind};
 use crate::projection::render_object;
 use crate::query::Relation;
+use crate::rename::Renames;
 use crate::target::{JsonPath, Target};
 use crate::writer::{Scope, Writer};
 
@@ -114,6 +115,9 @@ pub struct GroupKey {
     pub target: Target,
     /// Truncated first (dates and timestamps only).
     pub truncate: Option<Truncate>,
+    /// The names the key's stored texts are answered as (an enum's); groups are still formed
+    /// and ordered by the stored texts.
+    pub renames: Renames,
 }
 
 impl GroupKey {
@@ -252,7 +256,10 @@ impl Groups {
                 GroupField::Aggregate(value) => render_aggregated(w, scope, from, value),
                 GroupField::Keys(names) => render_object(w, names, |w, key| {
                     match key {
-                        Ok(Some(n)) => w.push(keys.get(*n).ok_or(Error::NoGroupKey(*n))?),
+                        Ok(Some(n)) => {
+                            let key = keys.get(*n).ok_or(Error::NoGroupKey(*n))?;
+                            self.keys[*n].renames.render_text(w, key);
+                        }
                         Ok(None) => w.push("NULL"),
                         Err(typename) => w.put(typename),
                     }

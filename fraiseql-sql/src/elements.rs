@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::filter::Filter;
 use crate::order::OrderBy;
 use crate::projection::Projection;
+use crate::rename::Renames;
 use crate::target::JsonPath;
 use crate::writer::{Scope, Writer};
 
@@ -78,6 +79,8 @@ pub enum Element {
     NullableObject(Projection),
     /// The element as stored (a list of scalars).
     Value,
+    /// The element, a stored text renamed (a list of enum values).
+    Renamed(Renames),
     /// `null`, reading nothing of the element: a nullable object the request may not read.
     Null,
 }
@@ -103,6 +106,7 @@ pub(crate) enum Item<'a> {
         tested: bool,
     },
     Value,
+    Renamed(&'a Renames),
     Null,
 }
 
@@ -119,6 +123,7 @@ impl ElementList {
                 tested: true,
             },
             Element::Value => Item::Value,
+            Element::Renamed(renames) => Item::Renamed(renames),
             Element::Null => Item::Null,
         };
         if self.nullable {
@@ -162,6 +167,10 @@ pub(crate) fn render_list(
         }
         Item::Value => {
             w.put(format_args!("{e}.v"));
+            Ok(())
+        }
+        Item::Renamed(renames) => {
+            renames.render_json(w, &format!("{e}.v"));
             Ok(())
         }
         Item::Null => {

@@ -7,6 +7,7 @@ use crate::aggregate::ElementAggregate;
 use crate::elements::{ElementList, Elements, Item, render_list};
 use crate::error::Result;
 use crate::ident::{Ident, Name};
+use crate::rename::Renames;
 use crate::target::JsonPath;
 use crate::writer::{Scope, Writer};
 
@@ -44,6 +45,8 @@ const PAIRS_PER_CALL: usize = 50;
 pub enum Projected {
     /// The JSON value at a path of the current document, as stored.
     Value(JsonPath),
+    /// The JSON value at a path, a stored text renamed (an enum's GraphQL name).
+    Renamed(JsonPath, Renames),
     /// A real column of the row (only at the top level of a row).
     Column(Ident),
     /// A constant string: the GraphQL `__typename`.
@@ -134,6 +137,7 @@ impl Projection {
 fn render_value(w: &mut Writer, scope: &Scope, value: &Projected) -> Result<()> {
     match value {
         Projected::Value(path) => w.push(&path.json(&scope.doc)),
+        Projected::Renamed(path, renames) => renames.render_json(w, &path.json(&scope.doc)),
         Projected::Column(column) => w.push(&scope.column(column)?),
         Projected::Typename(name) => w.put(name),
         Projected::Object(path, inner) => {

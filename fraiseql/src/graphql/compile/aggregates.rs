@@ -113,6 +113,7 @@ impl<'e> Compiler<'e> {
             keys.push(GroupKey {
                 target: field_at(base, field).target(Kind::Scalar(kind)),
                 truncate,
+                renames: renames(&field.ty).unwrap_or_default(),
             });
             grouped.push(field.name);
         }

@@ -369,6 +369,18 @@ fn field_at(base: &Base, field: &FieldDescriptor) -> Base {
     }
 }
 
+/// The GraphQL names the stored texts of a value of type `ty` are answered as: an enum's
+/// values whose stored text differs from the name; `None` for other types and for enums
+/// stored by name.
+fn renames(ty: &FieldType) -> Option<fraiseql_sql::Renames> {
+    let FieldType::Enum(descriptor) = ty.non_null() else {
+        return None;
+    };
+    let values = descriptor().values.iter();
+    let renames = fraiseql_sql::Renames::new(values.map(|v| (v.stored, v.name)));
+    (!renames.is_empty()).then_some(renames)
+}
+
 /// The enum value (or string) an input object's entry `name` holds; `None` when absent or of
 /// another kind.
 fn enum_entry<'v>(entries: &'v [InputEntry], name: &str) -> Option<&'v str> {

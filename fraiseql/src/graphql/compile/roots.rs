@@ -389,21 +389,29 @@ impl<'e> Compiler<'e> {
                         Projected::List
                     })(path()?, inner)
                 }
-                (FieldType::List(_), _) => match (self.elements(field, &group[0])?, field.source) {
-                    (Some(elements), _) => {
-                        let lean = non_null && !self.walked;
-                        self.element_list(field, elements, Element::Value, lean)?
+                (FieldType::List(item), _) => {
+                    let renamed = renames(item);
+                    match (self.elements(field, &group[0])?, field.source, renamed) {
+                        (None, FieldSource::Column(c), _) if !embedded => {
+                            Projected::Column(fraiseql_sql::Ident::new(c).map_err(bad_input)?)
+                        }
+                        (None, _, None) => Projected::Value(path()?),
+                        // Enum values stored under other texts are renamed one by one, so
+                        // the list goes through the elements' expansion even without arguments.
+                        (elements, _, renamed) => {
+                            let lean = non_null && !self.walked;
+                            let element = renamed.map_or(Element::Value, Element::Renamed);
+                            let elements = elements.unwrap_or_default();
+                            self.element_list(field, elements, element, lean)?
+                        }
                     }
-                    (None, FieldSource::Column(c)) if !embedded => {
+                }
+                _ => match (field.source, renames(&field.ty)) {
+                    (FieldSource::Column(c), _) if !embedded => {
                         Projected::Column(fraiseql_sql::Ident::new(c).map_err(bad_input)?)
                     }
-                    (None, _) => Projected::Value(path()?),
-                },
-                _ => match field.source {
-                    FieldSource::Column(c) if !embedded => {
-                        Projected::Column(fraiseql_sql::Ident::new(c).map_err(bad_input)?)
-                    }
-                    _ => Projected::Value(path()?),
+                    (_, Some(renamed)) => Projected::Renamed(path()?, renamed),
+                    (_, None) => Projected::Value(path()?),
                 },
             },
         ))
