@@ -414,6 +414,11 @@ impl deadpool::managed::Manager for Connector {
                 "a round trip was abandoned",
             ));
         }
+        if connection.is_closed_by_server() {
+            return Err(deadpool::managed::RecycleError::message(
+                "the server closed the connection",
+            ));
+        }
         Ok(())
     }
 }

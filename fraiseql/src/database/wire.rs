@@ -85,6 +85,15 @@ impl Socket {
             Socket::Unix(s) => s.read_buf(buf).await,
         }
     }
+
+    /// Reads what has already arrived, without waiting (`WouldBlock` when nothing has; tokio
+    /// answers that from its readiness state, usually without a system call).
+    fn try_read_buf(&mut self, buf: &mut BytesMut) -> io::Result<usize> {
+        match self {
+            Socket::Tcp(s) => s.try_read_buf(buf),
+            Socket::Unix(s) => s.try_read_buf(buf),
+        }
+    }
 }
 
 /// What cancels a connection's running statement (PostgreSQL's CancelRequest, sent on a new
@@ -256,6 +265,37 @@ impl Connection {
     /// Whether a round trip was abandoned midway: the connection must be closed.
     pub fn is_broken(&self) -> bool {
         self.busy
+    }
+
+    /// Whether the server ended this idle connection: it closed the socket, or sent an error
+    /// (PostgreSQL sends `FATAL` before it closes a session it terminates — a restart,
+    /// `pg_terminate_backend`, `idle_session_timeout`). Checked before each use, so a request
+    /// never goes to a connection that died while it sat in the pool. Other messages an idle
+    /// connection may receive (notices, parameter changes) are kept for the next round trip,
+    /// which skips them.
+    pub fn is_closed_by_server(&mut self) -> bool {
+        loop {
+            if self.read.capacity() - self.read.len() < 1024 {
+                self.read.reserve(8 * 1024);
+            }
+            match self.socket.try_read_buf(&mut self.read) {
+                Ok(0) => return true,
+                Ok(_) => {}
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => break,
+                Err(_) => return true,
+            }
+        }
+        if self.read.is_empty() {
+            return false;
+        }
+        let mut pending = self.read.clone();
+        loop {
+            match Message::parse(&mut pending) {
+                Ok(Some(Message::ErrorResponse(_))) | Err(_) => return true,
+                Ok(Some(_)) => {}
+                Ok(None) => return false,
+            }
+        }
     }
 
     /// Runs `sql` with `params` after `before` (another statement and its params, whose rows
