@@ -260,8 +260,13 @@ impl Database {
                 .statement_timeout()
                 .unwrap_or(self.inner.statement_timeout),
         );
-        let (names, values) = self.request_settings(context, &timeout)?;
+        let (mut names, mut values) = self.request_settings(context, &timeout)?;
         if let Some(lean) = &self.inner.lean {
+            if !names.is_empty() && matches!(access, Access::Read) {
+                // What BEGIN READ ONLY gave: nothing after it in the transaction may write.
+                names.push("transaction_read_only");
+                values.push("on");
+            }
             return run_lean(lean, &names, &values, statement, access).await;
         }
 
