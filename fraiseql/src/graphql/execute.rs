@@ -21,6 +21,8 @@ use super::response::{
     Response, errors_json, failure_body, juniper_body, to_error_body, variables_error_body,
 };
 use super::root::Schema;
+use crate::trace::slow::{Phase, Phases};
+use tracing::field::Empty;
 
 /// The type of the operation `operation_name` selects in `query`, or `None` when the request is
 /// invalid (then [`execute`] answers with the reason). HTTP servers use it to refuse mutations
@@ -48,10 +50,18 @@ pub(crate) fn plan(
     limits: &Limits,
 ) -> Result<Arc<Plan>, Exceeded> {
     limits::check_size(query, limits)?;
-    let admit = || admit(query, limits);
+    let span = tracing::info_span!("graphql.validate", fraiseql.plan_cache.hit = Empty);
+    let _in = span.enter();
+    let missed = std::cell::Cell::new(false);
+    let admit = || {
+        missed.set(true);
+        admit(query, limits)
+    };
     let validate = || validate(schema, query, operation_name);
     let plans = &schema.query_type.plans;
-    let plan = plans.get(&schema.schema, query, hash, operation_name, admit, validate)?;
+    let plan = plans.get(&schema.schema, query, hash, operation_name, admit, validate);
+    span.record("fraiseql.plan_cache.hit", !missed.get());
+    let plan = plan?;
     // A document kept under a request's higher limits is still measured against these.
     within(query, &plan, limits)?;
     Ok(plan)
@@ -282,7 +292,8 @@ fn statement_of(
     }
     let limits = &schema.query_info.limits;
     guard(schema, plan, variables, limits, Introspection::Allowed).ok()?;
-    match &*compiled(schema, plan, variables, database.cursor_key(), grants) {
+    let key = database.cursor_key();
+    match &*compiled(schema, plan, variables, key, grants, &tracing::Span::none()) {
         Compiled::Answer(answer) => Some(answer.statement.clone()),
         Compiled::Refused(_) | Compiled::Executor => None,
     }
@@ -296,65 +307,77 @@ async fn fast_path(
     context: &Context,
 ) -> Option<String> {
     let grants = Grants::new(&schema.query_info, &context.request);
-    let compiled = compiled(schema, plan, variables, context.db.cursor_key(), &grants);
+    let (phases, start) = (&context.phases, context.phases.start());
+    let span = tracing::info_span!("graphql.compile", fraiseql.statement_cache.hit = Empty);
+    let compiled = span.in_scope(|| {
+        compiled(
+            schema,
+            plan,
+            variables,
+            context.db.cursor_key(),
+            &grants,
+            &span,
+        )
+    });
+    phases.add(Phase::Compile, start);
     let answer = match &*compiled {
         Compiled::Answer(answer) => answer,
         Compiled::Refused(body) => return Some(body.clone()),
         Compiled::Executor => return None,
     };
-    Some(
-        match context
-            .db
-            .fetch_json(&context.request, &answer.statement)
-            .await
-        {
-            Ok(json) => {
-                let errors = answer.errors.as_deref();
-                let extra = errors.map_or(0, |errors| errors.len() + 10);
-                let mut body = String::with_capacity(json.len() + 10 + extra);
-                body.push_str("{\"data\":");
-                match relay(&json, &answer.check, &mut body) {
-                    Ok(()) => {}
-                    // A document breaks a promise of the schema: juniper's executor answers,
-                    // with its field errors and nulls.
-                    Err(Stop::Broken) => return None,
-                    Err(Stop::Unexpected) => {
-                        tracing::error!("the statement's JSON is not shaped as compiled");
-                        debug_assert!(false, "JSON not shaped as compiled: {json}");
-                        return None;
-                    }
-                }
-                if let Some(errors) = errors {
-                    body.push_str(",\"errors\":");
-                    body.push_str(errors);
-                }
-                body.push('}');
-                body
-            }
-            // A document breaking a non-null list's promise fails the lean statement
-            // (`relay`): juniper's executor answers, from statements that test each value.
-            Err(crate::Error::Internal) => return None,
-            Err(error) => {
-                let failure = super::compile::failure(&error);
-                match &answer.sole_root {
-                    // The failing argument is that field's: a field error, as for a compile.
-                    Some(root) => {
-                        let errors = [ExecutionError::new(root.position, &[&root.key], failure)];
-                        let data = if root.nullable {
-                            let mut data = juniper::Object::with_capacity(1);
-                            data.add_field(root.key.as_str(), juniper::Value::null());
-                            juniper::Value::Object(data)
-                        } else {
-                            juniper::Value::null()
-                        };
-                        juniper_body(&data, &errors)
-                    }
-                    // One statement answers several fields: an operation error.
-                    None => failure_body(&failure, None),
+    let start = phases.start();
+    let fetched = (context.db)
+        .fetch_json(&context.request, &answer.statement)
+        .await;
+    phases.add(Phase::Database, start);
+    let _response = Phases::response(phases);
+    Some(match fetched {
+        Ok(json) => {
+            let errors = answer.errors.as_deref();
+            let extra = errors.map_or(0, |errors| errors.len() + 10);
+            let mut body = String::with_capacity(json.len() + 10 + extra);
+            body.push_str("{\"data\":");
+            match relay(&json, &answer.check, &mut body) {
+                Ok(()) => {}
+                // A document breaks a promise of the schema: juniper's executor answers,
+                // with its field errors and nulls.
+                Err(Stop::Broken) => return None,
+                Err(Stop::Unexpected) => {
+                    tracing::error!("the statement's JSON is not shaped as compiled");
+                    debug_assert!(false, "JSON not shaped as compiled: {json}");
+                    return None;
                 }
             }
-        },
-    )
+            if let Some(errors) = errors {
+                body.push_str(",\"errors\":");
+                body.push_str(errors);
+            }
+            body.push('}');
+            body
+        }
+        // A document breaking a non-null list's promise fails the lean statement
+        // (`relay`): juniper's executor answers, from statements that test each value.
+        Err(crate::Error::Internal) => return None,
+        Err(error) => {
+            let failure = super::compile::failure(&error);
+            match &answer.sole_root {
+                // The failing argument is that field's: a field error, as for a compile.
+                Some(root) => {
+                    let errors = [ExecutionError::new(root.position, &[&root.key], failure)];
+                    let data = if root.nullable {
+                        let mut data = juniper::Object::with_capacity(1);
+                        data.add_field(root.key.as_str(), juniper::Value::null());
+                        juniper::Value::Object(data)
+                    } else {
+                        juniper::Value::null()
+                    };
+                    juniper_body(&data, &errors)
+                }
+                // One statement answers several fields: an operation error.
+                None => failure_body(&failure, None),
+            }
+        }
+    })
 }
 
 /// What the operation of `plan` compiles to with `variables` for a request with `grants`,
@@ -366,6 +389,7 @@ fn compiled(
     variables: &Variables<S>,
     key: &CursorKey,
     grants: &Grants<'_>,
+    span: &tracing::Span,
 ) -> Arc<Compiled> {
     let Some(operation) = plan.operation() else {
         return Arc::new(Compiled::Executor);
@@ -379,8 +403,10 @@ fn compiled(
     let variables = with_defaults(&op.item, variables);
     let roles = grants.key();
     if let Some(kept) = plan.kept(key, &roles, &variables) {
+        span.record("fraiseql.statement_cache.hit", true);
         return kept;
     }
+    span.record("fraiseql.statement_cache.hit", false);
     let record = Recorder::default();
     let lookup = |name: &str| operation.fragments.get(name).copied();
     let compiler = Compiler {
