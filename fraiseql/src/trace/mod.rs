@@ -1,11 +1,11 @@
 //! Tracing: the spans every request opens, and the slow-operation log.
 //!
-//! Each request served by an [`Endpoint`](crate::http::Endpoint) runs inside one `tracing` span
+//! Each request served by an `http::Endpoint` runs inside one `tracing` span
 //! named [`REQUEST`] (`graphql.request`), whose children are its phases:
 //!
 //! | span | what it covers | attributes |
 //! |---|---|---|
-//! | [`REQUEST`] `graphql.request` | the whole request: body, document, execution, response | `graphql.operation.name`, `graphql.operation.type`, `graphql.document` (only with [`Endpoint::trace_document`]), `http.response.status_code`, `error.type` (the first error's `extensions.code`), `otel.status_code` = `ERROR` on failure |
+//! | [`REQUEST`] `graphql.request` | the whole request: body, document, execution, response | `graphql.operation.name`, `graphql.operation.type`, `graphql.document` (only with `Endpoint::trace_document`), `http.response.status_code`, `error.type` (the first error's `extensions.code`), `otel.status_code` = `ERROR` on failure |
 //! | [`VALIDATE`] `graphql.validate` | parsing and validating the document, or finding its plan in the schema's plan cache | `fraiseql.plan_cache.hit` |
 //! | [`COMPILE`] `graphql.compile` | compiling the operation into one SQL statement, or finding it in the statement cache | `fraiseql.statement_cache.hit` |
 //! | [`DB_QUERY`] `db.query` | one database round trip (connection from the pool, statement, answer) | `db.system` and `db.system.name` = `postgresql`, `db.operation.name`, `fraiseql.statement.hash` (the statement's stable name, never its parameters), `db.response.status_code` (PostgreSQL's SQLSTATE) and `error.type` on failure |
@@ -17,21 +17,19 @@
 //! own. No span ever carries a variable's or a parameter's value: the statement is named by a
 //! hash of its SQL text (whose values are all bind parameters), and PostgreSQL's error message,
 //! which may quote a value, is only logged at DEBUG level. The document itself, which may hold
-//! literal arguments, is recorded only when [`Endpoint::trace_document`] asks for it.
+//! literal arguments, is recorded only when `Endpoint::trace_document` asks for it.
 //!
 //! The spans are at INFO level. Without a subscriber interested in them they cost one cached
 //! check each: their attributes are recorded only when a subscriber listens
 //! ([`tracing::Span::is_disabled`]), so a server without tracing allocates nothing for them.
 //!
-//! With the `otel` feature, [`otel`] exports the spans to an OpenTelemetry collector and the
+//! With the `otel` feature, the `otel` module exports the spans to an OpenTelemetry collector and the
 //! adapters take each request span's parent from the W3C `traceparent` header.
 //!
-//! Operations slower than [`Endpoint::slow_threshold`] (default
-//! [`DEFAULT_SLOW_THRESHOLD`](crate::http::DEFAULT_SLOW_THRESHOLD), 200 ms) are logged once at
+//! Operations slower than `http::Endpoint::slow_threshold` (default
+//! `http::DEFAULT_SLOW_THRESHOLD`, 200 ms) are logged once at
 //! WARN, with target [`SLOW_TARGET`]; see [`slow`].
 //!
-//! [`Endpoint::trace_document`]: crate::http::Endpoint::trace_document
-//! [`Endpoint::slow_threshold`]: crate::http::Endpoint::slow_threshold
 
 // The request span and the slow-operation log are the HTTP endpoint's.
 #![cfg_attr(not(feature = "http"), allow(dead_code))]
@@ -61,7 +59,7 @@ pub const MUTATION: &str = "graphql.mutation";
 /// The W3C trace-context headers of an incoming request (`traceparent`, `tracestate`), which
 /// become the parent of its [`REQUEST`] span when the `otel` feature exports spans. The axum and
 /// actix adapters read them; a server of its own passes them to
-/// [`Endpoint::respond_traced`](crate::http::Endpoint::respond_traced).
+/// `http::Endpoint::respond_traced`.
 ///
 /// ```
 /// let headers = fraiseql::trace::TraceHeaders {

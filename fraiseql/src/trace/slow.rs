@@ -1,6 +1,6 @@
 //! The slow-operation log: an operation that takes longer than
-//! [`Endpoint::slow_threshold`](crate::http::Endpoint::slow_threshold) (default
-//! [`DEFAULT_SLOW_THRESHOLD`](crate::http::DEFAULT_SLOW_THRESHOLD), 200 ms) is logged once, at
+//! `http::Endpoint::slow_threshold` (default
+//! `http::DEFAULT_SLOW_THRESHOLD`, 200 ms) is logged once, at
 //! WARN, with target [`SLOW_TARGET`] (`fraiseql::slow`) and these fields:
 //!
 //! | field | what |
