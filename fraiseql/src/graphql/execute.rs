@@ -21,7 +21,7 @@ use super::response::{
     Response, errors_json, failure_body, juniper_body, to_error_body, variables_error_body,
 };
 use super::root::Schema;
-use crate::trace::slow::{Phase, Phases};
+use crate::trace::slow::Phase;
 use tracing::field::Empty;
 
 /// The type of the operation `operation_name` selects in `query`, or `None` when the request is
@@ -309,75 +309,70 @@ async fn fast_path(
     let grants = Grants::new(&schema.query_info, &context.request);
     let (phases, start) = (&context.phases, context.phases.start());
     let span = tracing::info_span!("graphql.compile", fraiseql.statement_cache.hit = Empty);
-    let compiled = span.in_scope(|| {
-        compiled(
-            schema,
-            plan,
-            variables,
-            context.db.cursor_key(),
-            &grants,
-            &span,
-        )
-    });
+    let key = context.db.cursor_key();
+    let compiled = span.in_scope(|| compiled(schema, plan, variables, key, &grants, &span));
     phases.add(Phase::Compile, start);
     let answer = match &*compiled {
         Compiled::Answer(answer) => answer,
         Compiled::Refused(body) => return Some(body.clone()),
         Compiled::Executor => return None,
     };
-    let start = phases.start();
-    let fetched = (context.db)
-        .fetch_json(&context.request, &answer.statement)
-        .await;
-    phases.add(Phase::Database, start);
-    let _response = Phases::response(phases);
-    Some(match fetched {
-        Ok(json) => {
-            let errors = answer.errors.as_deref();
-            let extra = errors.map_or(0, |errors| errors.len() + 10);
-            let mut body = String::with_capacity(json.len() + 10 + extra);
-            body.push_str("{\"data\":");
-            match relay(&json, &answer.check, &mut body) {
-                Ok(()) => {}
-                // A document breaks a promise of the schema: juniper's executor answers,
-                // with its field errors and nulls.
-                Err(Stop::Broken) => return None,
-                Err(Stop::Unexpected) => {
-                    tracing::error!("the statement's JSON is not shaped as compiled");
-                    debug_assert!(false, "JSON not shaped as compiled: {json}");
-                    return None;
+    Some(
+        match phases
+            .time(
+                Phase::Database,
+                context.db.fetch_json(&context.request, &answer.statement),
+            )
+            .await
+        {
+            Ok(json) => {
+                let _response = phases.response();
+                let errors = answer.errors.as_deref();
+                let extra = errors.map_or(0, |errors| errors.len() + 10);
+                let mut body = String::with_capacity(json.len() + 10 + extra);
+                body.push_str("{\"data\":");
+                match relay(&json, &answer.check, &mut body) {
+                    Ok(()) => {}
+                    // A document breaks a promise of the schema: juniper's executor answers,
+                    // with its field errors and nulls.
+                    Err(Stop::Broken) => return None,
+                    Err(Stop::Unexpected) => {
+                        tracing::error!("the statement's JSON is not shaped as compiled");
+                        debug_assert!(false, "JSON not shaped as compiled: {json}");
+                        return None;
+                    }
+                }
+                if let Some(errors) = errors {
+                    body.push_str(",\"errors\":");
+                    body.push_str(errors);
+                }
+                body.push('}');
+                body
+            }
+            // A document breaking a non-null list's promise fails the lean statement
+            // (`relay`): juniper's executor answers, from statements that test each value.
+            Err(crate::Error::Internal) => return None,
+            Err(error) => {
+                let failure = super::compile::failure(&error);
+                match &answer.sole_root {
+                    // The failing argument is that field's: a field error, as for a compile.
+                    Some(root) => {
+                        let errors = [ExecutionError::new(root.position, &[&root.key], failure)];
+                        let data = if root.nullable {
+                            let mut data = juniper::Object::with_capacity(1);
+                            data.add_field(root.key.as_str(), juniper::Value::null());
+                            juniper::Value::Object(data)
+                        } else {
+                            juniper::Value::null()
+                        };
+                        juniper_body(&data, &errors)
+                    }
+                    // One statement answers several fields: an operation error.
+                    None => failure_body(&failure, None),
                 }
             }
-            if let Some(errors) = errors {
-                body.push_str(",\"errors\":");
-                body.push_str(errors);
-            }
-            body.push('}');
-            body
-        }
-        // A document breaking a non-null list's promise fails the lean statement
-        // (`relay`): juniper's executor answers, from statements that test each value.
-        Err(crate::Error::Internal) => return None,
-        Err(error) => {
-            let failure = super::compile::failure(&error);
-            match &answer.sole_root {
-                // The failing argument is that field's: a field error, as for a compile.
-                Some(root) => {
-                    let errors = [ExecutionError::new(root.position, &[&root.key], failure)];
-                    let data = if root.nullable {
-                        let mut data = juniper::Object::with_capacity(1);
-                        data.add_field(root.key.as_str(), juniper::Value::null());
-                        juniper::Value::Object(data)
-                    } else {
-                        juniper::Value::null()
-                    };
-                    juniper_body(&data, &errors)
-                }
-                // One statement answers several fields: an operation error.
-                None => failure_body(&failure, None),
-            }
-        }
-    })
+        },
+    )
 }
 
 /// What the operation of `plan` compiles to with `variables` for a request with `grants`,
