@@ -2,6 +2,8 @@
 //! over OTLP (HTTP/protobuf, `opentelemetry-otlp`) through the `tracing-opentelemetry` bridge,
 //! and the W3C `traceparent` header of each request as the parent of its `graphql.request`
 //! span, so one trace runs from the caller through the request into its database round trips.
+//! (A request served inside a span of the application's own, such as an HTTP server span of a
+//! tower or actix middleware, stays that span's child: the middleware has read the headers.)
 //!
 //! The least an application does: install it once, early in `main`, and keep the guard until
 //! the server stops (dropping it sends the spans still buffered).
@@ -168,9 +170,11 @@ fn provider(endpoint: &str, service_name: &str) -> Result<SdkTracerProvider, Ins
         .build())
 }
 
-/// Makes the remote span that `headers` name the parent of `span`, when they name a valid one.
+/// Makes the remote span that `headers` name the parent of `span`, when they name a valid one
+/// and the application has no span of its own around the request (an HTTP server span, which
+/// took its parent from the same headers).
 pub(crate) fn set_parent(span: &tracing::Span, headers: &TraceHeaders<'_>) {
-    if headers.traceparent.is_none() {
+    if headers.traceparent.is_none() || !tracing::Span::current().is_none() {
         return;
     }
     let context = TraceContextPropagator::new().extract(headers);
