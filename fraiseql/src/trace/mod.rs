@@ -142,12 +142,12 @@ pub(crate) fn first_error_code(body: &[u8]) -> Option<String> {
         #[serde(default)]
         code: Option<String>,
     }
-    // `"errors":` outside a string is a key: only then is the body read.
-    const KEY: &[u8] = b"\"errors\":";
-    if !body.windows(KEY.len()).any(|w| w == KEY) {
+    // `"errors":` outside a string is a key: only then is the body parsed.
+    let text = std::str::from_utf8(body).ok()?;
+    if !text.contains("\"errors\":") {
         return None;
     }
-    let body: Body = serde_json::from_slice(body).ok()?;
+    let body: Body = serde_json::from_str(text).ok()?;
     let first = body.errors.into_iter().next()?;
     Some(
         first
