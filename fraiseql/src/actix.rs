@@ -36,6 +36,7 @@ use actix_web::http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponseBuilder, web};
 
 use crate::http::{Head, HttpResponse, Method, Served};
+use crate::trace::TraceHeaders;
 
 /// An [`Endpoint`](crate::http::Endpoint) served from an actix-web `App`: [`Served::new`],
 /// [`Served::context`] (the hook reads the `HttpRequest`), then [`Served::configure`].
@@ -109,9 +110,10 @@ impl Served<HttpRequest> {
             // actix-web has already answered `Expect: 100-continue`: the body is coming.
             expects_continue: false,
         };
-        let response = self
-            .endpoint
-            .respond(&head, || (self.context)(&request), &mut payload)
+        let trace = trace_headers(&request);
+        let context = || (self.context)(&request);
+        let response = (self.endpoint)
+            .respond_traced(&head, trace, context, &mut payload)
             .await;
         let closes = response.headers.contains(&("connection", "close"));
         let (mut builder, body) = parts(response);
@@ -124,6 +126,23 @@ impl Served<HttpRequest> {
         } else {
             builder.body(body)
         }
+    }
+}
+
+/// The W3C trace-context headers, read only when the `otel` feature exports spans.
+fn trace_headers(request: &HttpRequest) -> TraceHeaders<'_> {
+    #[cfg(feature = "otel")]
+    {
+        let header = |name| request.headers().get(name).and_then(|v| v.to_str().ok());
+        TraceHeaders {
+            traceparent: header("traceparent"),
+            tracestate: header("tracestate"),
+        }
+    }
+    #[cfg(not(feature = "otel"))]
+    {
+        let _ = request;
+        TraceHeaders::default()
     }
 }
 

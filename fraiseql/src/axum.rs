@@ -33,6 +33,7 @@ use ::axum::response::Response;
 use ::axum::routing::{any, get};
 
 use crate::http::{Head, HttpResponse, Method, Served};
+use crate::trace::TraceHeaders;
 
 /// An [`Endpoint`](crate::http::Endpoint) served from an axum `Router`: [`Served::new`],
 /// [`Served::context`] (the hook reads the request's `Parts`), then [`Served::router`].
@@ -102,11 +103,29 @@ impl Served<Parts> {
                 .get(EXPECT)
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue")),
         };
-        let response = self
-            .endpoint
-            .respond(&head, || (self.context)(&parts), body.into_data_stream())
+        let trace = trace_headers(&parts.headers);
+        let context = || (self.context)(&parts);
+        let response = (self.endpoint)
+            .respond_traced(&head, trace, context, body.into_data_stream())
             .await;
         convert(response)
+    }
+}
+
+/// The W3C trace-context headers, read only when the `otel` feature exports spans.
+fn trace_headers(headers: &HeaderMap) -> TraceHeaders<'_> {
+    #[cfg(feature = "otel")]
+    {
+        let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+        TraceHeaders {
+            traceparent: header("traceparent"),
+            tracestate: header("tracestate"),
+        }
+    }
+    #[cfg(not(feature = "otel"))]
+    {
+        let _ = headers;
+        TraceHeaders::default()
     }
 }
 

@@ -124,11 +124,16 @@ impl Error {
             (None, data) if data.starts_with("22") => Error::Validation,
             _ => return Self::from_read_failure(db),
         };
+        crate::trace::record_sqlstate(&db.code);
+        // The message and detail may quote a value: DEBUG only.
         tracing::info!(
             sqlstate = db.code,
+            constraint = db.constraint,
+            "a write was refused"
+        );
+        tracing::debug!(
             message = db.message,
             detail = db.detail,
-            constraint = db.constraint,
             "a write was refused"
         );
         classified
@@ -149,12 +154,10 @@ impl Error {
             c if c.code().starts_with("08") || c.code().starts_with("57P") => Error::Unavailable,
             _ => Error::Internal,
         };
-        tracing::warn!(
-            sqlstate = db.code,
-            message = db.message,
-            detail = db.detail,
-            "database error"
-        );
+        crate::trace::record_sqlstate(&db.code);
+        // The message and detail may quote a value: DEBUG only.
+        tracing::warn!(sqlstate = db.code, "database error");
+        tracing::debug!(message = db.message, detail = db.detail, "database error");
         classified
     }
 }

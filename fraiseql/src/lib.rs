@@ -78,6 +78,7 @@ mod input;
 mod limits;
 mod mutation;
 mod repository;
+pub mod trace;
 pub mod typed;
 
 pub use context::RequestContext;

@@ -255,6 +255,23 @@ impl Database {
         statement: &Statement,
         access: Access,
     ) -> Result<String> {
+        use tracing::Instrument as _;
+        let span = crate::trace::db_span(statement.sql());
+        let answer = (self.round_trip(context, statement, access))
+            .instrument(span.clone())
+            .await;
+        if let Err(error) = &answer {
+            crate::trace::record_error(&span, error.code());
+        }
+        answer
+    }
+
+    async fn round_trip(
+        &self,
+        context: &RequestContext,
+        statement: &Statement,
+        access: Access,
+    ) -> Result<String> {
         let timeout = millis(
             context
                 .statement_timeout()

@@ -24,6 +24,9 @@ pub struct Context {
     pub(crate) db: Database,
     pub(crate) request: RequestContext,
     pub(crate) introspection: Introspection,
+    /// The time spent in each phase, for the slow-operation log (off unless an endpoint times
+    /// the request).
+    pub(crate) phases: crate::trace::slow::Phases,
 }
 
 impl Context {
@@ -33,6 +36,7 @@ impl Context {
             db,
             request,
             introspection: Introspection::Allowed,
+            phases: Default::default(),
         }
     }
 

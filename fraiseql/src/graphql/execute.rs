@@ -21,6 +21,8 @@ use super::response::{
     Response, errors_json, failure_body, juniper_body, to_error_body, variables_error_body,
 };
 use super::root::Schema;
+use crate::trace::slow::Phase;
+use tracing::field::Empty;
 
 /// The type of the operation `operation_name` selects in `query`, or `None` when the request is
 /// invalid (then [`execute`] answers with the reason). HTTP servers use it to refuse mutations
@@ -48,10 +50,18 @@ pub(crate) fn plan(
     limits: &Limits,
 ) -> Result<Arc<Plan>, Exceeded> {
     limits::check_size(query, limits)?;
-    let admit = || admit(query, limits);
+    let span = tracing::info_span!("graphql.validate", fraiseql.plan_cache.hit = Empty);
+    let _in = span.enter();
+    let missed = std::cell::Cell::new(false);
+    let admit = || {
+        missed.set(true);
+        admit(query, limits)
+    };
     let validate = || validate(schema, query, operation_name);
     let plans = &schema.query_type.plans;
-    let plan = plans.get(&schema.schema, query, hash, operation_name, admit, validate)?;
+    let plan = plans.get(&schema.schema, query, hash, operation_name, admit, validate);
+    span.record("fraiseql.plan_cache.hit", !missed.get());
+    let plan = plan?;
     // A document kept under a request's higher limits is still measured against these.
     within(query, &plan, limits)?;
     Ok(plan)
@@ -282,7 +292,8 @@ fn statement_of(
     }
     let limits = &schema.query_info.limits;
     guard(schema, plan, variables, limits, Introspection::Allowed).ok()?;
-    match &*compiled(schema, plan, variables, database.cursor_key(), grants) {
+    let key = database.cursor_key();
+    match &*compiled(schema, plan, variables, key, grants, &tracing::Span::none()) {
         Compiled::Answer(answer) => Some(answer.statement.clone()),
         Compiled::Refused(_) | Compiled::Executor => None,
     }
@@ -296,19 +307,26 @@ async fn fast_path(
     context: &Context,
 ) -> Option<String> {
     let grants = Grants::new(&schema.query_info, &context.request);
-    let compiled = compiled(schema, plan, variables, context.db.cursor_key(), &grants);
+    let (phases, start) = (&context.phases, context.phases.start());
+    let span = tracing::info_span!("graphql.compile", fraiseql.statement_cache.hit = Empty);
+    let key = context.db.cursor_key();
+    let compiled = span.in_scope(|| compiled(schema, plan, variables, key, &grants, &span));
+    phases.add(Phase::Compile, start);
     let answer = match &*compiled {
         Compiled::Answer(answer) => answer,
         Compiled::Refused(body) => return Some(body.clone()),
         Compiled::Executor => return None,
     };
     Some(
-        match context
-            .db
-            .fetch_json(&context.request, &answer.statement)
+        match phases
+            .time(
+                Phase::Database,
+                context.db.fetch_json(&context.request, &answer.statement),
+            )
             .await
         {
             Ok(json) => {
+                let _response = phases.response();
                 let errors = answer.errors.as_deref();
                 let extra = errors.map_or(0, |errors| errors.len() + 10);
                 let mut body = String::with_capacity(json.len() + 10 + extra);
@@ -366,6 +384,7 @@ fn compiled(
     variables: &Variables<S>,
     key: &CursorKey,
     grants: &Grants<'_>,
+    span: &tracing::Span,
 ) -> Arc<Compiled> {
     let Some(operation) = plan.operation() else {
         return Arc::new(Compiled::Executor);
@@ -379,8 +398,10 @@ fn compiled(
     let variables = with_defaults(&op.item, variables);
     let roles = grants.key();
     if let Some(kept) = plan.kept(key, &roles, &variables) {
+        span.record("fraiseql.statement_cache.hit", true);
         return kept;
     }
+    span.record("fraiseql.statement_cache.hit", false);
     let record = Recorder::default();
     let lookup = |name: &str| operation.fragments.get(name).copied();
     let compiler = Compiler {

@@ -272,6 +272,12 @@ impl Resolved<'_> {
         self.hash.as_ref()
     }
 
+    /// The name of the operation to run: the one the request named, else its document's
+    /// (`None` for an anonymous operation or a document that did not parse).
+    pub fn operation_name(&self) -> Option<&str> {
+        (self.operation_name).or_else(|| self.plan.as_ref().ok()?.operation_name())
+    }
+
     /// The type of the operation to run, or `None` when the request is invalid (then
     /// [`execute`](Self::execute) answers with the reason).
     pub fn operation_type(&self) -> Option<OperationType> {

@@ -294,6 +294,22 @@ impl Plan {
         self.verdict.as_ref().copied().map_err(String::as_str)
     }
 
+    /// The name of the operation to run: the request's, else the document's only operation's.
+    pub fn operation_name(&self) -> Option<&str> {
+        if let Some(name) = self.operation_name.as_deref() {
+            return Some(name);
+        }
+        let operation = self
+            .parsed
+            .borrow_dependent()
+            .iter()
+            .find_map(|d| match d {
+                Definition::Operation(operation) => Some(operation),
+                Definition::Fragment(_) => None,
+            })?;
+        operation.item.name.as_ref().map(|name| name.item)
+    }
+
     /// The operation to run and a lookup of the document's fragments.
     pub fn operation(&self) -> Option<Operation<'_>> {
         let mut operation = None;

@@ -259,67 +259,78 @@ impl GraphQLValueAsync<S> for RootField<'_> {
         selection_set: Option<&'a [Selection<S>]>,
         executor: &'a Executor<Context, S>,
     ) -> BoxFuture<'a, ExecutionResult<S>> {
-        Box::pin(async move {
-            let fragments = |name: &str| {
-                executor
-                    .fragment_by_name(name)
-                    .map(|f| (f.type_condition.item, &f.selection_set[..]))
-            };
-            let context = executor.context();
-            let grants = Grants::new(info, &context.request);
-            let compiler = Compiler {
-                schema: info,
-                variables: executor.variables(),
-                fragments: &fragments,
-                cursor_key: context.db.cursor_key(),
-                record: None,
-                walked: !self.writes,
-                grants: &grants,
-                denied: Default::default(),
-            };
-            let field = FieldNode {
-                name: self.name,
-                arguments: FieldArguments::Resolved(self.arguments),
-                selection_set,
-                // juniper's executor places this field's errors itself.
-                position: juniper::parser::SourcePosition::new_origin(),
-            };
-            let unknown = || bad_input(format!("unknown root field {}", self.name));
-            let root = if self.writes {
-                let mutation = info.mutations.iter().find(|m| m.name == self.name);
-                super::mutation::compile(&compiler, mutation.ok_or_else(unknown)?, &field)?
-            } else {
-                compiler.root(&[field])?.ok_or_else(unknown)?
-            };
-            // The fields it may not read: errors at their paths, pushed before juniper meets
-            // the nulls they cause (which it then does not report again).
-            for denial in compiler.denied.take() {
-                authz::push(executor, &denial);
+        use tracing::Instrument as _;
+        let span = match self.writes {
+            true => crate::trace::mutation_span(self.name, info),
+            false => tracing::Span::none(),
+        };
+        Box::pin(
+            async move {
+                let fragments = |name: &str| {
+                    executor
+                        .fragment_by_name(name)
+                        .map(|f| (f.type_condition.item, &f.selection_set[..]))
+                };
+                let context = executor.context();
+                let grants = Grants::new(info, &context.request);
+                let compiler = Compiler {
+                    schema: info,
+                    variables: executor.variables(),
+                    fragments: &fragments,
+                    cursor_key: context.db.cursor_key(),
+                    record: None,
+                    walked: !self.writes,
+                    grants: &grants,
+                    denied: Default::default(),
+                };
+                let field = FieldNode {
+                    name: self.name,
+                    arguments: FieldArguments::Resolved(self.arguments),
+                    selection_set,
+                    // juniper's executor places this field's errors itself.
+                    position: juniper::parser::SourcePosition::new_origin(),
+                };
+                let unknown = || bad_input(format!("unknown root field {}", self.name));
+                let root = if self.writes {
+                    let mutation = info.mutations.iter().find(|m| m.name == self.name);
+                    super::mutation::compile(&compiler, mutation.ok_or_else(unknown)?, &field)?
+                } else {
+                    compiler.root(&[field])?.ok_or_else(unknown)?
+                };
+                // The fields it may not read: errors at their paths, pushed before juniper meets
+                // the nulls they cause (which it then does not report again).
+                for denial in compiler.denied.take() {
+                    authz::push(executor, &denial);
+                }
+                if matches!(root, fraiseql_sql::Root::Null) {
+                    return Ok(juniper::Value::Null);
+                }
+                let statement = fraiseql_sql::Statement::value(&root).map_err(bad_input)?;
+                let json = if self.writes {
+                    context.db.write_json(&context.request, &statement).await
+                } else {
+                    context.db.fetch_json(&context.request, &statement).await
+                };
+                let json = json.map_err(|e| {
+                    crate::trace::record_error(&tracing::Span::current(), e.code());
+                    failure(&e)
+                })?;
+                let value: InputValue<S> = serde_json::from_str(&json).map_err(|error| {
+                    tracing::error!(%error, "PostgreSQL returned invalid JSON");
+                    failure(&crate::Error::Internal)
+                })?;
+                if self.writes {
+                    return Ok(output(value));
+                }
+                // juniper resolves the fields from the JSON, checking each against its type.
+                let declared = Declared::parse(&executor.current_type().to_string());
+                let field = Field {
+                    parent: QUERY,
+                    name: self.name,
+                };
+                complete(&value, &declared, executor, info, &field)
             }
-            if matches!(root, fraiseql_sql::Root::Null) {
-                return Ok(juniper::Value::Null);
-            }
-            let statement = fraiseql_sql::Statement::value(&root).map_err(bad_input)?;
-            let json = if self.writes {
-                context.db.write_json(&context.request, &statement).await
-            } else {
-                context.db.fetch_json(&context.request, &statement).await
-            };
-            let json = json.map_err(|e| failure(&e))?;
-            let value: InputValue<S> = serde_json::from_str(&json).map_err(|error| {
-                tracing::error!(%error, "PostgreSQL returned invalid JSON");
-                failure(&crate::Error::Internal)
-            })?;
-            if self.writes {
-                return Ok(output(value));
-            }
-            // juniper resolves the fields from the JSON, checking each against its type.
-            let declared = Declared::parse(&executor.current_type().to_string());
-            let field = Field {
-                parent: QUERY,
-                name: self.name,
-            };
-            complete(&value, &declared, executor, info, &field)
-        })
+            .instrument(span),
+        )
     }
 }

@@ -77,12 +77,16 @@ use crate::database::Database;
 use crate::graphql::{
     Context, Introspection, PersistedQueries, PersistedQueryError, Resolved, Schema,
 };
+use crate::trace::TraceHeaders;
 
 /// Default largest request body: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 /// Default time a request may take, end to end: 30 s.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Default threshold of the slow-operation log ([`Endpoint::slow_threshold`]): 200 ms.
+pub const DEFAULT_SLOW_THRESHOLD: Duration = Duration::from_millis(200);
 
 /// The HTTP method, as far as GraphQL over HTTP cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,6 +153,8 @@ struct Inner {
     timeout: Duration,
     introspection: Introspection,
     persisted: PersistedQueries,
+    slow_threshold: Option<Duration>,
+    trace_document: bool,
 }
 
 impl std::fmt::Debug for Inner {
@@ -162,6 +168,8 @@ impl std::fmt::Debug for Inner {
             .field("timeout", &self.timeout)
             .field("introspection", &self.introspection)
             .field("persisted", &self.persisted)
+            .field("slow_threshold", &self.slow_threshold)
+            .field("trace_document", &self.trace_document)
             .finish_non_exhaustive()
     }
 }
@@ -180,6 +188,8 @@ impl Endpoint {
                 timeout: DEFAULT_TIMEOUT,
                 introspection: Introspection::Allowed,
                 persisted: PersistedQueries::default(),
+                slow_threshold: Some(DEFAULT_SLOW_THRESHOLD),
+                trace_document: false,
             }),
         }
     }
@@ -251,6 +261,30 @@ impl Endpoint {
         self.change(|inner| inner.persisted = persisted)
     }
 
+    /// Logs each operation that takes longer than `threshold` (default
+    /// [`DEFAULT_SLOW_THRESHOLD`], 200 ms) once, at WARN, with its name, its document's hash,
+    /// its variables' names and JSON types (never their values) and its time in each phase
+    /// (see [`crate::trace::slow`]); `None` logs none.
+    ///
+    /// ```no_run
+    /// # fn demo(schema: fraiseql::graphql::Schema, db: fraiseql::Database) {
+    /// use std::time::Duration;
+    /// let endpoint = fraiseql::http::Endpoint::new(schema, db)
+    ///     .slow_threshold(Duration::from_millis(100));
+    /// # }
+    /// ```
+    pub fn slow_threshold(self, threshold: impl Into<Option<Duration>>) -> Self {
+        let threshold = threshold.into();
+        self.change(|inner| inner.slow_threshold = threshold)
+    }
+
+    /// Records each request's document on its `graphql.request` span (`graphql.document`;
+    /// default off). A document may hold literal arguments (values a client wrote inline
+    /// instead of as variables): turn it on only where the traces may hold them.
+    pub fn trace_document(self, enabled: bool) -> Self {
+        self.change(|inner| inner.trace_document = enabled)
+    }
+
     /// The GraphQL path.
     pub fn graphql_path(&self) -> &str {
         &self.inner.path
@@ -292,6 +326,34 @@ impl Endpoint {
         context: impl FnOnce() -> Result<RequestContext, Rejection>,
         body: impl futures_util::Stream<Item = Result<bytes::Bytes, E>>,
     ) -> HttpResponse {
+        (self.respond_traced(head, TraceHeaders::default(), context, body)).await
+    }
+
+    /// [`respond`](Self::respond) for a request whose W3C trace-context headers are `trace`:
+    /// with the `otel` feature, the remote span they name is the parent of the request's
+    /// `graphql.request` span ([`crate::trace`]). The axum and actix adapters call this.
+    pub async fn respond_traced<E>(
+        &self,
+        head: &Head<'_>,
+        trace: TraceHeaders<'_>,
+        context: impl FnOnce() -> Result<RequestContext, Rejection>,
+        body: impl futures_util::Stream<Item = Result<bytes::Bytes, E>>,
+    ) -> HttpResponse {
+        use tracing::Instrument as _;
+        let span = crate::trace::request_span(&trace);
+        let answer = self.answer(head, context, body, &span);
+        let response = answer.instrument(span.clone()).await;
+        crate::trace::record_response(&span, response.status, &response.body);
+        response
+    }
+
+    async fn answer<E>(
+        &self,
+        head: &Head<'_>,
+        context: impl FnOnce() -> Result<RequestContext, Rejection>,
+        body: impl futures_util::Stream<Item = Result<bytes::Bytes, E>>,
+        span: &tracing::Span,
+    ) -> HttpResponse {
         let mut body = std::pin::pin!(body);
         let format = match self.check(head) {
             Ok(format) => format,
@@ -313,7 +375,7 @@ impl Endpoint {
             _ => bytes::Bytes::new(),
         };
         match self.parse(head, format, &body) {
-            Ok(request) => self.execute(head.method, format, &request, context).await,
+            Ok(request) => self.run(head.method, format, &request, context, span).await,
             Err(response) => response,
         }
     }
@@ -455,6 +517,8 @@ impl Endpoint {
     /// [`crate::graphql::execute`]'s JSON text, carried through as is. The document is the
     /// request's own or the one its persisted-query hash names ([`PersistedQueries::resolve`]);
     /// a refused persisted query runs nothing.
+    ///
+    /// The request runs in a `graphql.request` span of its own ([`crate::trace`]).
     pub async fn execute(
         &self,
         method: Method,
@@ -462,8 +526,27 @@ impl Endpoint {
         request: &GraphQLRequest,
         context: RequestContext,
     ) -> HttpResponse {
+        use tracing::Instrument as _;
+        let span = crate::trace::request_span(&TraceHeaders::default());
+        let run = self.run(method, format, request, context, &span);
+        let response = run.instrument(span.clone()).await;
+        crate::trace::record_response(&span, response.status, &response.body);
+        response
+    }
+
+    /// [`execute`](Self::execute) inside the request's `span`, timed for the slow-operation log.
+    async fn run(
+        &self,
+        method: Method,
+        format: Format,
+        request: &GraphQLRequest,
+        context: RequestContext,
+        span: &tracing::Span,
+    ) -> HttpResponse {
         let schema = &*self.inner.schema;
         let operation_name = request.operation_name.as_deref();
+        let slow = self.inner.slow_threshold;
+        let started = slow.map(|_| std::time::Instant::now());
         let resolved = self.inner.persisted.resolve(
             schema,
             request.query.as_deref(),
@@ -474,6 +557,20 @@ impl Endpoint {
             Ok(resolved) => resolved,
             Err(error) => return persisted_query_error(format, error),
         };
+        let validated = started.map(|started| started.elapsed());
+        let operation_type = resolved.operation_type();
+        if !span.is_disabled() {
+            if let Some(name) = operation_name.or_else(|| resolved.operation_name()) {
+                span.record("graphql.operation.name", name);
+            }
+            if let Some(operation_type) = operation_type {
+                let name = crate::trace::operation_type(operation_type);
+                span.record("graphql.operation.type", name);
+            }
+            if self.inner.trace_document {
+                span.record("graphql.document", resolved.document());
+            }
+        }
         if method != Method::Post
             && requested_operation(schema, &resolved, operation_name, &context)
                 .is_some_and(|t| t != OperationType::Query)
@@ -486,9 +583,39 @@ impl Endpoint {
             )
             .with_header("allow", "POST");
         }
-        let context = Context::new(self.inner.db.clone(), context)
+        let mut context = Context::new(self.inner.db.clone(), context)
             .with_introspection(self.inner.introspection);
+        if slow.is_some() {
+            context.phases = crate::trace::slow::Phases::timed();
+        }
         let run = resolved.execute(&request.variables, &context);
+        let response = self.time_out(format, run).await;
+        if let (Some(threshold), Some(started)) = (slow, started) {
+            let total = started.elapsed();
+            if total >= threshold {
+                crate::trace::slow::Slow {
+                    operation: operation_name.or_else(|| resolved.operation_name()),
+                    operation_type,
+                    document: resolved.document(),
+                    hash: resolved.hash(),
+                    variables: &request.variables,
+                    body: &response.body,
+                    total,
+                    validate: validated.unwrap_or_default(),
+                    phases: Some(&context.phases),
+                }
+                .log();
+            }
+        }
+        response
+    }
+
+    /// Answers `run`'s response, or 504 once the endpoint's timeout has passed.
+    async fn time_out(
+        &self,
+        format: Format,
+        run: impl std::future::Future<Output = crate::graphql::Response>,
+    ) -> HttpResponse {
         match tokio::time::timeout(self.inner.timeout, run).await {
             Ok(response) => {
                 let status = if response.is_request_error() && format == Format::GraphQLResponse {
