@@ -82,8 +82,18 @@ pub(crate) async fn call<T: DeserializeOwned>(
 ) -> Result<MutationOutcome<T>> {
     let function = QualifiedName::parse(function)?;
     let statement = Statement::call(&function, input);
-    let json = db.write_json(context, &statement).await?;
-    outcome(&function, &json)
+    let json = db.write_json(context, &statement).await;
+    let outcome = json.and_then(|json| outcome(&function, &json));
+    #[cfg(feature = "metrics")]
+    db.record_mutation(
+        &function.to_string(),
+        match &outcome {
+            Ok(MutationOutcome::Success(_)) => "SUCCESS",
+            Ok(MutationOutcome::Refused(refusal)) => &refusal.code,
+            Err(error) => error.code(),
+        },
+    );
+    outcome
 }
 
 fn outcome<T: DeserializeOwned>(

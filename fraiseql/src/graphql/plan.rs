@@ -294,6 +294,22 @@ impl Plan {
         self.verdict.as_ref().copied().map_err(String::as_str)
     }
 
+    /// The name of the operation to run, as the document names it (`None`: anonymous, or the
+    /// document did not parse).
+    #[cfg(feature = "metrics")]
+    pub fn operation_name(&self) -> Option<&str> {
+        if self.operation_name.is_some() {
+            return self.operation_name.as_deref();
+        }
+        let mut operations = (self.parsed.borrow_dependent().iter()).filter_map(|d| match d {
+            Definition::Operation(operation) => Some(operation),
+            Definition::Fragment(_) => None,
+        });
+        let operation = operations.next()?;
+        operations.next().is_none().then_some(())?;
+        operation.item.name.as_ref().map(|name| name.item)
+    }
+
     /// The operation to run and a lookup of the document's fragments.
     pub fn operation(&self) -> Option<Operation<'_>> {
         let mut operation = None;
@@ -360,6 +376,9 @@ pub(crate) struct PlanCache {
     /// document: at most `capacity` documents too.
     hashed: RwLock<HashMap<DocumentHash, Vec<Arc<Plan>>>>,
     capacity: usize,
+    /// Where lookups of plans and kept statements are counted.
+    #[cfg(feature = "metrics")]
+    metrics: OnceLock<crate::metrics::Metrics>,
 }
 
 impl std::fmt::Debug for PlanCache {
@@ -380,6 +399,23 @@ impl PlanCache {
             plans: RwLock::new(HashMap::new()),
             hashed: RwLock::new(HashMap::new()),
             capacity,
+            #[cfg(feature = "metrics")]
+            metrics: OnceLock::new(),
+        }
+    }
+
+    /// Counts this cache's lookups, and its plans' kept statements', in `metrics` (the first
+    /// attached keeps them).
+    #[cfg(feature = "metrics")]
+    pub fn attach_metrics(&self, metrics: &crate::metrics::Metrics) {
+        let _ = self.metrics.set(metrics.clone());
+    }
+
+    /// Counts a lookup of a kept statement.
+    #[cfg(feature = "metrics")]
+    pub fn record_statement(&self, hit: bool) {
+        if let Some(metrics) = self.metrics.get() {
+            metrics.statement_cache(hit);
         }
     }
 
@@ -397,14 +433,25 @@ impl PlanCache {
         admit: impl FnOnce() -> Result<u32, E>,
         validate: impl FnOnce() -> Result<OperationType, String>,
     ) -> Result<Arc<Plan>, E> {
+        #[cfg(feature = "metrics")]
+        let mut made = false;
         let make = || {
+            #[cfg(feature = "metrics")]
+            {
+                made = true;
+            }
             let tokens = admit()?;
             Ok(Plan::new(schema, query, operation_name, tokens, validate))
         };
-        match hash {
+        let plan = match hash {
             Some(hash) => cached(&self.hashed, self.capacity, hash, operation_name, make),
             None => cached(&self.plans, self.capacity, query, operation_name, make),
+        };
+        #[cfg(feature = "metrics")]
+        if let Some(metrics) = self.metrics.get() {
+            metrics.plan_cache(!made);
         }
+        plan
     }
 
     /// Documents held.

@@ -305,12 +305,23 @@ impl GraphQLValueAsync<S> for RootField<'_> {
             } else {
                 context.db.fetch_json(&context.request, &statement).await
             };
+            #[cfg(feature = "metrics")]
+            if let (true, Err(error)) = (self.writes, &json) {
+                context.db.record_mutation(self.name, error.code());
+            }
             let json = json.map_err(|e| failure(&e))?;
             let value: InputValue<S> = serde_json::from_str(&json).map_err(|error| {
                 tracing::error!(%error, "PostgreSQL returned invalid JSON");
                 failure(&crate::Error::Internal)
             })?;
             if self.writes {
+                #[cfg(feature = "metrics")]
+                let value = {
+                    let (value, code) = super::mutation::take_outcome(value);
+                    let code = code.as_deref().unwrap_or("INTERNAL_SERVER_ERROR");
+                    context.db.record_mutation(self.name, code);
+                    value
+                };
                 return Ok(output(value));
             }
             // juniper resolves the fields from the JSON, checking each against its type.

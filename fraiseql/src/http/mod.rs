@@ -149,6 +149,16 @@ struct Inner {
     timeout: Duration,
     introspection: Introspection,
     persisted: PersistedQueries,
+    #[cfg(feature = "metrics")]
+    metrics: Option<crate::metrics::Metrics>,
+}
+
+/// What the metrics learn of a request as it runs: its operation (nothing without the
+/// `metrics` feature).
+#[derive(Default)]
+struct Seen {
+    #[cfg(feature = "metrics")]
+    operation: Option<crate::metrics::Operation>,
 }
 
 impl std::fmt::Debug for Inner {
@@ -180,6 +190,8 @@ impl Endpoint {
                 timeout: DEFAULT_TIMEOUT,
                 introspection: Introspection::Allowed,
                 persisted: PersistedQueries::default(),
+                #[cfg(feature = "metrics")]
+                metrics: None,
             }),
         }
     }
@@ -251,6 +263,28 @@ impl Endpoint {
         self.change(|inner| inner.persisted = persisted)
     }
 
+    /// Records every request in `metrics` (feature `metrics`): requests, latency and response
+    /// sizes by operation, and — through the endpoint's database and schema, attached too —
+    /// the pool, the database's errors, mutations, and the plan and statement caches. Serve
+    /// [`Metrics::render`](crate::metrics::Metrics::render) at `/metrics` (`fraiseql::axum::metrics`,
+    /// `fraiseql::actix::metrics`).
+    ///
+    /// ```
+    /// # fn demo(schema: fraiseql::graphql::Schema, db: fraiseql::Database) {
+    /// let metrics = fraiseql::metrics::Metrics::new();
+    /// let endpoint = fraiseql::http::Endpoint::new(schema, db).metrics(&metrics);
+    /// # let _ = endpoint;
+    /// # }
+    /// ```
+    #[cfg(feature = "metrics")]
+    pub fn metrics(self, metrics: &crate::metrics::Metrics) -> Self {
+        self.inner.schema.query_type.plans.attach_metrics(metrics);
+        self.change(|inner| {
+            inner.db = inner.db.clone().with_metrics(metrics);
+            inner.metrics = Some(metrics.clone());
+        })
+    }
+
     /// The GraphQL path.
     pub fn graphql_path(&self) -> &str {
         &self.inner.path
@@ -285,12 +319,32 @@ impl Endpoint {
     /// (only once the head is acceptable), reads the body (POST only, up to the limit), parses
     /// and executes. A request refused before its body is read has its body read and thrown
     /// away first, within the drain bound ([`Endpoint::drain_limit`]). Adapters call this and
-    /// translate the result.
+    /// translate the result. With [`Endpoint::metrics`], the request is recorded.
     pub async fn respond<E>(
         &self,
         head: &Head<'_>,
         context: impl FnOnce() -> Result<RequestContext, Rejection>,
         body: impl futures_util::Stream<Item = Result<bytes::Bytes, E>>,
+    ) -> HttpResponse {
+        #[cfg(feature = "metrics")]
+        let start = std::time::Instant::now();
+        let mut seen = Seen::default();
+        let response = self.answer(head, context, body, &mut seen).await;
+        #[cfg(feature = "metrics")]
+        if let Some(metrics) = &self.inner.metrics {
+            let operation =
+                (seen.operation.take()).unwrap_or_else(|| metrics.operation(None, None));
+            metrics.request(operation, start.elapsed(), &response.body);
+        }
+        response
+    }
+
+    async fn answer<E>(
+        &self,
+        head: &Head<'_>,
+        context: impl FnOnce() -> Result<RequestContext, Rejection>,
+        body: impl futures_util::Stream<Item = Result<bytes::Bytes, E>>,
+        seen: &mut Seen,
     ) -> HttpResponse {
         let mut body = std::pin::pin!(body);
         let format = match self.check(head) {
@@ -313,7 +367,7 @@ impl Endpoint {
             _ => bytes::Bytes::new(),
         };
         match self.parse(head, format, &body) {
-            Ok(request) => self.execute(head.method, format, &request, context).await,
+            Ok(request) => (self.run(head.method, format, &request, context, seen)).await,
             Err(response) => response,
         }
     }
@@ -462,6 +516,17 @@ impl Endpoint {
         request: &GraphQLRequest,
         context: RequestContext,
     ) -> HttpResponse {
+        (self.run(method, format, request, context, &mut Seen::default())).await
+    }
+
+    async fn run(
+        &self,
+        method: Method,
+        format: Format,
+        request: &GraphQLRequest,
+        context: RequestContext,
+        seen: &mut Seen,
+    ) -> HttpResponse {
         let schema = &*self.inner.schema;
         let operation_name = request.operation_name.as_deref();
         let resolved = self.inner.persisted.resolve(
@@ -474,6 +539,13 @@ impl Endpoint {
             Ok(resolved) => resolved,
             Err(error) => return persisted_query_error(format, error),
         };
+        #[cfg(feature = "metrics")]
+        if let Some(metrics) = &self.inner.metrics {
+            let kind = resolved.operation_type();
+            seen.operation = Some(metrics.operation(resolved.operation_label(), kind));
+        }
+        #[cfg(not(feature = "metrics"))]
+        let _ = seen;
         if method != Method::Post
             && requested_operation(schema, &resolved, operation_name, &context)
                 .is_some_and(|t| t != OperationType::Query)
