@@ -567,3 +567,49 @@ async fn ten_thousand_operation_names_make_a_bounded_number_of_series() {
         .count();
     assert!(series < 5_000, "{series} series");
 }
+
+/// A user as `tv_user`'s document holds it (mutation functions return the document, without
+/// the column fields of [`blog::User`]).
+#[derive(fraiseql::FraiseType, Debug)]
+#[fraiseql(view = "tv_user")]
+#[allow(dead_code)]
+struct Member {
+    id: uuid::Uuid,
+    name: String,
+}
+
+/// Mutations an app calls from Rust are counted by the function's name, on a database given
+/// the metrics; so are the pool's waits and the errors PostgreSQL reports.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repository_mutations_and_database_errors_are_counted() {
+    let db = blog_database().await;
+    let metrics = Metrics::new();
+    let database = Database::connect(db.config(), 2)
+        .expect("a pool")
+        .with_metrics(&metrics);
+    let users = fraiseql::Repository::<Member>::new(database);
+    let context = RequestContext::new().tenant_id(TENANT);
+    let input =
+        serde_json::json!({"identifier": "rust-1", "name": "Rust", "email": "r@example.com"});
+    for _ in 0..2 {
+        users
+            .mutate(&context, "fn_create_user", &input)
+            .await
+            .unwrap();
+    }
+    // A function that does not exist: SQLSTATE 42883, class 42.
+    let missing = users.mutate(&context, "fn_nope", &input).await.unwrap_err();
+    assert_eq!(missing.code(), "INTERNAL_SERVER_ERROR");
+    let text = metrics.render();
+    for line in [
+        r#"fraiseql_mutations_total{code="SUCCESS",mutation="fn_create_user"} 1"#,
+        r#"fraiseql_mutations_total{code="CONFLICT",mutation="fn_create_user"} 1"#,
+        r#"fraiseql_mutations_total{code="INTERNAL_SERVER_ERROR",mutation="fn_nope"} 1"#,
+        r#"fraiseql_database_errors_total{class="42"} 1"#,
+        "fraiseql_pool_acquire_duration_seconds_count 3",
+        "fraiseql_pool_connections_max 2",
+        "fraiseql_pool_connections_in_use 0",
+    ] {
+        assert!(text.contains(line), "{line} in\n{text}");
+    }
+}

@@ -80,13 +80,15 @@ pub(crate) async fn call<T: DeserializeOwned>(
     function: &str,
     input: serde_json::Value,
 ) -> Result<MutationOutcome<T>> {
+    #[cfg(feature = "metrics")]
+    let name = function;
     let function = QualifiedName::parse(function)?;
     let statement = Statement::call(&function, input);
     let json = db.write_json(context, &statement).await;
     let outcome = json.and_then(|json| outcome(&function, &json));
     #[cfg(feature = "metrics")]
     db.record_mutation(
-        &function.to_string(),
+        name,
         match &outcome {
             Ok(MutationOutcome::Success(_)) => "SUCCESS",
             Ok(MutationOutcome::Refused(refusal)) => &refusal.code,

@@ -327,11 +327,15 @@ impl Endpoint {
         body: impl futures_util::Stream<Item = Result<bytes::Bytes, E>>,
     ) -> HttpResponse {
         #[cfg(feature = "metrics")]
-        let start = std::time::Instant::now();
+        let start = self
+            .inner
+            .metrics
+            .as_ref()
+            .map(|_| std::time::Instant::now());
         let mut seen = Seen::default();
         let response = self.answer(head, context, body, &mut seen).await;
         #[cfg(feature = "metrics")]
-        if let Some(metrics) = &self.inner.metrics {
+        if let (Some(metrics), Some(start)) = (&self.inner.metrics, start) {
             let operation =
                 (seen.operation.take()).unwrap_or_else(|| metrics.operation(None, None));
             metrics.request(operation, start.elapsed(), &response.body);

@@ -12,7 +12,7 @@
 //! let endpoint = Endpoint::new(schema, db).metrics(&metrics);
 //! // … serve `endpoint`; then, at `/metrics`:
 //! let text = metrics.render();
-//! assert!(text.contains("# TYPE fraiseql_requests_total counter"));
+//! assert!(text.contains("# TYPE fraiseql_pool_connections_in_use gauge"));
 //! # }
 //! ```
 //!
@@ -78,6 +78,10 @@ use prometheus::{
 };
 
 use labels::Bounded;
+
+/// The `prometheus` crate this module is built on, for the app's own series in the same
+/// registry ([`Metrics::with_registry`], [`Metrics::registry`]) without a version to match.
+pub use prometheus;
 
 /// The label value of every operation name not kept as its own (anonymous, too long, past the
 /// limit) and of every code past [`CODE_LIMIT`].
@@ -189,11 +193,15 @@ impl Metrics {
     /// [`Registry::new_custom`](prometheus::Registry::new_custom) and a prefix or labels.
     ///
     /// ```
+    /// use fraiseql::metrics::prometheus;
     /// let registry = prometheus::Registry::new();
-    /// let metrics = fraiseql::metrics::Metrics::with_registry(registry.clone());
-    /// let families = registry.gather();
-    /// assert!(families.iter().any(|family| family.name() == "fraiseql_requests_total") || families.len() > 0);
-    /// # let _ = metrics;
+    /// let requests = prometheus::IntCounter::new("app_logins_total", "Logins.").unwrap();
+    /// registry.register(Box::new(requests.clone())).unwrap();
+    /// let metrics = fraiseql::metrics::Metrics::with_registry(registry);
+    /// requests.inc();
+    /// let text = metrics.render();
+    /// assert!(text.contains("app_logins_total 1"));
+    /// assert!(text.contains("fraiseql_statement_timeouts_total 0"));
     /// ```
     pub fn with_registry(registry: Registry) -> Self {
         let counter = |name: &str, help: &str| {
@@ -336,9 +344,14 @@ impl Metrics {
     /// Every series of the registry in Prometheus' text exposition format (to serve with
     /// [`CONTENT_TYPE`]), the pool gauges read now.
     ///
+    /// Labelled series appear once they have a value: `fraiseql_requests_total` after the
+    /// first request.
+    ///
     /// ```
     /// let metrics = fraiseql::metrics::Metrics::new();
-    /// assert!(metrics.render().contains("# TYPE fraiseql_request_duration_seconds histogram"));
+    /// let text = metrics.render();
+    /// assert!(text.contains("# TYPE fraiseql_pool_acquire_duration_seconds histogram"));
+    /// assert!(!text.contains("fraiseql_requests_total"));
     /// ```
     pub fn render(&self) -> String {
         self.read_pools();
