@@ -13,9 +13,9 @@
 //! Run with `cargo bench --bench metrics`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use fraiseql::RequestContext;
 use fraiseql::http::{Endpoint, Head, Method};
 use fraiseql::metrics::Metrics;
-use fraiseql::{Database, RequestContext};
 
 #[path = "../examples/blog/mod.rs"]
 mod blog;

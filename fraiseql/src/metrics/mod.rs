@@ -163,8 +163,11 @@ struct Shared {
     database_errors: IntCounterVec,
     mutations: IntCounterVec,
     /// The pools whose state the gauges show, by the database's id.
-    pools: Mutex<HashMap<u64, Box<dyn Fn() -> Option<PoolStatus> + Send + Sync>>>,
+    pools: Mutex<HashMap<u64, ReadPool>>,
 }
+
+/// Reads a pool's state; `None` once its database is gone.
+pub(crate) type ReadPool = Box<dyn Fn() -> Option<PoolStatus> + Send + Sync>;
 
 /// A pool's state, read when the metrics are rendered.
 #[derive(Debug, Clone, Copy, Default)]
@@ -391,11 +394,7 @@ impl Metrics {
     // ---- recording, for the request path ----
 
     /// Shows the pool `read` reports on in the pool gauges (replacing the one `id` named).
-    pub(crate) fn observe_pool(
-        &self,
-        id: u64,
-        read: Box<dyn Fn() -> Option<PoolStatus> + Send + Sync>,
-    ) {
+    pub(crate) fn observe_pool(&self, id: u64, read: ReadPool) {
         if let Ok(mut pools) = self.inner.pools.lock() {
             pools.insert(id, read);
         }
