@@ -61,7 +61,7 @@
 //! dependencies are a handful of crates the build already has), while `metrics` with
 //! `metrics-exporter-prometheus` brings a process-wide recorder (only one per process, which an
 //! app may already have installed for its own purposes) and a larger dependency tree. A
-//! [`Metrics`] is a value with its own [`Registry`](prometheus::Registry): the app registers its
+//! [`Metrics`] is a value with its own [`prometheus::Registry`]: the app registers its
 //! own series in the same registry ([`Metrics::registry`]) or passes one it has
 //! ([`Metrics::with_registry`]), and tests each get their own. Recording is atomic additions on
 //! series looked up once per request.
