@@ -146,6 +146,39 @@ fn trace_headers(request: &HttpRequest) -> TraceHeaders<'_> {
     }
 }
 
+/// The `/metrics` route (features `actix` and `metrics`): `GET` answers
+/// [`Metrics::render`](crate::metrics::Metrics::render)'s text, for Prometheus to scrape.
+///
+/// ```no_run
+/// use actix_web::{App, HttpServer};
+/// use fraiseql::http::Endpoint;
+/// use fraiseql::metrics::Metrics;
+///
+/// # async fn demo(schema: fraiseql::graphql::Schema, db: fraiseql::Database) -> std::io::Result<()> {
+/// let metrics = Metrics::new();
+/// let graphql = fraiseql::actix::GraphQL::new(Endpoint::new(schema, db).metrics(&metrics));
+/// HttpServer::new(move || {
+///     App::new()
+///         .configure(|config| graphql.configure(config))
+///         .route("/metrics", fraiseql::actix::metrics(metrics.clone()))
+/// })
+/// .bind(("127.0.0.1", 8080))?
+/// .run()
+/// .await
+/// # }
+/// ```
+#[cfg(feature = "metrics")]
+pub fn metrics(metrics: crate::metrics::Metrics) -> actix_web::Route {
+    web::get().to(move || {
+        let text = metrics.render();
+        async move {
+            actix_web::HttpResponse::Ok()
+                .insert_header((CONTENT_TYPE, crate::metrics::CONTENT_TYPE))
+                .body(text)
+        }
+    })
+}
+
 fn convert(response: HttpResponse) -> actix_web::HttpResponse {
     let (mut builder, body) = parts(response);
     builder.body(body)

@@ -162,3 +162,36 @@ fn not_found() -> Response {
     *response.status_mut() = StatusCode::NOT_FOUND;
     response
 }
+
+/// The `/metrics` route (features `axum` and `metrics`): `GET` answers
+/// [`Metrics::render`](crate::metrics::Metrics::render)'s text, for Prometheus to scrape.
+///
+/// ```
+/// use axum::Router;
+/// use fraiseql::http::Endpoint;
+/// use fraiseql::metrics::Metrics;
+///
+/// # fn demo(schema: fraiseql::graphql::Schema, db: fraiseql::Database) -> Router {
+/// let metrics = Metrics::new();
+/// let graphql = fraiseql::axum::GraphQL::new(Endpoint::new(schema, db).metrics(&metrics));
+/// Router::new()
+///     .merge(graphql.router())
+///     .route("/metrics", fraiseql::axum::metrics(metrics))
+/// # }
+/// ```
+#[cfg(feature = "metrics")]
+pub fn metrics<S: Clone + Send + Sync + 'static>(
+    metrics: crate::metrics::Metrics,
+) -> ::axum::routing::MethodRouter<S> {
+    get(move || {
+        let metrics = metrics.clone();
+        async move {
+            let mut response = Response::new(Body::from(metrics.render()));
+            response.headers_mut().insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static(crate::metrics::CONTENT_TYPE),
+            );
+            response
+        }
+    })
+}

@@ -76,6 +76,8 @@ pub mod graphql;
 pub mod http;
 mod input;
 mod limits;
+#[cfg(feature = "metrics")]
+pub mod metrics;
 mod mutation;
 mod repository;
 pub mod trace;

@@ -80,10 +80,22 @@ pub(crate) async fn call<T: DeserializeOwned>(
     function: &str,
     input: serde_json::Value,
 ) -> Result<MutationOutcome<T>> {
+    #[cfg(feature = "metrics")]
+    let name = function;
     let function = QualifiedName::parse(function)?;
     let statement = Statement::call(&function, input);
-    let json = db.write_json(context, &statement).await?;
-    outcome(&function, &json)
+    let json = db.write_json(context, &statement).await;
+    let outcome = json.and_then(|json| outcome(&function, &json));
+    #[cfg(feature = "metrics")]
+    db.record_mutation(
+        name,
+        match &outcome {
+            Ok(MutationOutcome::Success(_)) => "SUCCESS",
+            Ok(MutationOutcome::Refused(refusal)) => &refusal.code,
+            Err(error) => error.code(),
+        },
+    );
+    outcome
 }
 
 fn outcome<T: DeserializeOwned>(

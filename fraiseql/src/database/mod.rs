@@ -100,6 +100,19 @@ struct Inner {
     /// How `connect` made the pool, so it can be made again with other fixed settings; `None`
     /// for a pool the application built, whose connections' settings are unknown.
     made: Option<Made>,
+    /// Where the pool's state, its waits and the database's errors are recorded.
+    #[cfg(feature = "metrics")]
+    metrics: Option<crate::metrics::Metrics>,
+    /// Names this database's pool in the metrics (clones share it).
+    #[cfg(feature = "metrics")]
+    id: u64,
+}
+
+/// A fresh [`Inner::id`].
+#[cfg(feature = "metrics")]
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The arguments of [`Database::connect`].
@@ -134,6 +147,10 @@ impl Database {
                 statement_timeout: DEFAULT_STATEMENT_TIMEOUT,
                 cursor_key: CursorKey::random(),
                 made: None,
+                #[cfg(feature = "metrics")]
+                metrics: None,
+                #[cfg(feature = "metrics")]
+                id: next_id(),
             }),
         }
     }
@@ -152,6 +169,10 @@ impl Database {
                 statement_timeout: DEFAULT_STATEMENT_TIMEOUT,
                 cursor_key: CursorKey::random(),
                 made: Some(made),
+                #[cfg(feature = "metrics")]
+                metrics: None,
+                #[cfg(feature = "metrics")]
+                id: next_id(),
             }),
         })
     }
@@ -187,6 +208,64 @@ impl Database {
         Self {
             inner: Arc::new(inner),
         }
+    }
+
+    /// Records this database's pool (size, connections in use, waiters, time to get a
+    /// connection, timeouts), statement timeouts, errors by SQLSTATE class and mutation outcomes
+    /// in `metrics` (feature `metrics`). [`Endpoint::metrics`](crate::http::Endpoint::metrics)
+    /// does it for the endpoint's database; call it for a database the app uses on its own
+    /// (repositories, mutations from Rust), after [`with_statement_timeout`](Self::with_statement_timeout).
+    ///
+    /// ```no_run
+    /// # fn demo(config: tokio_postgres::Config) -> fraiseql::Result<()> {
+    /// let metrics = fraiseql::metrics::Metrics::new();
+    /// let db = fraiseql::Database::connect(config, 16)?.with_metrics(&metrics);
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "metrics")]
+    pub fn with_metrics(self, metrics: &crate::metrics::Metrics) -> Self {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        inner.metrics = Some(metrics.clone());
+        let inner = Arc::new(inner);
+        let weak = Arc::downgrade(&inner);
+        metrics.observe_pool(
+            inner.id,
+            Box::new(move || {
+                let inner = weak.upgrade()?;
+                let status = match &inner.lean {
+                    Some(lean) => lean.status(),
+                    None => inner.pool.status(),
+                };
+                Some(crate::metrics::PoolStatus {
+                    max_size: status.max_size,
+                    size: status.size,
+                    available: status.available,
+                    waiting: status.waiting,
+                })
+            }),
+        );
+        Self { inner }
+    }
+
+    /// Records a mutation's outcome code (`SUCCESS`, a refusal's, an error's).
+    #[cfg(feature = "metrics")]
+    pub(crate) fn record_mutation(&self, mutation: &str, code: &str) {
+        if let Some(metrics) = &self.inner.metrics {
+            metrics.mutation(mutation, code);
+        }
+    }
+
+    /// Records an error PostgreSQL reported (nothing without the `metrics` feature).
+    fn record_error(&self, _sqlstate: Option<&str>) {
+        #[cfg(feature = "metrics")]
+        if let (Some(metrics), Some(sqlstate)) = (&self.inner.metrics, _sqlstate) {
+            metrics.database_error(sqlstate);
+        }
+    }
+
+    /// [`record_error`](Self::record_error) of a `tokio_postgres` error.
+    fn record_pg(&self, error: &tokio_postgres::Error) {
+        self.record_error(error.code().map(|code| code.code()));
     }
 
     /// The key signing cursors.
@@ -284,10 +363,18 @@ impl Database {
                 names.push("transaction_read_only");
                 values.push("on");
             }
-            return run_lean(lean, &names, &values, statement, access).await;
+            return run_lean(self, lean, &names, &values, statement, access).await;
         }
 
-        let client = self.inner.pool.get().await.map_err(|error| {
+        #[cfg(feature = "metrics")]
+        let start = std::time::Instant::now();
+        let client = self.inner.pool.get().await;
+        #[cfg(feature = "metrics")]
+        if let Some(metrics) = &self.inner.metrics {
+            let timed_out = matches!(client, Err(deadpool_postgres::PoolError::Timeout(_)));
+            metrics.acquired(start, timed_out);
+        }
+        let client = client.map_err(|error| {
             tracing::warn!(%error, "no database connection");
             Error::Unavailable
         })?;
@@ -303,12 +390,14 @@ impl Database {
                 Err(error) => {
                     // Nothing in flight: the connection goes back to the pool.
                     drop(guard.0.take());
+                    self.record_pg(&error);
                     return Err(Error::from_database(error));
                 }
             };
             let row = client.query_one(&prepared, &params).await;
             drop(guard.0.take());
-            row.map_err(access.classify())?
+            row.inspect_err(|e| self.record_pg(e))
+                .map_err(access.classify())?
         } else {
             // Prepared once per connection (a round trip only the first time). A failure here
             // leaves nothing in flight: the connection goes back to the pool.
@@ -320,6 +409,7 @@ impl Database {
                 (Ok(apply), Ok(prepared)) => (apply, prepared),
                 (Err(error), _) | (_, Err(error)) => {
                     drop(guard.0.take());
+                    self.record_pg(&error);
                     return Err(Error::from_database(error));
                 }
             };
@@ -335,6 +425,13 @@ impl Database {
             // Every statement finished: the connection goes back to the pool.
             drop(guard.0.take());
             // The first failure is the cause; later ones are "transaction aborted" echoes.
+            let first_error = (begin.as_ref().err())
+                .or(applied.as_ref().err())
+                .or(row.as_ref().err())
+                .or(commit.as_ref().err());
+            if let Some(error) = first_error {
+                self.record_pg(error);
+            }
             begin.map_err(Error::from_database)?;
             applied.map_err(Error::from_database)?;
             let row = row.map_err(access.classify())?;
@@ -353,13 +450,22 @@ impl Database {
 /// settings (`set_config(…, true)`) hold for the statement and end with it, and an error
 /// anywhere rolls everything back; without, the statement alone.
 async fn run_lean(
+    db: &Database,
     pool: &LeanPool,
     names: &[&str],
     values: &[&str],
     statement: &Statement,
     access: Access,
 ) -> Result<String> {
-    let mut connection = pool.get().await.map_err(|error| {
+    #[cfg(feature = "metrics")]
+    let start = std::time::Instant::now();
+    let connection = pool.get().await;
+    #[cfg(feature = "metrics")]
+    if let Some(metrics) = &db.inner.metrics {
+        let timed_out = matches!(connection, Err(deadpool::managed::PoolError::Timeout(_)));
+        metrics.acquired(start, timed_out);
+    }
+    let mut connection = connection.map_err(|error| {
         tracing::warn!(?error, "no database connection");
         Error::Unavailable
     })?;
@@ -372,6 +478,9 @@ async fn run_lean(
         .query_text(before, statement.sql(), &statement.params_ref())
         .await;
     cancel.disarm();
+    if let Err(WireError::Db(failure)) = &answer {
+        db.record_error(Some(&failure.code));
+    }
     answer.map_err(|error| match error {
         WireError::Db(failure) => match access {
             Access::Read => Error::from_read_failure(&failure),

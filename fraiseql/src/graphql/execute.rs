@@ -397,7 +397,10 @@ fn compiled(
     }
     let variables = with_defaults(&op.item, variables);
     let roles = grants.key();
-    if let Some(kept) = plan.kept(key, &roles, &variables) {
+    let kept = plan.kept(key, &roles, &variables);
+    #[cfg(feature = "metrics")]
+    schema.query_type.plans.record_statement(kept.is_some());
+    if let Some(kept) = kept {
         span.record("fraiseql.statement_cache.hit", true);
         return kept;
     }

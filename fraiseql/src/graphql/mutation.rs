@@ -39,6 +39,34 @@ pub(crate) fn compile<'e>(
     }))
 }
 
+/// The key of a mutation answer's first field, its outcome code (`SUCCESS`, `NOT_FOUND`, …),
+/// which the metrics read and take out.
+#[cfg(feature = "metrics")]
+pub(crate) const OUTCOME_KEY: &str = "__fraiseql_outcome";
+
+/// `value`, a mutation's answer, without its first field, the outcome code (`OUTCOME_KEY`),
+/// and that code.
+#[cfg(feature = "metrics")]
+pub(crate) fn take_outcome(
+    value: juniper::InputValue<S>,
+) -> (juniper::InputValue<S>, Option<String>) {
+    let juniper::InputValue::Object(mut fields) = value else {
+        return (value, None);
+    };
+    if fields
+        .first()
+        .is_none_or(|(key, _)| key.item != OUTCOME_KEY)
+    {
+        return (juniper::InputValue::Object(fields), None);
+    }
+    let (_, code) = fields.remove(0);
+    let code = match code.item {
+        juniper::InputValue::Scalar(S::String(code)) => Some(code),
+        _ => None,
+    };
+    (juniper::InputValue::Object(fields), code)
+}
+
 /// The success or error object as selected (fragments on the other member left out).
 fn answer<'e>(
     compiler: &Compiler<'e>,
@@ -55,6 +83,13 @@ fn answer<'e>(
     let union = mutation.union_name();
     let path = |key: &str| JsonPath::parse(key).map_err(bad_input);
     let mut projection = Projection::new();
+    // The outcome's code, first, for the metrics: taken out of the answer before juniper sees
+    // it (`take_outcome`).
+    #[cfg(feature = "metrics")]
+    projection.push(
+        Name::new(OUTCOME_KEY).map_err(bad_input)?,
+        Projected::Value(path("code")?),
+    );
     for (key, group) in compiler.group_as(subs, &[&concrete, &union])? {
         let value = match (group[0].name, success) {
             ("__typename", _) => Projected::Typename(Name::new(&concrete).map_err(bad_input)?),

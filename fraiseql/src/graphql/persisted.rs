@@ -284,6 +284,15 @@ impl Resolved<'_> {
         self.plan.as_ref().ok()?.verdict().ok()
     }
 
+    /// The name of the operation to run, for the metrics: only of a document that validated
+    /// (a name the request gives that the document lacks is not a label).
+    #[cfg(feature = "metrics")]
+    pub(crate) fn operation_label(&self) -> Option<&str> {
+        let plan = self.plan.as_ref().ok()?;
+        plan.verdict().ok()?;
+        plan.operation_name()
+    }
+
     /// Executes the operation: [`super::execute`], without looking the document up again. A
     /// document over the schema's limits runs only for a request with higher limits of its own
     /// ([`RequestContext::with_limits`](crate::RequestContext::with_limits)).

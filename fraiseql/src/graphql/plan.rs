@@ -294,19 +294,18 @@ impl Plan {
         self.verdict.as_ref().copied().map_err(String::as_str)
     }
 
-    /// The name of the operation to run: the request's, else the document's only operation's.
+    /// The name of the operation to run, as the document names it (`None`: anonymous, or the
+    /// document did not parse).
     pub fn operation_name(&self) -> Option<&str> {
-        if let Some(name) = self.operation_name.as_deref() {
-            return Some(name);
+        if self.operation_name.is_some() {
+            return self.operation_name.as_deref();
         }
-        let operation = self
-            .parsed
-            .borrow_dependent()
-            .iter()
-            .find_map(|d| match d {
-                Definition::Operation(operation) => Some(operation),
-                Definition::Fragment(_) => None,
-            })?;
+        let mut operations = (self.parsed.borrow_dependent().iter()).filter_map(|d| match d {
+            Definition::Operation(operation) => Some(operation),
+            Definition::Fragment(_) => None,
+        });
+        let operation = operations.next()?;
+        operations.next().is_none().then_some(())?;
         operation.item.name.as_ref().map(|name| name.item)
     }
 
@@ -376,6 +375,9 @@ pub(crate) struct PlanCache {
     /// document: at most `capacity` documents too.
     hashed: RwLock<HashMap<DocumentHash, Vec<Arc<Plan>>>>,
     capacity: usize,
+    /// Where lookups of plans and kept statements are counted.
+    #[cfg(feature = "metrics")]
+    metrics: OnceLock<crate::metrics::Metrics>,
 }
 
 impl std::fmt::Debug for PlanCache {
@@ -396,6 +398,23 @@ impl PlanCache {
             plans: RwLock::new(HashMap::new()),
             hashed: RwLock::new(HashMap::new()),
             capacity,
+            #[cfg(feature = "metrics")]
+            metrics: OnceLock::new(),
+        }
+    }
+
+    /// Counts this cache's lookups, and its plans' kept statements', in `metrics` (the first
+    /// attached keeps them).
+    #[cfg(feature = "metrics")]
+    pub fn attach_metrics(&self, metrics: &crate::metrics::Metrics) {
+        let _ = self.metrics.set(metrics.clone());
+    }
+
+    /// Counts a lookup of a kept statement.
+    #[cfg(feature = "metrics")]
+    pub fn record_statement(&self, hit: bool) {
+        if let Some(metrics) = self.metrics.get() {
+            metrics.statement_cache(hit);
         }
     }
 
@@ -413,14 +432,25 @@ impl PlanCache {
         admit: impl FnOnce() -> Result<u32, E>,
         validate: impl FnOnce() -> Result<OperationType, String>,
     ) -> Result<Arc<Plan>, E> {
+        #[cfg(feature = "metrics")]
+        let mut made = false;
         let make = || {
+            #[cfg(feature = "metrics")]
+            {
+                made = true;
+            }
             let tokens = admit()?;
             Ok(Plan::new(schema, query, operation_name, tokens, validate))
         };
-        match hash {
+        let plan = match hash {
             Some(hash) => cached(&self.hashed, self.capacity, hash, operation_name, make),
             None => cached(&self.plans, self.capacity, query, operation_name, make),
+        };
+        #[cfg(feature = "metrics")]
+        if let Some(metrics) = self.metrics.get() {
+            metrics.plan_cache(!made);
         }
+        plan
     }
 
     /// Documents held.

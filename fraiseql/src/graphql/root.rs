@@ -311,6 +311,10 @@ impl GraphQLValueAsync<S> for RootField<'_> {
                 } else {
                     context.db.fetch_json(&context.request, &statement).await
                 };
+                #[cfg(feature = "metrics")]
+                if let (true, Err(error)) = (self.writes, &json) {
+                    context.db.record_mutation(self.name, error.code());
+                }
                 let json = json.map_err(|e| {
                     crate::trace::record_error(&tracing::Span::current(), e.code());
                     failure(&e)
@@ -320,6 +324,13 @@ impl GraphQLValueAsync<S> for RootField<'_> {
                     failure(&crate::Error::Internal)
                 })?;
                 if self.writes {
+                    #[cfg(feature = "metrics")]
+                    let value = {
+                        let (value, code) = super::mutation::take_outcome(value);
+                        let code = code.as_deref().unwrap_or("INTERNAL_SERVER_ERROR");
+                        context.db.record_mutation(self.name, code);
+                        value
+                    };
                     return Ok(output(value));
                 }
                 // juniper resolves the fields from the JSON, checking each against its type.

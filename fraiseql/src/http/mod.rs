@@ -155,6 +155,16 @@ struct Inner {
     persisted: PersistedQueries,
     slow_threshold: Option<Duration>,
     trace_document: bool,
+    #[cfg(feature = "metrics")]
+    metrics: Option<crate::metrics::Metrics>,
+}
+
+/// What the metrics learn of a request as it runs: its operation (nothing without the
+/// `metrics` feature).
+#[derive(Default)]
+struct Seen {
+    #[cfg(feature = "metrics")]
+    operation: Option<crate::metrics::Operation>,
 }
 
 impl std::fmt::Debug for Inner {
@@ -190,6 +200,8 @@ impl Endpoint {
                 persisted: PersistedQueries::default(),
                 slow_threshold: Some(DEFAULT_SLOW_THRESHOLD),
                 trace_document: false,
+                #[cfg(feature = "metrics")]
+                metrics: None,
             }),
         }
     }
@@ -285,6 +297,28 @@ impl Endpoint {
         self.change(|inner| inner.trace_document = enabled)
     }
 
+    /// Records every request in `metrics` (feature `metrics`): requests, latency and response
+    /// sizes by operation, and — through the endpoint's database and schema, attached too —
+    /// the pool, the database's errors, mutations, and the plan and statement caches. Serve
+    /// [`Metrics::render`](crate::metrics::Metrics::render) at `/metrics` (`fraiseql::axum::metrics`,
+    /// `fraiseql::actix::metrics`).
+    ///
+    /// ```
+    /// # fn demo(schema: fraiseql::graphql::Schema, db: fraiseql::Database) {
+    /// let metrics = fraiseql::metrics::Metrics::new();
+    /// let endpoint = fraiseql::http::Endpoint::new(schema, db).metrics(&metrics);
+    /// # let _ = endpoint;
+    /// # }
+    /// ```
+    #[cfg(feature = "metrics")]
+    pub fn metrics(self, metrics: &crate::metrics::Metrics) -> Self {
+        self.inner.schema.query_type.plans.attach_metrics(metrics);
+        self.change(|inner| {
+            inner.db = inner.db.clone().with_metrics(metrics);
+            inner.metrics = Some(metrics.clone());
+        })
+    }
+
     /// The GraphQL path.
     pub fn graphql_path(&self) -> &str {
         &self.inner.path
@@ -319,7 +353,7 @@ impl Endpoint {
     /// (only once the head is acceptable), reads the body (POST only, up to the limit), parses
     /// and executes. A request refused before its body is read has its body read and thrown
     /// away first, within the drain bound ([`Endpoint::drain_limit`]). Adapters call this and
-    /// translate the result.
+    /// translate the result. With [`Endpoint::metrics`], the request is recorded.
     pub async fn respond<E>(
         &self,
         head: &Head<'_>,
@@ -341,9 +375,22 @@ impl Endpoint {
     ) -> HttpResponse {
         use tracing::Instrument as _;
         let span = crate::trace::request_span(&trace);
-        let answer = self.answer(head, context, body, &span);
+        #[cfg(feature = "metrics")]
+        let start = self
+            .inner
+            .metrics
+            .as_ref()
+            .map(|_| std::time::Instant::now());
+        let mut seen = Seen::default();
+        let answer = self.answer(head, context, body, &span, &mut seen);
         let response = answer.instrument(span.clone()).await;
         crate::trace::record_response(&span, response.status, &response.body);
+        #[cfg(feature = "metrics")]
+        if let (Some(metrics), Some(start)) = (&self.inner.metrics, start) {
+            let operation =
+                (seen.operation.take()).unwrap_or_else(|| metrics.operation(None, None));
+            metrics.request(operation, start.elapsed(), &response.body);
+        }
         response
     }
 
@@ -353,6 +400,7 @@ impl Endpoint {
         context: impl FnOnce() -> Result<RequestContext, Rejection>,
         body: impl futures_util::Stream<Item = Result<bytes::Bytes, E>>,
         span: &tracing::Span,
+        seen: &mut Seen,
     ) -> HttpResponse {
         let mut body = std::pin::pin!(body);
         let format = match self.check(head) {
@@ -375,7 +423,7 @@ impl Endpoint {
             _ => bytes::Bytes::new(),
         };
         match self.parse(head, format, &body) {
-            Ok(request) => self.run(head.method, format, &request, context, span).await,
+            Ok(request) => (self.run(head.method, format, &request, context, span, seen)).await,
             Err(response) => response,
         }
     }
@@ -528,7 +576,8 @@ impl Endpoint {
     ) -> HttpResponse {
         use tracing::Instrument as _;
         let span = crate::trace::request_span(&TraceHeaders::default());
-        let run = self.run(method, format, request, context, &span);
+        let mut seen = Seen::default();
+        let run = self.run(method, format, request, context, &span, &mut seen);
         let response = run.instrument(span.clone()).await;
         crate::trace::record_response(&span, response.status, &response.body);
         response
@@ -542,6 +591,7 @@ impl Endpoint {
         request: &GraphQLRequest,
         context: RequestContext,
         span: &tracing::Span,
+        seen: &mut Seen,
     ) -> HttpResponse {
         let schema = &*self.inner.schema;
         let operation_name = request.operation_name.as_deref();
@@ -571,6 +621,13 @@ impl Endpoint {
                 span.record("graphql.document", resolved.document());
             }
         }
+        #[cfg(feature = "metrics")]
+        if let Some(metrics) = &self.inner.metrics {
+            let kind = resolved.operation_type();
+            seen.operation = Some(metrics.operation(resolved.operation_label(), kind));
+        }
+        #[cfg(not(feature = "metrics"))]
+        let _ = seen;
         if method != Method::Post
             && requested_operation(schema, &resolved, operation_name, &context)
                 .is_some_and(|t| t != OperationType::Query)
