@@ -1,4 +1,5 @@
-//! HTTP end to end, one command: fraiseql's axum server (without and with a request context),
+//! HTTP end to end, one command: fraiseql's axum server (without and with a request context,
+//! and with its spans exported and its metrics recorded),
 //! the floor (axum + tokio-postgres running the best hand-written SQL for each answer, see
 //! `serve.rs` and `benches/support/floor_sql.rs`), the Rust peers a user would pick instead
 //! (async-graphql with DataLoaders, juniper with plain resolvers: `benches/peers/`), and
@@ -51,8 +52,9 @@ use process::Server;
 use report::{Row, Table};
 
 /// The servers, in the order they run.
-const SERVERS: [&str; 7] = [
+const SERVERS: [&str; 8] = [
     "fraiseql",
+    serve::OBSERVED,
     "fraiseql-tenant",
     "floor",
     "async-graphql",
@@ -86,7 +88,7 @@ const OPS: [&str; 6] = ["Q1", "Q2", "Q3", "Q3a", "Q4", "M1"];
 
 /// The servers that answer Q3a (arguments on an embedded list, an aggregate beside it): the
 /// peers serve the plain schema only.
-const ARGUMENTS: [&str; 3] = ["fraiseql", "fraiseql-tenant", "floor"];
+const ARGUMENTS: [&str; 4] = ["fraiseql", serve::OBSERVED, "fraiseql-tenant", "floor"];
 
 /// One operation as sent.
 struct Operation {

@@ -144,18 +144,20 @@ impl Table {
             .collect();
         let mut out = String::from(
             "\nfraiseql (no request context): req/s and its ratio over each server; \
-             fraiseql-tenant's req/s over fraiseql's; PostgreSQL CPU µs per request of each \
-             server:\n\n| operation | conns | fraiseql req/s",
+             fraiseql-tenant's and fraiseql+otel+metrics' req/s over fraiseql's; PostgreSQL CPU \
+             µs per request of each server:\n\n| operation | conns | fraiseql req/s",
         );
         for peer in RATIOS {
             let _ = write!(out, " | × {peer}");
         }
-        out.push_str(" | tenant ÷ none");
+        for (_, heading) in VARIANTS {
+            let _ = write!(out, " | {heading}");
+        }
         for server in &servers {
             let _ = write!(out, " | PG µs/req {server}");
         }
         out.push_str(" |\n|---|--:|--:");
-        out.push_str(&"|--:".repeat(RATIOS.len() + 1 + servers.len()));
+        out.push_str(&"|--:".repeat(RATIOS.len() + VARIANTS.len() + servers.len()));
         out.push_str("|\n");
         for row in self.rows.iter().filter(|r| r.server == "fraiseql") {
             let _ = write!(
@@ -166,12 +168,14 @@ impl Table {
             for peer in RATIOS {
                 let _ = write!(out, " | {}", self.ratio(row, peer));
             }
-            let tenant = self
-                .peer(row, "fraiseql-tenant")
-                .filter(|_| row.throughput > 0.0)
-                .map(|t| format!("{:.0} %", t.throughput / row.throughput * 100.0))
-                .unwrap_or_else(|| "–".into());
-            let _ = write!(out, " | {tenant}");
+            for (variant, _) in VARIANTS {
+                let share = self
+                    .peer(row, variant)
+                    .filter(|_| row.throughput > 0.0)
+                    .map(|t| format!("{:.0} %", t.throughput / row.throughput * 100.0))
+                    .unwrap_or_else(|| "–".into());
+                let _ = write!(out, " | {share}");
+            }
             for server in &servers {
                 let cpu = self
                     .peer(row, server)
@@ -203,9 +207,16 @@ impl Table {
 /// The servers each row's req/s is compared with.
 const RATIOS: [&str; 4] = ["async-graphql", "juniper", "strawberry-dataloader", "floor"];
 
+/// fraiseql with something more per request, each shown as its req/s over plain fraiseql's.
+const VARIANTS: [(&str, &str); 2] = [
+    ("fraiseql-tenant", "tenant ÷ none"),
+    ("fraiseql+otel+metrics", "otel+metrics ÷ none"),
+];
+
 /// The servers whose PostgreSQL CPU the summary shows.
-const SUMMARY: [&str; 7] = [
+const SUMMARY: [&str; 8] = [
     "fraiseql",
+    "fraiseql+otel+metrics",
     "fraiseql-tenant",
     "floor",
     "async-graphql",

@@ -4,6 +4,9 @@
 //!   no request context;
 //! - `fraiseql-tenant`: the same with a context hook putting every request in the benchmark
 //!   tenant (`RequestContext::tenant_id`), which fraiseql applies in a transaction;
+//! - `fraiseql+otel+metrics`: `fraiseql` with its spans exported over OTLP (feature `otel`) to
+//!   a receiver in the same process that decodes and counts them, and its Prometheus metrics
+//!   recorded (feature `metrics`, `/metrics` mounted): what observability costs;
 //! - `floor`: the least any server could do for the same answers — axum and a deadpool of
 //!   tokio-postgres connections running, for each known request body, the best hand-written SQL
 //!   for its answer (`benches/support/floor_sql.rs`, prepared) and relaying PostgreSQL's JSON as
@@ -41,6 +44,7 @@ pub fn run(role: &str) {
         let app = match role {
             "fraiseql" => fraiseql_app(config, false),
             "fraiseql-tenant" => fraiseql_app(config, true),
+            OBSERVED => observed_app(config).await,
             "floor" => floor_app(config).await,
             other => panic!("unknown server role {other:?}"),
         };
@@ -62,6 +66,60 @@ fn fraiseql_app(config: tokio_postgres::Config, tenant: bool) -> Router {
     } else {
         graphql.router()
     }
+}
+
+/// The server with tracing exported and metrics recorded.
+pub const OBSERVED: &str = "fraiseql+otel+metrics";
+
+/// `fraiseql`, with every span exported to an OTLP receiver in this process and every request
+/// recorded in Prometheus metrics. The exporter guard lives as long as the process.
+async fn observed_app(config: tokio_postgres::Config) -> Router {
+    let receiver = otlp_receiver().await;
+    let guard =
+        fraiseql::trace::otel::install(&format!("http://{receiver}")).expect("the OTLP exporter");
+    std::mem::forget(guard);
+    let database = Database::connect(config, POOL_SIZE).expect("a pool");
+    let metrics = fraiseql::metrics::Metrics::new();
+    let endpoint = Endpoint::new(blog::schema(), database).metrics(&metrics);
+    fraiseql::axum::GraphQL::new(endpoint)
+        .router()
+        .route("/metrics", fraiseql::axum::metrics(metrics))
+}
+
+/// An OTLP/HTTP receiver (`POST /v1/traces`, protobuf) on a loopback port: it decodes each
+/// export and counts its spans, as a collector would at least do.
+async fn otlp_receiver() -> std::net::SocketAddr {
+    use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+    use prost::Message as _;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let spans = Arc::new(AtomicUsize::new(0));
+    let app = Router::new().route(
+        "/v1/traces",
+        post(move |body: Bytes| {
+            let spans = spans.clone();
+            async move {
+                let Ok(request) = ExportTraceServiceRequest::decode(body) else {
+                    return StatusCode::BAD_REQUEST.into_response();
+                };
+                let count = (request.resource_spans.iter())
+                    .flat_map(|r| &r.scope_spans)
+                    .map(|s| s.spans.len())
+                    .sum::<usize>();
+                spans.fetch_add(count, Ordering::Relaxed);
+                (
+                    [(header::CONTENT_TYPE, "application/x-protobuf")],
+                    Vec::<u8>::new(),
+                )
+                    .into_response()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let addr = listener.local_addr().expect("an address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
 }
 
 /// A request body the floor knows, and the hand-written SQL answering it.
