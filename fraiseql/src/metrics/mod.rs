@@ -433,7 +433,7 @@ impl Metrics {
         let series = operation.series.of(operation.kind, &self.inner);
         series.duration.observe(elapsed.as_secs_f64());
         series.size.observe(body.len() as f64);
-        match first_error_code(body) {
+        match crate::trace::first_error_code(body) {
             None => series.ok.inc(),
             Some(code) => {
                 let code = self.inner.codes.label(code);
@@ -553,26 +553,6 @@ impl OperationSeries {
             }
         })
     }
-}
-
-/// The `extensions.code` of the first error of a GraphQL response body, `Some("")` when it has
-/// none, `None` when the response has no errors.
-///
-/// The body is `{"data":…}` or `{"errors":[…]}` or `{"data":…,"errors":[…]}`: `data` is an
-/// object or null, so the body ends with `]}` exactly when it has errors, which come last.
-/// Inside JSON strings every quote is escaped, so `"errors":[` and `"code":"` only match keys.
-fn first_error_code(body: &[u8]) -> Option<&str> {
-    if !body.ends_with(b"]}") {
-        return None;
-    }
-    let body = std::str::from_utf8(body).ok()?;
-    let errors = body.rfind("\"errors\":[").map_or(body, |at| &body[at..]);
-    let code = errors
-        .find("\"code\":\"")
-        .map(|at| &errors[at + 8..])
-        .and_then(|rest| rest.split_once('"'))
-        .map_or("", |(code, _)| code);
-    Some(code)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@ use std::time::Duration;
 
 use juniper::OperationType;
 
-use super::{Metrics, OTHER, first_error_code};
+use super::{Metrics, OTHER};
 
 /// The values of `label` among the samples of `series` in `text`.
 fn label_values(text: &str, series: &str, label: &str) -> BTreeSet<String> {
@@ -16,25 +16,6 @@ fn label_values(text: &str, series: &str, label: &str) -> BTreeSet<String> {
             Some(line[at..].split('"').next()?.to_owned())
         })
         .collect()
-}
-
-#[test]
-fn first_error_codes_are_read_from_the_end_of_the_body() {
-    assert_eq!(first_error_code(br#"{"data":{"users":[]}}"#), None);
-    assert_eq!(first_error_code(br#"{"data":null}"#), None);
-    // An `errors` key inside `data` is not the response's.
-    assert_eq!(
-        first_error_code(br#"{"data":{"m":{"errors":[{"code":"X"}]}}}"#),
-        None
-    );
-    let body = br#"{"data":{"a":null},"errors":[{"message":"no \"code\":\"Y\"","path":["a"],"extensions":{"code":"BAD_USER_INPUT"}},{"message":"m","extensions":{"code":"TIMEOUT"}}]}"#;
-    assert_eq!(first_error_code(body), Some("BAD_USER_INPUT"));
-    let body = br#"{"errors":[{"message":"m","extensions":{"code":"GRAPHQL_PARSE_FAILED"}}]}"#;
-    assert_eq!(first_error_code(body), Some("GRAPHQL_PARSE_FAILED"));
-    assert_eq!(
-        first_error_code(br#"{"errors":[{"message":"m"}]}"#),
-        Some("")
-    );
 }
 
 /// A client sending 10,000 distinct operation names makes at most the limit's series, plus the

@@ -115,8 +115,8 @@ pub(crate) fn record_response(span: &Span, status: u16, body: &[u8]) {
         return;
     }
     span.record("http.response.status_code", u64::from(status));
-    if let Some(code) = first_error_code(body) {
-        span.record("error.type", code.as_str());
+    if let Some(code) = failure(body) {
+        span.record("error.type", code);
         span.record("otel.status_code", "ERROR");
     } else if status >= 500 {
         span.record("error.type", u64::from(status));
@@ -124,37 +124,36 @@ pub(crate) fn record_response(span: &Span, status: u16, body: &[u8]) {
     }
 }
 
-/// The `extensions.code` of a response body's first error (`"ERROR"` for an error without a
-/// code), or `None` when it has no errors.
-pub(crate) fn first_error_code(body: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Body {
-        #[serde(default)]
-        errors: Vec<Error>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Error {
-        #[serde(default)]
-        extensions: Option<Extensions>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Extensions {
-        #[serde(default)]
-        code: Option<String>,
-    }
-    // `"errors":` outside a string is a key: only then is the body parsed.
-    let text = std::str::from_utf8(body).ok()?;
-    if !text.contains("\"errors\":") {
+/// The `extensions.code` of a GraphQL response body's first error (`""` when it has none),
+/// or `None` when the response has no errors: what the request span, the slow-operation log
+/// and the metrics name a failure by.
+///
+/// Found without parsing the body, which may be large: the body is `{"data":…}`,
+/// `{"errors":[…]}` or `{"data":…,"errors":[…]}`, and `data` is an object or null, so the body
+/// ends with `]}` exactly when it has errors, which come last. Inside JSON strings every quote
+/// is escaped, so `"errors":[` and `"code":"` only match keys.
+pub(crate) fn first_error_code(body: &[u8]) -> Option<&str> {
+    if !body.ends_with(b"]}") {
         return None;
     }
-    let body: Body = serde_json::from_str(text).ok()?;
-    let first = body.errors.into_iter().next()?;
-    Some(
-        first
-            .extensions
-            .and_then(|e| e.code)
-            .unwrap_or_else(|| "ERROR".to_owned()),
-    )
+    let body = std::str::from_utf8(body).ok()?;
+    let errors = body.rfind("\"errors\":[").map_or(body, |at| &body[at..]);
+    // Every error object starts with its `message`: the first one ends where the second starts.
+    let first = match errors.find(",{\"message\":") {
+        Some(end) => &errors[..end],
+        None => errors,
+    };
+    let code = first
+        .find("\"code\":\"")
+        .map(|at| &errors[at + 8..])
+        .and_then(|rest| rest.split_once('"'))
+        .map_or("", |(code, _)| code);
+    Some(code)
+}
+
+/// [`first_error_code`], `"ERROR"` for an error without a code.
+fn failure(body: &[u8]) -> Option<&str> {
+    first_error_code(body).map(|code| if code.is_empty() { "ERROR" } else { code })
 }
 
 /// A new [`DB_QUERY`] span for `sql`, named by its hash ([`statement_hash`]) when a subscriber
@@ -261,13 +260,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn error_codes_come_from_the_errors_only() {
+    fn first_error_codes_are_read_from_the_end_of_the_body() {
+        assert_eq!(first_error_code(br#"{"data":{"users":[]}}"#), None);
+        assert_eq!(first_error_code(br#"{"data":null}"#), None);
+        // An `errors` key inside `data`, or inside a string, is not the response's.
+        assert_eq!(
+            first_error_code(br#"{"data":{"m":{"errors":[{"code":"X"}]}}}"#),
+            None
+        );
         let body = br#"{"data":{"a":"\"errors\":[{\"extensions\":{\"code\":\"X\"}}]"}}"#;
         assert_eq!(first_error_code(body), None);
-        let body = br#"{"data":null,"errors":[{"message":"m","extensions":{"code":"TIMEOUT"}},{"message":"n"}]}"#;
-        assert_eq!(first_error_code(body).as_deref(), Some("TIMEOUT"));
+        let body = br#"{"data":{"a":null},"errors":[{"message":"no \"code\":\"Y\"","path":["a"],"extensions":{"code":"BAD_USER_INPUT"}},{"message":"m","extensions":{"code":"TIMEOUT"}}]}"#;
+        assert_eq!(first_error_code(body), Some("BAD_USER_INPUT"));
+        let body = br#"{"errors":[{"message":"m","extensions":{"code":"GRAPHQL_PARSE_FAILED"}}]}"#;
+        assert_eq!(first_error_code(body), Some("GRAPHQL_PARSE_FAILED"));
+        // A second error's code is not the first's.
+        let body = br#"{"errors":[{"message":"m"},{"message":"n","extensions":{"code":"X"}}]}"#;
+        assert_eq!(first_error_code(body), Some(""));
         let body = br#"{"errors":[{"message":"m"}]}"#;
-        assert_eq!(first_error_code(body).as_deref(), Some("ERROR"));
+        assert_eq!(first_error_code(body), Some(""));
+        assert_eq!(failure(body), Some("ERROR"));
     }
 
     #[test]

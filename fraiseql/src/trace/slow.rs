@@ -147,14 +147,14 @@ impl Slow<'_> {
             None => crate::graphql::DocumentHash::of(self.document),
         };
         let phase = |phase| self.phases.map_or(Duration::ZERO, |p| p.get(phase));
-        let outcome = super::first_error_code(self.body);
+        let outcome = super::failure(self.body);
         tracing::warn!(
             target: SLOW_TARGET,
             operation = self.operation.unwrap_or("anonymous"),
             operation_type = self.operation_type.map_or("invalid", super::operation_type),
             document_hash = %hash,
             variables = %shape(self.variables),
-            outcome = outcome.as_deref().unwrap_or("ok"),
+            outcome = outcome.unwrap_or("ok"),
             total_ms = millis(self.total),
             validate_ms = millis(self.validate),
             compile_ms = millis(phase(Phase::Compile)),
