@@ -53,7 +53,8 @@ The application answers --describe-schema by printing fraiseql::graphql::describ
 (fraiseql init's main.rs does). A line reads like
   tv_user.data.email: expected string, found number in 3 of 100 sampled rows
 Only reads the catalog and samples rows; changes nothing. Meant for CI: exit 0 without drift,
-1 with drift, 2 when the description cannot be read.")]
+1 with drift, 2 on anything else (bad arguments, a description that cannot be read, a database
+that cannot be reached), with a one-line message.")]
     Check(CheckArgs),
 }
 
@@ -308,7 +309,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check(args) => check(args).await,
+        // For check, exit status 1 means drift: every failure is 2.
+        Command::Check(args) => check(args).await.map_err(|e| match e {
+            CliError::Failed(message) => CliError::Input(message),
+            input => input,
+        }),
         Command::Codegen(Codegen::Functions(args)) => functions(args).await,
         Command::Codegen(Codegen::Types(mut args)) => {
             let (schema, name) = db::split_table(&args.table.table, &args.table.schema);

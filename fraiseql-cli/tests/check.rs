@@ -154,3 +154,54 @@ fn unreadable_descriptions_and_missing_databases_are_refused() {
     );
     assert!(stderr.contains("cannot run /nonexistent/app"), "{stderr}");
 }
+
+/// For CI, exit 1 means drift and nothing else: a server that cannot be reached, a database
+/// that does not exist, a URL that does not parse and bad arguments exit 2 with one readable
+/// line that never shows the password.
+#[tokio::test]
+async fn unreachable_databases_and_bad_arguments_exit_2() {
+    let dir = Scratch::new();
+    std::fs::write(
+        dir.path("blog.json"),
+        fraiseql::graphql::describe(&blog_schema()),
+    )
+    .unwrap();
+    let db = blog_database().await;
+    let missing = format!("{} dbname=no_such_database_h18", db.connection_string());
+    for (url, expected) in [
+        (
+            "postgres://someone:s3cr3t-pw@127.0.0.1:1/blog".to_owned(),
+            "cannot connect to the database at 127.0.0.1:1 database blog as someone: ",
+        ),
+        (
+            missing,
+            "database \"no_such_database_h18\" does not exist",
+        ),
+        (
+            "postgres://someone:s3cr3t-pw@127.0.0.1:notaport/blog".to_owned(),
+            "the database URL is not a connection string",
+        ),
+    ] {
+        let output = fraiseql(&dir.0, Some(&url), &["check", "--description", "blog.json"]);
+        let stderr = fails(&output, 2);
+        assert!(stderr.contains(expected), "{url}: {stderr}");
+        assert!(!stderr.contains("s3cr3t-pw"), "{url}: the password shows: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{url}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{url}: {stderr}");
+        for internal in ["db error", "SQLSTATE", "Error {", "FATAL", "Kind"] {
+            assert!(!stderr.contains(internal), "{url}: {internal} in {stderr}");
+        }
+    }
+    // Bad arguments: exit 2 too.
+    let url = db.connection_string();
+    for args in [
+        &["check", "--description", "blog.json", "--sample", "-1"][..],
+        &["check", "--description", "blog.json", "--no-such-flag"],
+        &["check", "--description", "missing.json"],
+        &["codegen", "functions"],
+    ] {
+        let stderr = fails(&fraiseql(&dir.0, Some(&url), args), 2);
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+    }
+}
