@@ -1,8 +1,9 @@
 //! `fraiseql check`: the blog's description (`fraiseql::graphql::describe`) against the blog's
 //! database finds no drift; after drift of each kind (a renamed and a retyped column, a missing
 //! document key, values of the wrong kind at the top, in an embedded object and in an embedded
-//! list, a function with another signature or return type, a missing relation) it prints one
-//! line per difference and exits 1.
+//! list, an object or a boolean holding a string, a function with another signature or return
+//! type or none, a missing relation) it prints one line per difference and exits 1; anything
+//! else (an unreachable database, bad arguments) exits 2.
 
 mod support;
 
@@ -107,6 +108,28 @@ async fn the_blog_has_no_drift_then_every_kind_of_drift_is_reported() {
         stdout.contains("tv_post.created_at: column not found"),
         "{stdout}"
     );
+
+    // More kinds, under --sample: a key missing from every document, an object and a boolean
+    // holding strings, a mutation's function that is gone.
+    db.execute_script(
+        "UPDATE tv_user SET data = data - 'email';
+         UPDATE tv_post SET data = jsonb_set(jsonb_set(data, '{author}', '\"x\"'),
+                                             '{published}', '\"yes\"');
+         DROP FUNCTION fn_create_post(jsonb);",
+    )
+    .await
+    .unwrap();
+    let output = check(&["--sample", "5"]);
+    fails(&output, 1);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for expected in [
+        "tv_user.data.email: missing in 5 of 5 sampled rows\n",
+        "tv_post.data.author: expected object, found string in 5 of 5 sampled rows\n",
+        "tv_post.data.published: expected boolean, found string in 5 of 5 sampled rows\n",
+        "fn_create_post(jsonb): function not found (mutation createPost)\n",
+    ] {
+        assert!(stdout.contains(expected), "{expected} in\n{stdout}");
+    }
 
     // A relation that is gone.
     db.execute_script("ALTER TABLE tv_post RENAME TO tv_article")

@@ -475,8 +475,15 @@ async fn no_overwrite_without_force_and_quoted_identifiers() {
     assert!(stderr.contains("--force"), "{stderr}");
     assert_eq!(dir.read("db/tests/order.sql"), "-- mine");
     assert_eq!(dir.read("db/schema/order.sql"), schema);
+    // All or nothing: with only the test file in the way, the schema file is not written either.
+    std::fs::remove_file(dir.path("db/schema/order.sql")).unwrap();
+    let stderr = fails(&fraiseql(&dir.0, Some(&url), &args), 2);
+    assert!(stderr.contains("db/tests/order.sql"), "{stderr}");
+    assert!(!dir.path("db/schema/order.sql").exists());
+    assert_eq!(dir.read("db/tests/order.sql"), "-- mine");
     let mut forced = args.to_vec();
     forced.push("--force");
     ok(&fraiseql(&dir.0, Some(&url), &forced));
     assert_ne!(dir.read("db/tests/order.sql"), "-- mine");
+    assert_eq!(dir.read("db/schema/order.sql"), schema);
 }

@@ -140,3 +140,32 @@ async fn init_builds_loads_passes_its_sql_tests_and_serves() {
     let stderr = fails(&fraiseql(&dir.0, None, &["init", "Bad Name"]), 2);
     assert!(stderr.contains("not a package name"), "{stderr}");
 }
+
+/// An existing project is left alone without --force (nothing written, not even the files that
+/// are missing) and rewritten with it.
+#[test]
+fn init_keeps_existing_files_without_force() {
+    let dir = Scratch::new();
+    ok(&fraiseql(&dir.0, None, &["init", "kept"]));
+    let project = dir.path("kept");
+    let manifest = std::fs::read_to_string(project.join("Cargo.toml")).unwrap();
+    std::fs::write(project.join("README.md"), "mine").unwrap();
+    std::fs::remove_file(project.join("src/main.rs")).unwrap();
+    let stderr = fails(&fraiseql(&dir.0, None, &["init", "kept"]), 2);
+    assert!(stderr.contains("README.md") && stderr.contains("--force"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(project.join("README.md")).unwrap(),
+        "mine"
+    );
+    assert!(!project.join("src/main.rs").exists(), "written without --force");
+    ok(&fraiseql(&dir.0, None, &["init", "kept", "--force"]));
+    assert_ne!(
+        std::fs::read_to_string(project.join("README.md")).unwrap(),
+        "mine"
+    );
+    assert!(project.join("src/main.rs").exists());
+    assert_eq!(
+        std::fs::read_to_string(project.join("Cargo.toml")).unwrap(),
+        manifest
+    );
+}

@@ -260,4 +260,32 @@ fn the_schema_comes_from_the_app_and_mistakes_are_refused() {
     );
     assert!(stderr.contains("--force"), "{stderr}");
     assert_eq!(dir.read("out.ts"), "mine");
+    let forced = ok(&fraiseql(
+        &dir.0,
+        None,
+        &[
+            "schema",
+            "typescript",
+            "--sdl",
+            "schema.graphql",
+            "--out",
+            "out.ts",
+            "--force",
+        ],
+    ));
+    assert!(forced.contains("out.ts"), "{forced}");
+    assert!(dir.read("out.ts").contains("export interface Post {"));
+
+    // schema sdl --out: the same rule.
+    let sdl = ["schema", "sdl", "--app", app.to_str().unwrap(), "--out", "schema.out"];
+    ok(&fraiseql(&dir.0, None, &sdl));
+    assert_eq!(dir.read("schema.out"), blog_schema().as_sdl());
+    std::fs::write(dir.path("schema.out"), "mine").unwrap();
+    let stderr = fails(&fraiseql(&dir.0, None, &sdl), 2);
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(dir.read("schema.out"), "mine");
+    let mut forced = sdl.to_vec();
+    forced.push("--force");
+    ok(&fraiseql(&dir.0, None, &forced));
+    assert_eq!(dir.read("schema.out"), blog_schema().as_sdl());
 }
