@@ -1,5 +1,5 @@
 //! `fraiseql schema typescript`: the blog's schema and operations become TypeScript types that
-//! `tsc --noEmit --strict` (npm `typescript`, installed once into `target/typescript`) accepts
+//! `tsc --noEmit --strict` (npm `typescript`, exactly 5.9.3, installed once into `target/typescript`) accepts
 //! in a client using them and in the blog's real responses to those operations, and that
 //! reject a client reading an unselected field, treating a nullable field as present, or a
 //! response of the wrong shape.
@@ -16,16 +16,31 @@ use support::{Scratch, blog_database, blog_schema, fails, fraiseql, ok};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/typescript");
 
-/// `tsc`, installed with npm once into `target/typescript`.
+/// The exact version of npm's `typescript` the test type-checks with.
+const TYPESCRIPT: &str = "5.9.3";
+
+/// `tsc`, installed with npm once into `target/typescript` (again when another version is
+/// there).
 fn tsc() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/typescript");
     let tsc = dir.join("node_modules/typescript/bin/tsc");
-    if !tsc.exists() {
+    let installed = std::fs::read_to_string(dir.join("node_modules/typescript/package.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|package| package["version"].as_str().map(str::to_owned));
+    if !tsc.exists() || installed.as_deref() != Some(TYPESCRIPT) {
         std::fs::create_dir_all(&dir).unwrap();
         let status = Command::new("npm")
-            .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
+            .args([
+                "install",
+                "--silent",
+                "--no-audit",
+                "--no-fund",
+                "--save-exact",
+                "--prefix",
+            ])
             .arg(&dir)
-            .arg("typescript@5")
+            .arg(format!("typescript@{TYPESCRIPT}"))
             .status()
             .expect("npm is needed for this test (Debian: apt-get install nodejs npm)");
         assert!(status.success(), "npm install typescript failed");
@@ -85,6 +100,8 @@ async fn blog_types_check_a_client_and_real_responses_and_reject_mistakes() {
     for expected in [
         "export type UUID = string;",
         "export type DateTime = string;",
+        "export type BigInt = string;",
+        "export type Decimal = string;",
         "export type SortDirection = \"ASC\" | \"DESC\";",
         "export type CreateUserResult = CreateUserSuccess | CreateUserError;",
         "  age: number | null;",
@@ -125,6 +142,8 @@ async fn blog_types_check_a_client_and_real_responses_and_reject_mistakes() {
     .await;
     assert!(post_page.contains("\"comments\""), "{post_page}");
     let users = data(&context, "Users", serde_json::json!({"limit": 5})).await;
+    let user_ages = data(&context, "UserAges", serde_json::json!({})).await;
+    assert!(user_ages.contains("\"sum\""), "{user_ages}");
     let input =
         serde_json::json!({"input": {"identifier": "ts", "name": "Ts", "email": "ts@example.com"}});
     let created = data(&context, "CreateUser", input.clone()).await;
@@ -134,9 +153,10 @@ async fn blog_types_check_a_client_and_real_responses_and_reject_mistakes() {
     std::fs::write(
         dir.path("responses.ts"),
         format!(
-            "import type {{ CreateUserMutation, PostPageQuery, UsersQuery }} from \"./schema\";\n\
+            "import type {{ CreateUserMutation, PostPageQuery, UserAgesQuery, UsersQuery }} from \"./schema\";\n\
              export const postPage: PostPageQuery = {post_page};\n\
              export const users: UsersQuery = {users};\n\
+             export const userAges: UserAgesQuery = {user_ages};\n\
              export const created: CreateUserMutation = {created};\n\
              export const refused: CreateUserMutation = {refused};\n"
         ),
@@ -148,6 +168,8 @@ async fn blog_types_check_a_client_and_real_responses_and_reject_mistakes() {
         "wrong_field.ts",
         "wrong_null.ts",
         "wrong_response.ts",
+        "wrong_bigint.ts",
+        "wrong_decimal.ts",
     ] {
         std::fs::copy(format!("{FIXTURES}/{file}"), dir.path(file)).unwrap();
     }
@@ -162,6 +184,14 @@ async fn blog_types_check_a_client_and_real_responses_and_reject_mistakes() {
         (
             "wrong_response.ts",
             "Type 'number' is not assignable to type 'string'",
+        ),
+        (
+            "wrong_bigint.ts",
+            "Type 'string | null' is not assignable to type 'number | null'",
+        ),
+        (
+            "wrong_decimal.ts",
+            "Type 'string | null' is not assignable to type 'number | null'",
         ),
     ] {
         let (passed, output) = type_check(&dir.0, &[file]);
