@@ -1,8 +1,9 @@
 //! `fraiseql schema typescript`: the blog's schema and operations become TypeScript types that
-//! `tsc --noEmit --strict` (npm `typescript`, exactly 5.9.3, installed once into `target/typescript`) accepts
-//! in a client using them and in the blog's real responses to those operations, and that
-//! reject a client reading an unselected field, treating a nullable field as present, or a
-//! response of the wrong shape.
+//! `tsc --noEmit --strict` (npm `typescript`, exactly 5.9.3, installed once into
+//! `target/typescript`) accepts in a client using them and in the blog's real responses to those
+//! operations (BigInt sums and Decimal means as strings), and that reject a client reading an
+//! unselected field, treating a nullable field as present or a BigInt or Decimal as a number,
+//! or a response of the wrong shape.
 
 mod support;
 
