@@ -5,7 +5,8 @@ use tokio_postgres::{Client, Config, NoTls};
 
 use crate::error::{CliError, Result};
 
-/// Connects to `url`. A missing or unparsable URL and a server that cannot be reached or refuses
+/// Connects to `url` (a URL naming no server: PostgreSQL's Unix socket when one is there for
+/// the port, else localhost, as [`fraiseql::with_default_host`] picks). A missing or unparsable URL and a server that cannot be reached or refuses
 /// the connection are input errors (exit 2) with a one-line message naming where it connected
 /// (host, port, database, user; never the password).
 pub async fn connect(url: Option<&str>) -> Result<Client> {
@@ -21,6 +22,8 @@ pub async fn connect(url: Option<&str>) -> Result<Client> {
             one_line(&reason(&e))
         ))
     })?;
+    // A URL naming no server (`postgres:///blog`) connects where the library would.
+    let config = fraiseql::with_default_host(config);
     let (client, connection) = config.connect(NoTls).await.map_err(|e| {
         CliError::Input(format!(
             "cannot connect to the database {}: {}",

@@ -228,3 +228,33 @@ async fn unreachable_databases_and_bad_arguments_exit_2() {
         assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
     }
 }
+
+/// A URL naming no server connects where the library would (`fraiseql::with_default_host`, one
+/// function for both): the message names that place.
+#[test]
+fn a_url_naming_no_server_connects_where_the_library_would() {
+    use tokio_postgres::config::Host;
+    let dir = Scratch::new();
+    std::fs::write(
+        dir.path("blog.json"),
+        fraiseql::graphql::describe(&blog_schema()),
+    )
+    .unwrap();
+    // Port 1: nothing listens there, so the outcome does not depend on this machine's servers.
+    let url = "postgres://someone@/blog?port=1";
+    let resolved = fraiseql::with_default_host(url.parse().unwrap());
+    let place = match &resolved.get_hosts()[0] {
+        Host::Tcp(host) => format!("at {host}:1"),
+        Host::Unix(dir) => format!("at {}", dir.join(".s.PGSQL.1").display()),
+    };
+    let stderr = fails(
+        &fraiseql(&dir.0, Some(url), &["check", "--description", "blog.json"]),
+        2,
+    );
+    assert!(
+        stderr.contains(&format!(
+            "cannot connect to the database {place} database blog as someone: "
+        )),
+        "{place}: {stderr}"
+    );
+}
