@@ -8,11 +8,7 @@ fn the_crate_table_lists_every_workspace_crate() {
         .lines()
         .find(|l| l.trim_start().starts_with("members"))
         .expect("a members line in Cargo.toml");
-    let members: Vec<&str> = members_line
-        .split('"')
-        .skip(1)
-        .step_by(2)
-        .collect();
+    let members: Vec<&str> = members_line.split('"').skip(1).step_by(2).collect();
     assert!(members.len() >= 5, "{members:?}");
     let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
     let section = readme
@@ -20,10 +16,7 @@ fn the_crate_table_lists_every_workspace_crate() {
         .nth(1)
         .and_then(|rest| rest.split("\n## ").next())
         .expect("a Crates section");
-    let rows: Vec<&str> = section
-        .lines()
-        .filter(|l| l.starts_with("| [`"))
-        .collect();
+    let rows: Vec<&str> = section.lines().filter(|l| l.starts_with("| [`")).collect();
     let named: Vec<&str> = rows
         .iter()
         .map(|row| row["| [`".len()..].split('`').next().unwrap())

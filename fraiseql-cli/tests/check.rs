@@ -196,10 +196,7 @@ async fn unreachable_databases_and_bad_arguments_exit_2() {
             "postgres://someone:s3cr3t-pw@127.0.0.1:1/blog".to_owned(),
             "cannot connect to the database at 127.0.0.1:1 database blog as someone: ",
         ),
-        (
-            missing,
-            "database \"no_such_database_h18\" does not exist",
-        ),
+        (missing, "database \"no_such_database_h18\" does not exist"),
         (
             "postgres://someone:s3cr3t-pw@127.0.0.1:notaport/blog".to_owned(),
             "the database URL is not a connection string",
@@ -208,7 +205,10 @@ async fn unreachable_databases_and_bad_arguments_exit_2() {
         let output = fraiseql(&dir.0, Some(&url), &["check", "--description", "blog.json"]);
         let stderr = fails(&output, 2);
         assert!(stderr.contains(expected), "{url}: {stderr}");
-        assert!(!stderr.contains("s3cr3t-pw"), "{url}: the password shows: {stderr}");
+        assert!(
+            !stderr.contains("s3cr3t-pw"),
+            "{url}: the password shows: {stderr}"
+        );
         assert_eq!(stderr.trim_end().lines().count(), 1, "{url}: {stderr}");
         assert!(stderr.starts_with("error: "), "{url}: {stderr}");
         for internal in ["db error", "SQLSTATE", "Error {", "FATAL", "Kind"] {

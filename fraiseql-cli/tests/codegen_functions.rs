@@ -219,7 +219,10 @@ async fn assert_fresh(client: &tokio_postgres::Client, tv: &str, tb: &str, sync:
 }
 
 /// The documents of `tv` by id.
-async fn documents(client: &tokio_postgres::Client, tv: &str) -> Vec<(uuid::Uuid, serde_json::Value)> {
+async fn documents(
+    client: &tokio_postgres::Client,
+    tv: &str,
+) -> Vec<(uuid::Uuid, serde_json::Value)> {
     client
         .query(&format!("SELECT id, data FROM {tv} ORDER BY id"), &[])
         .await
@@ -317,7 +320,10 @@ async fn writes_refresh_every_document_embedding_what_they_change() {
             post(1),
             user(3)
         ),
-        format!("fn_delete_comment(jsonb_build_object('id', {}))", comment(7)),
+        format!(
+            "fn_delete_comment(jsonb_build_object('id', {}))",
+            comment(7)
+        ),
     ];
     for write in &writes {
         let status: String = client

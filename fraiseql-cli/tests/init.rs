@@ -152,12 +152,18 @@ fn init_keeps_existing_files_without_force() {
     std::fs::write(project.join("README.md"), "mine").unwrap();
     std::fs::remove_file(project.join("src/main.rs")).unwrap();
     let stderr = fails(&fraiseql(&dir.0, None, &["init", "kept"]), 2);
-    assert!(stderr.contains("README.md") && stderr.contains("--force"), "{stderr}");
+    assert!(
+        stderr.contains("README.md") && stderr.contains("--force"),
+        "{stderr}"
+    );
     assert_eq!(
         std::fs::read_to_string(project.join("README.md")).unwrap(),
         "mine"
     );
-    assert!(!project.join("src/main.rs").exists(), "written without --force");
+    assert!(
+        !project.join("src/main.rs").exists(),
+        "written without --force"
+    );
     ok(&fraiseql(&dir.0, None, &["init", "kept", "--force"]));
     assert_ne!(
         std::fs::read_to_string(project.join("README.md")).unwrap(),
@@ -200,7 +206,12 @@ fn init_depends_on_fraiseql_by_version_unless_given_a_path() {
     ok(&fraiseql(
         &dir.0,
         None,
-        &["init", "by-path", "--fraiseql-path", crate_dir.to_str().unwrap()],
+        &[
+            "init",
+            "by-path",
+            "--fraiseql-path",
+            crate_dir.to_str().unwrap(),
+        ],
     ));
     let absolute = std::fs::canonicalize(&crate_dir).unwrap();
     assert_eq!(
@@ -212,7 +223,11 @@ fn init_depends_on_fraiseql_by_version_unless_given_a_path() {
     );
     // A path without a crate: refused, nothing written.
     let stderr = fails(
-        &fraiseql(&dir.0, None, &["init", "nowhere", "--fraiseql-path", "/nonexistent"]),
+        &fraiseql(
+            &dir.0,
+            None,
+            &["init", "nowhere", "--fraiseql-path", "/nonexistent"],
+        ),
         2,
     );
     assert!(stderr.contains("--fraiseql-path /nonexistent"), "{stderr}");
@@ -220,5 +235,8 @@ fn init_depends_on_fraiseql_by_version_unless_given_a_path() {
     // The help says so, with the line the default writes.
     let help = ok(&fraiseql(&dir.0, None, &["init", "--help"]));
     assert!(help.contains(&by_version), "{help}");
-    assert!(help.contains("--fraiseql-path DIR depends on a local fraiseql"), "{help}");
+    assert!(
+        help.contains("--fraiseql-path DIR depends on a local fraiseql"),
+        "{help}"
+    );
 }

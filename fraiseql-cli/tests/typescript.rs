@@ -308,7 +308,14 @@ fn the_schema_comes_from_the_app_and_mistakes_are_refused() {
     assert!(dir.read("out.ts").contains("export interface Post {"));
 
     // schema sdl --out: the same rule.
-    let sdl = ["schema", "sdl", "--app", app.to_str().unwrap(), "--out", "schema.out"];
+    let sdl = [
+        "schema",
+        "sdl",
+        "--app",
+        app.to_str().unwrap(),
+        "--out",
+        "schema.out",
+    ];
     ok(&fraiseql(&dir.0, None, &sdl));
     assert_eq!(dir.read("schema.out"), blog_schema().as_sdl());
     std::fs::write(dir.path("schema.out"), "mine").unwrap();
