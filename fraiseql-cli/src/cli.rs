@@ -26,14 +26,19 @@ enum Command {
     /// Create a new Cargo project that serves GraphQL from PostgreSQL: Cargo.toml, src/main.rs
     /// (the schema mounted in axum), db/schema/ with one example entity (tb_note, tv_note,
     /// fn_sync_tv_note, fn_create_note), db/tests/ with its pgTAP test, and a README.
-    #[command(after_help = "\
+    #[command(after_help = concat!("\
 Example:
   fraiseql init notes
   cd notes && createdb notes
   for f in db/schema/*.sql db/seed.sql; do psql -d notes -f \"$f\"; done
   DATABASE_URL=postgres:///notes cargo run
 
-Touches no database. Existing files are left alone unless --force.")]
+The generated Cargo.toml depends on fraiseql by version by default, this command line's own:
+  fraiseql = { version = \"", env!("CARGO_PKG_VERSION"), "\", features = [\"axum\"] }
+--fraiseql-version picks another version; --fraiseql-path DIR depends on a local fraiseql
+crate by path instead (fraiseql = { path = \"/absolute/DIR\", ... }).
+
+Touches no database. Existing files are left alone unless --force."))]
     Init(InitArgs),
     /// Export the application's GraphQL schema.
     #[command(subcommand)]
@@ -53,7 +58,8 @@ The application answers --describe-schema by printing fraiseql::graphql::describ
 (fraiseql init's main.rs does). A line reads like
   tv_user.data.email: expected string, found number in 3 of 100 sampled rows
 Only reads the catalog and samples rows; changes nothing. Meant for CI: exit 0 without drift,
-1 with drift, 2 when the description cannot be read.")]
+1 with drift, 2 on anything else (bad arguments, a description that cannot be read, a database
+that cannot be reached), with a one-line message.")]
     Check(CheckArgs),
 }
 
@@ -264,10 +270,12 @@ struct InitArgs {
     /// The directory to create the project in (default: ./NAME).
     #[arg(long)]
     dir: Option<PathBuf>,
-    /// Depend on fraiseql at this path (the fraiseql crate's directory) instead of a version.
+    /// Depend on fraiseql by path, at this directory (the fraiseql crate's, holding its
+    /// Cargo.toml), instead of by version.
     #[arg(long, conflicts_with = "fraiseql_version")]
     fraiseql_path: Option<PathBuf>,
-    /// The fraiseql version to depend on.
+    /// The fraiseql version (a crates.io requirement) to depend on; the default is this
+    /// command line's own version.
     #[arg(long, default_value = env!("CARGO_PKG_VERSION"))]
     fraiseql_version: String,
     /// Overwrite existing files.
@@ -308,7 +316,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check(args) => check(args).await,
+        // For check, exit status 1 means drift: every failure is 2.
+        Command::Check(args) => check(args).await.map_err(|e| match e {
+            CliError::Failed(message) => CliError::Input(message),
+            input => input,
+        }),
         Command::Codegen(Codegen::Functions(args)) => functions(args).await,
         Command::Codegen(Codegen::Types(mut args)) => {
             let (schema, name) = db::split_table(&args.table.table, &args.table.schema);

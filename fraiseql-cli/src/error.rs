@@ -6,9 +6,11 @@ use std::fmt;
 #[derive(Debug)]
 pub enum CliError {
     /// The input is unusable (a table that does not fit the pattern, a file that would be
-    /// overwritten, a bad argument): exit status 2, nothing written.
+    /// overwritten, a bad argument, a database that cannot be reached): exit status 2, nothing
+    /// written.
     Input(String),
-    /// Anything else (the database is unreachable, a file cannot be written): exit status 1.
+    /// Anything else (a statement fails, a file cannot be written): exit status 1 (2 for
+    /// `check`, whose 1 means drift).
     Failed(String),
 }
 

@@ -1,8 +1,9 @@
 //! `fraiseql check`: the blog's description (`fraiseql::graphql::describe`) against the blog's
 //! database finds no drift; after drift of each kind (a renamed and a retyped column, a missing
 //! document key, values of the wrong kind at the top, in an embedded object and in an embedded
-//! list, a function with another signature or return type, a missing relation) it prints one
-//! line per difference and exits 1.
+//! list, an object or a boolean holding a string, a function with another signature or return
+//! type or none, a missing relation) it prints one line per difference and exits 1; anything
+//! else (an unreachable database, bad arguments) exits 2.
 
 mod support;
 
@@ -108,6 +109,28 @@ async fn the_blog_has_no_drift_then_every_kind_of_drift_is_reported() {
         "{stdout}"
     );
 
+    // More kinds, under --sample: a key missing from every document, an object and a boolean
+    // holding strings, a mutation's function that is gone.
+    db.execute_script(
+        "UPDATE tv_user SET data = data - 'email';
+         UPDATE tv_post SET data = jsonb_set(jsonb_set(data, '{author}', '\"x\"'),
+                                             '{published}', '\"yes\"');
+         DROP FUNCTION fn_create_post(jsonb);",
+    )
+    .await
+    .unwrap();
+    let output = check(&["--sample", "5"]);
+    fails(&output, 1);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for expected in [
+        "tv_user.data.email: missing in 5 of 5 sampled rows\n",
+        "tv_post.data.author: expected object, found string in 5 of 5 sampled rows\n",
+        "tv_post.data.published: expected boolean, found string in 5 of 5 sampled rows\n",
+        "fn_create_post(jsonb): function not found (mutation createPost)\n",
+    ] {
+        assert!(stdout.contains(expected), "{expected} in\n{stdout}");
+    }
+
     // A relation that is gone.
     db.execute_script("ALTER TABLE tv_post RENAME TO tv_article")
         .await
@@ -153,4 +176,85 @@ fn unreadable_descriptions_and_missing_databases_are_refused() {
         2,
     );
     assert!(stderr.contains("cannot run /nonexistent/app"), "{stderr}");
+}
+
+/// For CI, exit 1 means drift and nothing else: a server that cannot be reached, a database
+/// that does not exist, a URL that does not parse and bad arguments exit 2 with one readable
+/// line that never shows the password.
+#[tokio::test]
+async fn unreachable_databases_and_bad_arguments_exit_2() {
+    let dir = Scratch::new();
+    std::fs::write(
+        dir.path("blog.json"),
+        fraiseql::graphql::describe(&blog_schema()),
+    )
+    .unwrap();
+    let db = blog_database().await;
+    let missing = format!("{} dbname=no_such_database_h18", db.connection_string());
+    for (url, expected) in [
+        (
+            "postgres://someone:s3cr3t-pw@127.0.0.1:1/blog".to_owned(),
+            "cannot connect to the database at 127.0.0.1:1 database blog as someone: ",
+        ),
+        (missing, "database \"no_such_database_h18\" does not exist"),
+        (
+            "postgres://someone:s3cr3t-pw@127.0.0.1:notaport/blog".to_owned(),
+            "the database URL is not a connection string",
+        ),
+    ] {
+        let output = fraiseql(&dir.0, Some(&url), &["check", "--description", "blog.json"]);
+        let stderr = fails(&output, 2);
+        assert!(stderr.contains(expected), "{url}: {stderr}");
+        assert!(
+            !stderr.contains("s3cr3t-pw"),
+            "{url}: the password shows: {stderr}"
+        );
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{url}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{url}: {stderr}");
+        for internal in ["db error", "SQLSTATE", "Error {", "FATAL", "Kind"] {
+            assert!(!stderr.contains(internal), "{url}: {internal} in {stderr}");
+        }
+    }
+    // Bad arguments: exit 2 too.
+    let url = db.connection_string();
+    for args in [
+        &["check", "--description", "blog.json", "--sample", "-1"][..],
+        &["check", "--description", "blog.json", "--no-such-flag"],
+        &["check", "--description", "missing.json"],
+        &["codegen", "functions"],
+    ] {
+        let stderr = fails(&fraiseql(&dir.0, Some(&url), args), 2);
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+    }
+}
+
+/// A URL naming no server connects where the library would (`fraiseql::with_default_host`, one
+/// function for both): the message names that place.
+#[test]
+fn a_url_naming_no_server_connects_where_the_library_would() {
+    use tokio_postgres::config::Host;
+    let dir = Scratch::new();
+    std::fs::write(
+        dir.path("blog.json"),
+        fraiseql::graphql::describe(&blog_schema()),
+    )
+    .unwrap();
+    // Port 1: nothing listens there, so the outcome does not depend on this machine's servers.
+    let url = "postgres://someone@/blog?port=1";
+    let resolved = fraiseql::with_default_host(url.parse().unwrap());
+    let place = match &resolved.get_hosts()[0] {
+        Host::Tcp(host) => format!("at {host}:1"),
+        Host::Unix(dir) => format!("at {}", dir.join(".s.PGSQL.1").display()),
+    };
+    let stderr = fails(
+        &fraiseql(&dir.0, Some(url), &["check", "--description", "blog.json"]),
+        2,
+    );
+    assert!(
+        stderr.contains(&format!(
+            "cannot connect to the database {place} database blog as someone: "
+        )),
+        "{place}: {stderr}"
+    );
 }

@@ -202,25 +202,152 @@ async fn concurrent_child_creations_never_lose_a_child() {
         ("tv_post", "tb_post", "fn_sync_tv_post"),
         ("tv_comment", "tb_comment", "fn_sync_tv_comment"),
     ] {
-        let before: Vec<(uuid::Uuid, serde_json::Value)> = client
-            .query(&format!("SELECT id, data FROM {tv} ORDER BY id"), &[])
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
-        client
-            .batch_execute(&format!("SELECT count({sync}(id)) FROM {tb}"))
+        assert_fresh(&client, tv, tb, sync).await;
+    }
+}
+
+/// Asserts that every document of `tv` equals what `sync` builds from `tb` now (and that `tv`
+/// holds one document per row of `tb`).
+async fn assert_fresh(client: &tokio_postgres::Client, tv: &str, tb: &str, sync: &str) {
+    let before = documents(client, tv).await;
+    client
+        .batch_execute(&format!("SELECT count({sync}(id)) FROM {tb}"))
+        .await
+        .unwrap();
+    let after = documents(client, tv).await;
+    assert_eq!(before, after, "{tv} is what {sync} builds from {tb}");
+}
+
+/// The documents of `tv` by id.
+async fn documents(
+    client: &tokio_postgres::Client,
+    tv: &str,
+) -> Vec<(uuid::Uuid, serde_json::Value)> {
+    client
+        .query(&format!("SELECT id, data FROM {tv} ORDER BY id"), &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+}
+
+/// Writes through the generated functions to entities that other documents embed (a user
+/// embedded in posts and comments, a comment listed in its post and in its author's document,
+/// a post listed in its author's): afterwards every document equals what its fn_sync_tv_*
+/// builds from tb_* now.
+#[tokio::test]
+async fn writes_refresh_every_document_embedding_what_they_change() {
+    let db = database(BLOG_TABLES).await;
+    let url = db.connection_string();
+    let dir = Scratch::new();
+    for args in [
+        &[
+            "codegen",
+            "functions",
+            "--table",
+            "tb_user",
+            "--embed",
+            "tb_post,tb_comment",
+        ][..],
+        &[
+            "codegen",
+            "functions",
+            "--table",
+            "tb_post",
+            "--embed",
+            "fk_author,tb_comment",
+        ],
+        &["codegen", "functions", "--table", "tb_comment"],
+    ] {
+        ok(&fraiseql(&dir.0, Some(&url), args));
+    }
+    for entity in ["user", "post", "comment"] {
+        db.execute_script(&dir.read(&format!("db/schema/{entity}.sql")))
             .await
             .unwrap();
-        let after: Vec<(uuid::Uuid, serde_json::Value)> = client
-            .query(&format!("SELECT id, data FROM {tv} ORDER BY id"), &[])
+    }
+    let client = db.connect().await.unwrap();
+    let user = |n: u32| format!("(SELECT id FROM tb_user WHERE identifier = 'u{n}')");
+    let post = |n: u32| format!("(SELECT id FROM tb_post WHERE identifier = 'p{n}')");
+    let comment = |n: u32| format!("(SELECT id FROM tb_comment WHERE content = 'c{n}')");
+    let mut setup = String::from(
+        "SELECT fn_create_user(jsonb_build_object('identifier', 'u' || n, 'name', 'U' || n,
+                                                  'email', n || '@x'))
+         FROM generate_series(0, 3) n;",
+    );
+    for p in 0..4 {
+        setup.push_str(&format!(
+            "SELECT fn_create_post(jsonb_build_object('identifier', 'p{p}', 'title', 'T{p}',
+                                                      'author_id', {}));",
+            user(p % 2)
+        ));
+    }
+    for c in 0..12 {
+        setup.push_str(&format!(
+            "SELECT fn_create_comment(jsonb_build_object('content', 'c{c}', 'post_id', {},
+                                                         'author_id', {}));",
+            post(c % 4),
+            user(c % 3 + 1)
+        ));
+    }
+    client.batch_execute(&setup).await.unwrap();
+    let writes = [
+        // A user who writes posts and comments is renamed.
+        format!(
+            "fn_update_user(jsonb_build_object('id', {}, 'name', 'Renamed'))",
+            user(1)
+        ),
+        // A post's title changes; a comment's text changes.
+        format!(
+            "fn_update_post(jsonb_build_object('id', {}, 'title', 'Retitled'))",
+            post(2)
+        ),
+        format!(
+            "fn_update_comment(jsonb_build_object('id', {}, 'content', 'c0 edited'))",
+            comment(0)
+        ),
+        // A comment moves to another post and to another author.
+        format!(
+            "fn_update_comment(jsonb_build_object('id', {}, 'post_id', {}, 'author_id', {}))",
+            comment(5),
+            post(3),
+            user(0)
+        ),
+        // A post moves to another author; a comment is deleted.
+        format!(
+            "fn_update_post(jsonb_build_object('id', {}, 'author_id', {}))",
+            post(1),
+            user(3)
+        ),
+        format!(
+            "fn_delete_comment(jsonb_build_object('id', {}))",
+            comment(7)
+        ),
+    ];
+    for write in &writes {
+        let status: String = client
+            .query_one(&format!("SELECT ({write}).status"), &[])
             .await
             .unwrap()
-            .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
-        assert_eq!(before, after, "{tv} is what {sync} builds from {tb}");
+            .get(0);
+        assert!(status.starts_with("success"), "{write}: {status}");
+    }
+    let renamed: i64 = client
+        .query_one(
+            "SELECT count(*) FROM tv_comment WHERE data->'author'->>'name' = 'Renamed'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(renamed > 0, "some comment embeds the renamed user");
+    for (tv, tb, sync) in [
+        ("tv_user", "tb_user", "fn_sync_tv_user"),
+        ("tv_post", "tb_post", "fn_sync_tv_post"),
+        ("tv_comment", "tb_comment", "fn_sync_tv_comment"),
+    ] {
+        assert_fresh(&client, tv, tb, sync).await;
     }
 }
 
@@ -354,8 +481,15 @@ async fn no_overwrite_without_force_and_quoted_identifiers() {
     assert!(stderr.contains("--force"), "{stderr}");
     assert_eq!(dir.read("db/tests/order.sql"), "-- mine");
     assert_eq!(dir.read("db/schema/order.sql"), schema);
+    // All or nothing: with only the test file in the way, the schema file is not written either.
+    std::fs::remove_file(dir.path("db/schema/order.sql")).unwrap();
+    let stderr = fails(&fraiseql(&dir.0, Some(&url), &args), 2);
+    assert!(stderr.contains("db/tests/order.sql"), "{stderr}");
+    assert!(!dir.path("db/schema/order.sql").exists());
+    assert_eq!(dir.read("db/tests/order.sql"), "-- mine");
     let mut forced = args.to_vec();
     forced.push("--force");
     ok(&fraiseql(&dir.0, Some(&url), &forced));
     assert_ne!(dir.read("db/tests/order.sql"), "-- mine");
+    assert_eq!(dir.read("db/schema/order.sql"), schema);
 }

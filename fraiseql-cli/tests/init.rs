@@ -140,3 +140,103 @@ async fn init_builds_loads_passes_its_sql_tests_and_serves() {
     let stderr = fails(&fraiseql(&dir.0, None, &["init", "Bad Name"]), 2);
     assert!(stderr.contains("not a package name"), "{stderr}");
 }
+
+/// An existing project is left alone without --force (nothing written, not even the files that
+/// are missing) and rewritten with it.
+#[test]
+fn init_keeps_existing_files_without_force() {
+    let dir = Scratch::new();
+    ok(&fraiseql(&dir.0, None, &["init", "kept"]));
+    let project = dir.path("kept");
+    let manifest = std::fs::read_to_string(project.join("Cargo.toml")).unwrap();
+    std::fs::write(project.join("README.md"), "mine").unwrap();
+    std::fs::remove_file(project.join("src/main.rs")).unwrap();
+    let stderr = fails(&fraiseql(&dir.0, None, &["init", "kept"]), 2);
+    assert!(
+        stderr.contains("README.md") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join("README.md")).unwrap(),
+        "mine"
+    );
+    assert!(
+        !project.join("src/main.rs").exists(),
+        "written without --force"
+    );
+    ok(&fraiseql(&dir.0, None, &["init", "kept", "--force"]));
+    assert_ne!(
+        std::fs::read_to_string(project.join("README.md")).unwrap(),
+        "mine"
+    );
+    assert!(project.join("src/main.rs").exists());
+    assert_eq!(
+        std::fs::read_to_string(project.join("Cargo.toml")).unwrap(),
+        manifest
+    );
+}
+
+/// The generated Cargo.toml depends on fraiseql by version (the command line's own) unless
+/// --fraiseql-path names a directory, as `init --help` says.
+#[test]
+fn init_depends_on_fraiseql_by_version_unless_given_a_path() {
+    let dir = Scratch::new();
+    let version = env!("CARGO_PKG_VERSION");
+    let dependency = |project: &str| {
+        std::fs::read_to_string(dir.path(project).join("Cargo.toml"))
+            .unwrap()
+            .lines()
+            .find(|l| l.starts_with("fraiseql = "))
+            .unwrap()
+            .to_owned()
+    };
+    ok(&fraiseql(&dir.0, None, &["init", "by-version"]));
+    let by_version = dependency("by-version");
+    assert_eq!(
+        by_version,
+        format!("fraiseql = {{ version = \"{version}\", features = [\"axum\"] }}")
+    );
+    ok(&fraiseql(
+        &dir.0,
+        None,
+        &["init", "pinned", "--fraiseql-version", "=0.0.7"],
+    ));
+    assert!(dependency("pinned").contains("version = \"=0.0.7\""));
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fraiseql");
+    ok(&fraiseql(
+        &dir.0,
+        None,
+        &[
+            "init",
+            "by-path",
+            "--fraiseql-path",
+            crate_dir.to_str().unwrap(),
+        ],
+    ));
+    let absolute = std::fs::canonicalize(&crate_dir).unwrap();
+    assert_eq!(
+        dependency("by-path"),
+        format!(
+            "fraiseql = {{ path = {:?}, features = [\"axum\"] }}",
+            absolute.display().to_string()
+        )
+    );
+    // A path without a crate: refused, nothing written.
+    let stderr = fails(
+        &fraiseql(
+            &dir.0,
+            None,
+            &["init", "nowhere", "--fraiseql-path", "/nonexistent"],
+        ),
+        2,
+    );
+    assert!(stderr.contains("--fraiseql-path /nonexistent"), "{stderr}");
+    assert!(!dir.path("nowhere").exists());
+    // The help says so, with the line the default writes.
+    let help = ok(&fraiseql(&dir.0, None, &["init", "--help"]));
+    assert!(help.contains(&by_version), "{help}");
+    assert!(
+        help.contains("--fraiseql-path DIR depends on a local fraiseql"),
+        "{help}"
+    );
+}

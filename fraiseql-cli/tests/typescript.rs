@@ -1,8 +1,9 @@
 //! `fraiseql schema typescript`: the blog's schema and operations become TypeScript types that
-//! `tsc --noEmit --strict` (npm `typescript`, installed once into `target/typescript`) accepts
-//! in a client using them and in the blog's real responses to those operations, and that
-//! reject a client reading an unselected field, treating a nullable field as present, or a
-//! response of the wrong shape.
+//! `tsc --noEmit --strict` (npm `typescript`, exactly 5.9.3, installed once into
+//! `target/typescript`) accepts in a client using them and in the blog's real responses to those
+//! operations (BigInt sums and Decimal means as strings), and that reject a client reading an
+//! unselected field, treating a nullable field as present or a BigInt or Decimal as a number,
+//! or a response of the wrong shape.
 
 mod support;
 
@@ -16,16 +17,31 @@ use support::{Scratch, blog_database, blog_schema, fails, fraiseql, ok};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/typescript");
 
-/// `tsc`, installed with npm once into `target/typescript`.
+/// The exact version of npm's `typescript` the test type-checks with.
+const TYPESCRIPT: &str = "5.9.3";
+
+/// `tsc`, installed with npm once into `target/typescript` (again when another version is
+/// there).
 fn tsc() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/typescript");
     let tsc = dir.join("node_modules/typescript/bin/tsc");
-    if !tsc.exists() {
+    let installed = std::fs::read_to_string(dir.join("node_modules/typescript/package.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|package| package["version"].as_str().map(str::to_owned));
+    if !tsc.exists() || installed.as_deref() != Some(TYPESCRIPT) {
         std::fs::create_dir_all(&dir).unwrap();
         let status = Command::new("npm")
-            .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
+            .args([
+                "install",
+                "--silent",
+                "--no-audit",
+                "--no-fund",
+                "--save-exact",
+                "--prefix",
+            ])
             .arg(&dir)
-            .arg("typescript@5")
+            .arg(format!("typescript@{TYPESCRIPT}"))
             .status()
             .expect("npm is needed for this test (Debian: apt-get install nodejs npm)");
         assert!(status.success(), "npm install typescript failed");
@@ -85,6 +101,8 @@ async fn blog_types_check_a_client_and_real_responses_and_reject_mistakes() {
     for expected in [
         "export type UUID = string;",
         "export type DateTime = string;",
+        "export type BigInt = string;",
+        "export type Decimal = string;",
         "export type SortDirection = \"ASC\" | \"DESC\";",
         "export type CreateUserResult = CreateUserSuccess | CreateUserError;",
         "  age: number | null;",
@@ -125,6 +143,8 @@ async fn blog_types_check_a_client_and_real_responses_and_reject_mistakes() {
     .await;
     assert!(post_page.contains("\"comments\""), "{post_page}");
     let users = data(&context, "Users", serde_json::json!({"limit": 5})).await;
+    let user_ages = data(&context, "UserAges", serde_json::json!({})).await;
+    assert!(user_ages.contains("\"sum\""), "{user_ages}");
     let input =
         serde_json::json!({"input": {"identifier": "ts", "name": "Ts", "email": "ts@example.com"}});
     let created = data(&context, "CreateUser", input.clone()).await;
@@ -134,9 +154,10 @@ async fn blog_types_check_a_client_and_real_responses_and_reject_mistakes() {
     std::fs::write(
         dir.path("responses.ts"),
         format!(
-            "import type {{ CreateUserMutation, PostPageQuery, UsersQuery }} from \"./schema\";\n\
+            "import type {{ CreateUserMutation, PostPageQuery, UserAgesQuery, UsersQuery }} from \"./schema\";\n\
              export const postPage: PostPageQuery = {post_page};\n\
              export const users: UsersQuery = {users};\n\
+             export const userAges: UserAgesQuery = {user_ages};\n\
              export const created: CreateUserMutation = {created};\n\
              export const refused: CreateUserMutation = {refused};\n"
         ),
@@ -148,6 +169,8 @@ async fn blog_types_check_a_client_and_real_responses_and_reject_mistakes() {
         "wrong_field.ts",
         "wrong_null.ts",
         "wrong_response.ts",
+        "wrong_bigint.ts",
+        "wrong_decimal.ts",
     ] {
         std::fs::copy(format!("{FIXTURES}/{file}"), dir.path(file)).unwrap();
     }
@@ -162,6 +185,14 @@ async fn blog_types_check_a_client_and_real_responses_and_reject_mistakes() {
         (
             "wrong_response.ts",
             "Type 'number' is not assignable to type 'string'",
+        ),
+        (
+            "wrong_bigint.ts",
+            "Type 'string | null' is not assignable to type 'number | null'",
+        ),
+        (
+            "wrong_decimal.ts",
+            "Type 'string | null' is not assignable to type 'number | null'",
         ),
     ] {
         let (passed, output) = type_check(&dir.0, &[file]);
@@ -260,4 +291,39 @@ fn the_schema_comes_from_the_app_and_mistakes_are_refused() {
     );
     assert!(stderr.contains("--force"), "{stderr}");
     assert_eq!(dir.read("out.ts"), "mine");
+    let forced = ok(&fraiseql(
+        &dir.0,
+        None,
+        &[
+            "schema",
+            "typescript",
+            "--sdl",
+            "schema.graphql",
+            "--out",
+            "out.ts",
+            "--force",
+        ],
+    ));
+    assert!(forced.contains("out.ts"), "{forced}");
+    assert!(dir.read("out.ts").contains("export interface Post {"));
+
+    // schema sdl --out: the same rule.
+    let sdl = [
+        "schema",
+        "sdl",
+        "--app",
+        app.to_str().unwrap(),
+        "--out",
+        "schema.out",
+    ];
+    ok(&fraiseql(&dir.0, None, &sdl));
+    assert_eq!(dir.read("schema.out"), blog_schema().as_sdl());
+    std::fs::write(dir.path("schema.out"), "mine").unwrap();
+    let stderr = fails(&fraiseql(&dir.0, None, &sdl), 2);
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(dir.read("schema.out"), "mine");
+    let mut forced = sdl.to_vec();
+    forced.push("--force");
+    ok(&fraiseql(&dir.0, None, &forced));
+    assert_eq!(dir.read("schema.out"), blog_schema().as_sdl());
 }

@@ -85,6 +85,10 @@ pub mod typed;
 
 pub use context::RequestContext;
 pub use database::{DEFAULT_STATEMENT_TIMEOUT, Database};
+/// The server a connection string naming none connects to (shared with the `fraiseql` command
+/// line); not part of the public API.
+#[doc(hidden)]
+pub use database::{SOCKET_DIRECTORIES, with_default_host, with_default_host_in};
 pub use error::{Error, Result};
 pub use mutation::{FieldError, MutationOutcome, MutationRefusal, MutationSuccess};
 pub use repository::{ConnectionPage, Edge, FindMany, PageInfo, Repository};

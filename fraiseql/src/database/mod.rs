@@ -11,7 +11,10 @@
 //! (`wire`): on a pool the application built, whose connections' settings are unknown, it is
 //! `BEGIN`, `set_config`, the statement and `COMMIT`, pipelined.
 
+mod host;
 mod wire;
+
+pub use host::{SOCKET_DIRECTORIES, with_default_host, with_default_host_in};
 
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
@@ -159,9 +162,15 @@ impl Database {
     /// starting with the fixed settings and the statement timeout (added to `config`'s own
     /// `options`), for fraiseql's statements, and a `deadpool-postgres` pool of the same size
     /// and settings for the application's own ([`pool`](Self::pool)). Both open connections on
-    /// demand. fraiseql's connections are plaintext (TLS is not supported).
+    /// demand. fraiseql's connections are plaintext (TLS is not supported). A configuration
+    /// naming no server (`postgres:///blog`) connects where libpq would: PostgreSQL's Unix
+    /// socket in `/var/run/postgresql`, `/run/postgresql` or `/tmp` when one is there for the
+    /// port, else `localhost`.
     pub fn connect(config: tokio_postgres::Config, max_size: usize) -> Result<Self> {
-        let made = Made { config, max_size };
+        let made = Made {
+            config: with_default_host(config),
+            max_size,
+        };
         Ok(Self {
             inner: Arc::new(Inner {
                 pool: made.pool(DEFAULT_STATEMENT_TIMEOUT)?,
@@ -656,5 +665,25 @@ impl Drop for InFlight {
                 drop(client);
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A configuration naming no server gets the one `with_default_host` picks (the function the
+    /// command line uses too), for fraiseql's connections and the application's pool alike.
+    #[test]
+    fn connect_gives_a_configuration_naming_no_server_the_shared_default() {
+        let config: tokio_postgres::Config = "postgres://me@/blog?port=1".parse().unwrap();
+        let expected = with_default_host(config.clone());
+        assert!(!expected.get_hosts().is_empty());
+        let db = Database::connect(config, 1).unwrap();
+        let made = db.inner.made.as_ref().unwrap();
+        let session = made.session_config(DEFAULT_STATEMENT_TIMEOUT);
+        assert_eq!(session.get_hosts(), expected.get_hosts());
+        assert_eq!(session.get_ports(), [1]);
+        assert_eq!(session.get_dbname(), Some("blog"));
     }
 }

@@ -495,7 +495,8 @@ fn db_error(body: postgres_protocol::message::backend::ErrorResponseBody) -> io:
     Ok(error)
 }
 
-/// The servers `config` names, in order, resolved.
+/// The servers `config` names, in order, resolved (a configuration naming none got one from
+/// [`with_default_host`](super::with_default_host) in `Database::connect`).
 async fn addresses(config: &tokio_postgres::Config) -> Vec<Address> {
     let ports = config.get_ports();
     let mut addresses = Vec::new();
@@ -511,12 +512,6 @@ async fn addresses(config: &tokio_postgres::Config) -> Vec<Address> {
                 addresses.push(Address::Unix(dir.join(format!(".s.PGSQL.{port}"))));
             }
         }
-    }
-    if config.get_hosts().is_empty() {
-        let port = ports.first().copied().unwrap_or(5432);
-        addresses.push(Address::Unix(
-            PathBuf::from("/var/run/postgresql").join(format!(".s.PGSQL.{port}")),
-        ));
     }
     addresses
 }
