@@ -171,7 +171,10 @@ pub(crate) async fn execute_plan(
         Ok(validated) => validated,
         Err(error) => return Response::request_error(to_error_body(&error)),
     };
-    match validated.execute(variables, context).await {
+    // Boxed: juniper's executor future is large, and unboxed it would make every request's
+    // future as large, copied whole by each wrapper around it (spans, timeout, the adapter's
+    // box) even when the single-statement path answers.
+    match Box::pin(validated.execute(variables, context)).await {
         Ok((data, errors)) => Response::executed(juniper_body(&data, &errors)),
         Err(error) => Response::request_error(variables_error_body(&error)),
     }
