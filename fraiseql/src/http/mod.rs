@@ -423,7 +423,11 @@ impl Endpoint {
             _ => bytes::Bytes::new(),
         };
         match self.parse(head, format, &body) {
-            Ok(request) => (self.run(head.method, format, &request, context, span, seen)).await,
+            // Boxed: the running request's future is large, and each wrapper around this one
+            // (the request span, the adapter's box) would copy it whole.
+            Ok(request) => {
+                Box::pin(self.run(head.method, format, &request, context, span, seen)).await
+            }
             Err(response) => response,
         }
     }
