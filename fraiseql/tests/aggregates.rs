@@ -296,3 +296,93 @@ async fn bad_aggregates_get_coded_errors_before_any_sql() {
         assert!(message.contains(needle), "{query}: {response}");
     }
 }
+
+/// Every aggregate form in one operation — a root aggregate with count/sum/avg/min/max and
+/// groups (by a boolean, by a truncated timestamp), an embedded aggregate with `where` beside
+/// the list with arguments, and root fields of other kinds — is ONE statement PostgreSQL runs
+/// (counted on the wire by a proxy), on the single-statement path (no fallback to juniper's
+/// executor, which runs one statement per root field), and equals juniper's executor byte for
+/// byte and plain SQL over `tb_*`.
+#[tokio::test]
+async fn every_aggregate_form_is_one_statement_on_the_fast_path() {
+    let blog = blog().await;
+    let counter = support::StatementCounter::new(&blog.db).await;
+    let database = fraiseql::Database::connect(counter.config(), 1).unwrap();
+    let counted = Blog {
+        context: Context::new(database, fraiseql::RequestContext::new()),
+        ..blog
+    };
+    let query = "{ usersAggregate(where: {age: {isNull: false}}) { count sum { age } avg { age } \
+          min { age name createdAt } max { age name createdAt } \
+          groups(groupBy: [{field: CREATED_AT, truncate: MONTH}]) { keys { createdAt } count max { age } } } \
+        postsAggregate { count groups(groupBy: [{field: PUBLISHED}]) { keys { published } count } } \
+        posts(orderBy: [{field: IDENTIFIER}], limit: 5) { identifier \
+          commentsAggregate(where: {content: {contains: \"1\"}}) { count min { createdAt } max { content } } \
+          comments(where: {content: {contains: \"1\"}}, orderBy: [{field: CREATED_AT, direction: DESC}], limit: 2) { content } } \
+        user(identifier: \"user-2\") { name } \
+        usersConnection(first: 2, orderBy: [{field: IDENTIFIER}]) { totalCount edges { node { identifier } } } }";
+    let variables = juniper::Variables::new();
+    // The single-statement path compiles it (no executor fallback).
+    let statement = fraiseql::graphql::statement(
+        &counted.schema,
+        query,
+        None,
+        &variables,
+        counted.context.database(),
+    )
+    .expect("one statement answers every root field");
+    assert!(statement.sql().starts_with("SELECT"), "{}", statement.sql());
+
+    let before = counter.statements();
+    let fast =
+        fraiseql::graphql::execute(&counted.schema, query, None, &variables, &counted.context)
+            .await
+            .into_body();
+    assert_eq!(counter.statements() - before, 1, "one statement: {fast}");
+    // Again, from the kept statement.
+    let before = counter.statements();
+    let again =
+        fraiseql::graphql::execute(&counted.schema, query, None, &variables, &counted.context)
+            .await
+            .into_body();
+    assert_eq!(counter.statements() - before, 1);
+    assert_eq!(again, fast);
+
+    // juniper's executor answers each of the five root fields with a statement of its own (so
+    // the counter counts), and the same bytes.
+    let before = counter.statements();
+    let reference =
+        support::juniper_body(&counted.schema, &counted.context, query, &variables).await;
+    assert_eq!(counter.statements() - before, 5);
+    assert_eq!(fast, reference, "fast path and juniper's executor differ");
+
+    // And the values are plain SQL's over tb_*.
+    let response: Json = serde_json::from_str(&fast).unwrap();
+    let users = "json_build_object('count', count(*), 'sum', json_build_object('age', sum(age)::text), \
+        'avg', json_build_object('age', avg(age)::text), \
+        'min', json_build_object('age', min(age), 'name', min(name COLLATE \"C\"), 'createdAt', min(created_at)), \
+        'max', json_build_object('age', max(age), 'name', max(name COLLATE \"C\"), 'createdAt', max(created_at)), \
+        'groups', (SELECT json_agg(json_build_object('keys', json_build_object('createdAt', m), 'count', n, 'max', json_build_object('age', a)) ORDER BY m) \
+                   FROM (SELECT date_trunc('month', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS m, count(*) AS n, max(age) AS a \
+                         FROM tb_user WHERE age IS NOT NULL GROUP BY 1) g))";
+    let sql = format!(
+        "SELECT json_build_object( \
+           'usersAggregate', (SELECT {users} FROM tb_user WHERE age IS NOT NULL), \
+           'postsAggregate', json_build_object('count', (SELECT count(*) FROM tb_post), 'groups', \
+               (SELECT json_agg(json_build_object('keys', json_build_object('published', published), 'count', n) ORDER BY published) \
+                FROM (SELECT published, count(*) AS n FROM tb_post GROUP BY published) g)), \
+           'posts', (SELECT json_agg(json_build_object('identifier', p.identifier, \
+               'commentsAggregate', (SELECT json_build_object('count', count(*), 'min', json_build_object('createdAt', min(created_at)), 'max', json_build_object('content', max(content COLLATE \"C\"))) \
+                                     FROM tb_comment c WHERE c.fk_post = p.pk_post AND strpos(c.content, '1') > 0), \
+               'comments', (SELECT coalesce(json_agg(json_build_object('content', content)), '[]') \
+                            FROM (SELECT content FROM tb_comment c WHERE c.fk_post = p.pk_post AND strpos(c.content, '1') > 0 \
+                                  ORDER BY created_at DESC LIMIT 2) c)) ORDER BY p.identifier COLLATE \"C\") \
+                     FROM (SELECT * FROM tb_post ORDER BY identifier COLLATE \"C\" LIMIT 5) p), \
+           'user', (SELECT json_build_object('name', name) FROM tb_user WHERE identifier = 'user-2'), \
+           'usersConnection', json_build_object('totalCount', (SELECT count(*) FROM tb_user), 'edges', \
+               (SELECT json_agg(json_build_object('node', json_build_object('identifier', identifier)) ORDER BY identifier COLLATE \"C\") \
+                FROM (SELECT identifier FROM tb_user ORDER BY identifier COLLATE \"C\" LIMIT 2) u)))"
+    );
+    let expected = counted.value(&sql).await;
+    assert_eq!(response, json!({"data": expected}));
+}
