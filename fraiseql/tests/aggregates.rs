@@ -386,3 +386,187 @@ async fn every_aggregate_form_is_one_statement_on_the_fast_path() {
     let expected = counted.value(&sql).await;
     assert_eq!(response, json!({"data": expected}));
 }
+
+/// Where a shipment stands (stored as lowercase texts, answered by GraphQL names).
+#[derive(fraiseql::FraiseEnum, Debug, Clone, Copy, PartialEq)]
+#[allow(dead_code)] // read through GraphQL only
+enum Stage {
+    /// Stored `packed`.
+    Packed,
+    /// Stored `shipped`.
+    Shipped,
+    /// Stored `arrived`.
+    Arrived,
+}
+
+/// A dated event, near the edges of days, months and years in UTC and in Auckland.
+#[derive(FraiseType, Debug)]
+#[fraiseql(view = "tv_event")]
+#[allow(dead_code)] // read through GraphQL only
+struct Event {
+    id: Uuid,
+    at: chrono::DateTime<chrono::Utc>,
+    day: chrono::NaiveDate,
+    place: Option<String>,
+    stage: Stage,
+}
+
+/// Events whose documents were written in an Auckland session (their timestamps carry +13:00
+/// or +12:00), in a database whose default time zone is Pacific/Auckland.
+async fn auckland_events() -> (fraiseql_tempdb::TestDb, tokio_postgres::Client) {
+    let db = fraiseql_tempdb::TestDb::new()
+        .await
+        .expect("a test database");
+    db.execute_script(&format!(
+        "ALTER DATABASE \"{}\" SET timezone = 'Pacific/Auckland'",
+        db.name()
+    ))
+    .await
+    .unwrap();
+    // A new session: the database's default applies.
+    db.execute_script(
+        "CREATE TABLE tb_event (id uuid PRIMARY KEY, at timestamptz NOT NULL, day date NOT NULL, place text, stage text NOT NULL);
+         INSERT INTO tb_event VALUES
+           (md5('1')::uuid, '2023-12-31T12:00:00Z', '2023-12-31', 'Zürich', 'shipped'),
+           (md5('2')::uuid, '2024-01-31T20:00:00Z', '2024-01-31', NULL, 'packed'),
+           (md5('3')::uuid, '2024-02-29T23:30:00Z', '2024-02-29', 'Auckland', 'arrived'),
+           (md5('4')::uuid, '2024-03-01T00:30:00Z', '2024-03-01', NULL, 'shipped'),
+           (md5('5')::uuid, '2024-03-01T10:59:59.5Z', '2024-03-01', 'Zürich', 'packed'),
+           (md5('6')::uuid, '2024-07-15T12:00:00Z', '2024-07-15', 'Ängelholm', 'shipped');
+         CREATE TABLE tv_event AS SELECT id, jsonb_build_object('id', id, 'at', at, 'day', day, 'place', place, 'stage', stage) AS data FROM tb_event;",
+    )
+    .await
+    .unwrap();
+    let client = db.connect().await.unwrap();
+    (db, client)
+}
+
+/// The JSON text of the timestamp `x` as a UTC session writes it (`2024-03-01T10:59:59.5+00:00`),
+/// in any session.
+fn utc_json(x: &str) -> String {
+    format!("to_json((to_json({x} AT TIME ZONE 'UTC') #>> '{{}}') || '+00:00')")
+}
+
+/// The groups of `EVENT_GROUPS` from `tb_event`, cut at midnight in `zone` and written as that
+/// zone writes them (`utc` writes `+00:00` offsets by hand: the session is in Auckland).
+fn event_groups_sql(zone: &str, utc: bool) -> String {
+    let text = |x: &str| {
+        if utc {
+            utc_json(x)
+        } else {
+            format!("to_json({x})")
+        }
+    };
+    let trunc = |unit: &str| format!("date_trunc('{unit}', at, '{zone}')");
+    let by = |unit: &str| {
+        format!(
+            "(SELECT json_agg(json_build_object('keys', json_build_object('at', {k}), 'count', n, 'min', json_build_object('at', {lo}), 'max', json_build_object('at', {hi})) ORDER BY k) \
+               FROM (SELECT {t} AS k, count(*) AS n, min(at) AS lo, max(at) AS hi FROM tb_event GROUP BY 1) g)",
+            k = text("k"),
+            lo = text("lo"),
+            hi = text("hi"),
+            t = trunc(unit)
+        )
+    };
+    format!(
+        "SELECT json_build_object('eventsAggregate', json_build_object('byYear', {}, 'byMonth', {}, 'byDay', {}))",
+        by("year"),
+        by("month"),
+        by("day")
+    )
+}
+
+const EVENT_GROUPS: &str = "{ eventsAggregate { \
+    byYear: groups(groupBy: [{field: AT, truncate: YEAR}]) { keys { at } count min { at } max { at } } \
+    byMonth: groups(groupBy: [{field: AT, truncate: MONTH}]) { keys { at } count min { at } max { at } } \
+    byDay: groups(groupBy: [{field: AT, truncate: DAY}]) { keys { at } count min { at } max { at } } } }";
+
+/// A served schema of `Event` on `database`, beside `client` and `db`.
+fn events(
+    db: fraiseql_tempdb::TestDb,
+    client: tokio_postgres::Client,
+    database: fraiseql::Database,
+) -> Blog {
+    Blog {
+        schema: SchemaBuilder::new().query::<Event>().build().unwrap(),
+        context: Context::new(database, fraiseql::RequestContext::new()),
+        db,
+        client,
+    }
+}
+
+#[tokio::test]
+async fn groups_by_truncated_timestamps_are_cut_at_utc_whatever_the_databases_time_zone() {
+    let (db, client) = auckland_events().await;
+    let zone: String = client
+        .query_one("SELECT current_setting('TimeZone')", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(zone, "Pacific/Auckland");
+    let at_utc = event_groups_sql("UTC", true);
+    let mut config = db.config();
+    let served = events(
+        db,
+        client,
+        fraiseql::Database::connect(config.clone(), 2).unwrap(),
+    );
+    let expected = served.value(&at_utc).await;
+    // The data crosses Auckland's midnights: cut there, the groups differ.
+    let in_auckland = served
+        .value(&event_groups_sql("Pacific/Auckland", false))
+        .await;
+    assert_ne!(expected, in_auckland);
+    assert_eq!(
+        expected["eventsAggregate"]["byYear"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // fraiseql's own connections, and (through the juniper executor) the same bytes.
+    let response = served.differential(EVENT_GROUPS, json!({})).await;
+    assert_eq!(response, json!({"data": expected}));
+    // Variables of the timestamp filter are read in UTC too.
+    let response = served
+        .differential(
+            "{ eventsAggregate(where: {at: {gte: \"2024-03-01T00:00:00Z\"}}) { count min { at } } }",
+            json!({}),
+        )
+        .await;
+    let sql = "SELECT json_build_object('eventsAggregate', json_build_object('count', count(*), 'min', json_build_object('at', \
+        {}))) FROM tb_event WHERE at >= '2024-03-01T00:00:00Z'";
+    let sql = sql.replace("{}", &utc_json("min(at)"));
+    assert_eq!(response, json!({"data": served.value(&sql).await}));
+
+    // A pool the application built: the time zone comes with each request.
+    let foreign = deadpool_postgres::Pool::builder(deadpool_postgres::Manager::new(
+        config.clone(),
+        tokio_postgres::NoTls,
+    ))
+    .max_size(1)
+    .build()
+    .unwrap();
+    let foreign = Blog {
+        context: Context::new(
+            fraiseql::Database::new(foreign),
+            fraiseql::RequestContext::new(),
+        ),
+        ..served
+    };
+    let response = foreign.differential(EVENT_GROUPS, json!({})).await;
+    assert_eq!(response, json!({"data": expected}));
+
+    // A connection string that sets its own time zone keeps it.
+    config.options("-c TimeZone=Pacific/Auckland");
+    let own = Blog {
+        context: Context::new(
+            fraiseql::Database::connect(config, 1).unwrap(),
+            fraiseql::RequestContext::new(),
+        ),
+        ..foreign
+    };
+    let response = own.differential(EVENT_GROUPS, json!({})).await;
+    assert_eq!(response, json!({"data": in_auckland}));
+}
