@@ -393,7 +393,9 @@ async fn every_aggregate_form_is_one_statement_on_the_fast_path() {
 enum Stage {
     /// Stored `packed`.
     Packed,
-    /// Stored `shipped`.
+    /// Stored `in_transit`: the stored texts' order (arrived, in_transit, packed) is neither
+    /// the declaration's nor the GraphQL names'.
+    #[fraiseql(json = "in_transit")]
     Shipped,
     /// Stored `arrived`.
     Arrived,
@@ -427,12 +429,12 @@ async fn auckland_events() -> (fraiseql_tempdb::TestDb, tokio_postgres::Client) 
     db.execute_script(
         "CREATE TABLE tb_event (id uuid PRIMARY KEY, at timestamptz NOT NULL, day date NOT NULL, place text, stage text NOT NULL);
          INSERT INTO tb_event VALUES
-           (md5('1')::uuid, '2023-12-31T12:00:00Z', '2023-12-31', 'Zürich', 'shipped'),
+           (md5('1')::uuid, '2023-12-31T12:00:00Z', '2023-12-31', 'Zürich', 'in_transit'),
            (md5('2')::uuid, '2024-01-31T20:00:00Z', '2024-01-31', NULL, 'packed'),
            (md5('3')::uuid, '2024-02-29T23:30:00Z', '2024-02-29', 'Auckland', 'arrived'),
-           (md5('4')::uuid, '2024-03-01T00:30:00Z', '2024-03-01', NULL, 'shipped'),
+           (md5('4')::uuid, '2024-03-01T00:30:00Z', '2024-03-01', NULL, 'in_transit'),
            (md5('5')::uuid, '2024-03-01T10:59:59.5Z', '2024-03-01', 'Zürich', 'packed'),
-           (md5('6')::uuid, '2024-07-15T12:00:00Z', '2024-07-15', 'Ängelholm', 'shipped');
+           (md5('6')::uuid, '2024-07-15T12:00:00Z', '2024-07-15', 'Ängelholm', 'in_transit');
          CREATE TABLE tv_event AS SELECT id, jsonb_build_object('id', id, 'at', at, 'day', day, 'place', place, 'stage', stage) AS data FROM tb_event;",
     )
     .await
@@ -569,4 +571,58 @@ async fn groups_by_truncated_timestamps_are_cut_at_utc_whatever_the_databases_ti
     };
     let response = own.differential(EVENT_GROUPS, json!({})).await;
     assert_eq!(response, json!({"data": in_auckland}));
+}
+
+#[tokio::test]
+async fn groups_by_nullable_text_enums_and_truncated_dates_match_plain_sql() {
+    let (db, client) = auckland_events().await;
+    let database = fraiseql::Database::connect(db.config(), 2).unwrap();
+    let served = events(db, client, database);
+    let stage = "CASE stage WHEN 'packed' THEN 'PACKED' WHEN 'in_transit' THEN 'SHIPPED' WHEN 'arrived' THEN 'ARRIVED' END";
+    let by_day = |unit: &str| {
+        format!(
+            "(SELECT json_agg(json_build_object('keys', json_build_object('day', k), 'count', n) ORDER BY k) \
+               FROM (SELECT date_trunc('{unit}', day)::date AS k, count(*) AS n FROM tb_event GROUP BY 1) g)"
+        )
+    };
+    let query = "{ eventsAggregate { \
+        byPlace: groups(groupBy: [{field: PLACE}]) { keys { place stage } count } \
+        byStage: groups(groupBy: [{field: STAGE}]) { keys { stage } count max { place } } \
+        byBoth: groups(groupBy: [{field: STAGE}, {field: PLACE}]) { keys { place stage } count } \
+        byPlaceThenStage: groups(groupBy: [{field: PLACE}, {field: STAGE}]) { keys { stage place } count } \
+        byYear: groups(groupBy: [{field: DAY, truncate: YEAR}]) { keys { day } count } \
+        byMonth: groups(groupBy: [{field: DAY, truncate: MONTH}]) { keys { day } count } \
+        byDay: groups(groupBy: [{field: DAY, truncate: DAY}]) { keys { day } count } } }";
+    // Groups are ordered by their keys in `groupBy` order, ascending: text in the database's
+    // collation (C here), enums by their stored texts, the null group last.
+    let sql = format!(
+        "SELECT json_build_object('eventsAggregate', json_build_object( \
+           'byPlace', (SELECT json_agg(json_build_object('keys', json_build_object('place', place, 'stage', NULL), 'count', n) ORDER BY place COLLATE \"C\" NULLS LAST) \
+                       FROM (SELECT place, count(*) AS n FROM tb_event GROUP BY place) g), \
+           'byStage', (SELECT json_agg(json_build_object('keys', json_build_object('stage', {stage}), 'count', n, 'max', json_build_object('place', p)) ORDER BY stage COLLATE \"C\") \
+                       FROM (SELECT stage, count(*) AS n, max(place COLLATE \"C\") AS p FROM tb_event GROUP BY stage) g), \
+           'byBoth', (SELECT json_agg(json_build_object('keys', json_build_object('place', place, 'stage', {stage}), 'count', n) ORDER BY stage COLLATE \"C\", place COLLATE \"C\" NULLS LAST) \
+                      FROM (SELECT stage, place, count(*) AS n FROM tb_event GROUP BY stage, place) g), \
+           'byPlaceThenStage', (SELECT json_agg(json_build_object('keys', json_build_object('stage', {stage}, 'place', place), 'count', n) ORDER BY place COLLATE \"C\" NULLS LAST, stage COLLATE \"C\") \
+                      FROM (SELECT stage, place, count(*) AS n FROM tb_event GROUP BY stage, place) g), \
+           'byYear', {}, 'byMonth', {}, 'byDay', {}))",
+        by_day("year"),
+        by_day("month"),
+        by_day("day")
+    );
+    let response = served.differential(query, json!({})).await;
+    let expected = served.value(&sql).await;
+    assert_eq!(response, json!({"data": expected}));
+    // The fixture has what the orders are about: a null group, and stored texts whose order
+    // differs from the GraphQL names'.
+    let stages: Vec<&str> = (expected["eventsAggregate"]["byStage"]
+        .as_array()
+        .unwrap()
+        .iter())
+    .map(|group| group["keys"]["stage"].as_str().unwrap())
+    .collect();
+    assert_eq!(stages, ["ARRIVED", "SHIPPED", "PACKED"]);
+    let places = expected["eventsAggregate"]["byPlace"].as_array().unwrap();
+    assert_eq!(places.last().unwrap()["keys"]["place"], Json::Null);
+    assert_eq!(places.len(), 4);
 }
