@@ -283,6 +283,12 @@ async fn bad_aggregates_get_coded_errors_before_any_sql() {
             "GRAPHQL_VALIDATION_FAILED",
             "nope",
         ),
+        // Lists of scalars take arguments but have no aggregate.
+        (
+            "{ posts { tags(limit: 1) tagsAggregate { count } } }",
+            "GRAPHQL_VALIDATION_FAILED",
+            "tagsAggregate",
+        ),
         (
             "{ usersAggregate(where: {name: {eq: null}}) { count } }",
             "BAD_USER_INPUT",
