@@ -2,7 +2,9 @@
 //! same SQL the fast path builds, from `fraiseql::graphql::statement`), on the blog fixture:
 //! - Q1 one user by identifier (3 fields),
 //! - Q2 20 users filtered and ordered (Q2v: the limit as a variable),
-//! - Q3 20 posts with author and comments with their author.
+//! - Q3 20 posts with author and comments with their author,
+//! - Q3a Q3 with `comments(orderBy: [{field: CREATED_AT, direction: DESC}], limit: 3)` and
+//!   `commentsAggregate { count }` (arguments on an embedded list, an aggregate beside it).
 //!
 //! Run with `cargo bench --bench graphql`.
 
@@ -21,7 +23,7 @@ use support::{BLOG, Post, User};
 
 /// Operations without variables reuse their compiled statement; the `$limit` variant of Q2
 /// compiles on every request (its statement depends on the variables).
-const QUERIES: [(&str, &str); 4] = [
+const QUERIES: [(&str, &str); 5] = [
     (
         "Q1 one user",
         r#"{ user(identifier: "user-3") { id name email } }"#,
@@ -37,6 +39,10 @@ const QUERIES: [(&str, &str); 4] = [
     (
         "Q3 20 posts nested",
         r#"{ posts(orderBy: [{field: IDENTIFIER}], limit: 20) { title author { name } comments { content author { name } } } }"#,
+    ),
+    (
+        "Q3a Q3, 3 latest comments and their count",
+        r#"{ posts(orderBy: [{field: IDENTIFIER}], limit: 20) { title author { name } comments(orderBy: [{field: CREATED_AT, direction: DESC}], limit: 3) { content author { name } } commentsAggregate { count } } }"#,
     ),
 ];
 

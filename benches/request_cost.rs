@@ -1,5 +1,6 @@
 //! The Rust work of one request, for operations that take their values as variables (as real
-//! clients send them): Q1–Q4 of the benchmark workload with `$id`, `$min`, `$n` and `$word`.
+//! clients send them): Q1–Q4 of the benchmark workload with `$id`, `$min`, `$n` and `$word`,
+//! and Q3a (Q3 with arguments on the embedded comments and their count beside them).
 //!
 //! - `statement, kept`: what a repeated operation costs in Rust before the database — plan
 //!   lookup, the variables checked against their types, the kept statement bound to the values
@@ -56,6 +57,14 @@ fn operations(users: &[uuid::Uuid]) -> Vec<Operation> {
             document: "query ($n: Int!) { posts(orderBy: [{field: CREATED_AT, direction: DESC}], \
                        limit: $n) { title author { name } comments { content author { name } } } }",
             values: vec![variables(json!({"n": 20}))],
+        },
+        Operation {
+            name: "Q3a Q3, 3 latest comments and their count",
+            document: "query ($n: Int!, $c: Int!) { posts(orderBy: [{field: CREATED_AT, direction: DESC}], \
+                       limit: $n) { title author { name } \
+                       comments(orderBy: [{field: CREATED_AT, direction: DESC}], limit: $c) { content author { name } } \
+                       commentsAggregate { count } } }",
+            values: vec![variables(json!({"n": 20, "c": 3}))],
         },
         Operation {
             name: "Q4 100 posts by title word",

@@ -283,6 +283,12 @@ async fn bad_aggregates_get_coded_errors_before_any_sql() {
             "GRAPHQL_VALIDATION_FAILED",
             "nope",
         ),
+        // Lists of scalars take arguments but have no aggregate.
+        (
+            "{ posts { tags(limit: 1) tagsAggregate { count } } }",
+            "GRAPHQL_VALIDATION_FAILED",
+            "tagsAggregate",
+        ),
         (
             "{ usersAggregate(where: {name: {eq: null}}) { count } }",
             "BAD_USER_INPUT",
@@ -295,4 +301,334 @@ async fn bad_aggregates_get_coded_errors_before_any_sql() {
         let message = error["message"].as_str().unwrap();
         assert!(message.contains(needle), "{query}: {response}");
     }
+}
+
+/// Every aggregate form in one operation — a root aggregate with count/sum/avg/min/max and
+/// groups (by a boolean, by a truncated timestamp), an embedded aggregate with `where` beside
+/// the list with arguments, and root fields of other kinds — is ONE statement PostgreSQL runs
+/// (counted on the wire by a proxy), on the single-statement path (no fallback to juniper's
+/// executor, which runs one statement per root field), and equals juniper's executor byte for
+/// byte and plain SQL over `tb_*`.
+#[tokio::test]
+async fn every_aggregate_form_is_one_statement_on_the_fast_path() {
+    let blog = blog().await;
+    let counter = support::StatementCounter::new(&blog.db).await;
+    let database = fraiseql::Database::connect(counter.config(), 1).unwrap();
+    let counted = Blog {
+        context: Context::new(database, fraiseql::RequestContext::new()),
+        ..blog
+    };
+    let query = "{ usersAggregate(where: {age: {isNull: false}}) { count sum { age } avg { age } \
+          min { age name createdAt } max { age name createdAt } \
+          groups(groupBy: [{field: CREATED_AT, truncate: MONTH}]) { keys { createdAt } count max { age } } } \
+        postsAggregate { count groups(groupBy: [{field: PUBLISHED}]) { keys { published } count } } \
+        posts(orderBy: [{field: IDENTIFIER}], limit: 5) { identifier \
+          commentsAggregate(where: {content: {contains: \"1\"}}) { count min { createdAt } max { content } } \
+          comments(where: {content: {contains: \"1\"}}, orderBy: [{field: CREATED_AT, direction: DESC}], limit: 2) { content } } \
+        user(identifier: \"user-2\") { name } \
+        usersConnection(first: 2, orderBy: [{field: IDENTIFIER}]) { totalCount edges { node { identifier } } } }";
+    let variables = juniper::Variables::new();
+    // The single-statement path compiles it (no executor fallback).
+    let statement = fraiseql::graphql::statement(
+        &counted.schema,
+        query,
+        None,
+        &variables,
+        counted.context.database(),
+    )
+    .expect("one statement answers every root field");
+    assert!(statement.sql().starts_with("SELECT"), "{}", statement.sql());
+
+    let before = counter.statements();
+    let fast =
+        fraiseql::graphql::execute(&counted.schema, query, None, &variables, &counted.context)
+            .await
+            .into_body();
+    assert_eq!(counter.statements() - before, 1, "one statement: {fast}");
+    // Again, from the kept statement.
+    let before = counter.statements();
+    let again =
+        fraiseql::graphql::execute(&counted.schema, query, None, &variables, &counted.context)
+            .await
+            .into_body();
+    assert_eq!(counter.statements() - before, 1);
+    assert_eq!(again, fast);
+
+    // juniper's executor answers each of the five root fields with a statement of its own (so
+    // the counter counts), and the same bytes.
+    let before = counter.statements();
+    let reference =
+        support::juniper_body(&counted.schema, &counted.context, query, &variables).await;
+    assert_eq!(counter.statements() - before, 5);
+    assert_eq!(fast, reference, "fast path and juniper's executor differ");
+
+    // And the values are plain SQL's over tb_*.
+    let response: Json = serde_json::from_str(&fast).unwrap();
+    let users = "json_build_object('count', count(*), 'sum', json_build_object('age', sum(age)::text), \
+        'avg', json_build_object('age', avg(age)::text), \
+        'min', json_build_object('age', min(age), 'name', min(name COLLATE \"C\"), 'createdAt', min(created_at)), \
+        'max', json_build_object('age', max(age), 'name', max(name COLLATE \"C\"), 'createdAt', max(created_at)), \
+        'groups', (SELECT json_agg(json_build_object('keys', json_build_object('createdAt', m), 'count', n, 'max', json_build_object('age', a)) ORDER BY m) \
+                   FROM (SELECT date_trunc('month', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS m, count(*) AS n, max(age) AS a \
+                         FROM tb_user WHERE age IS NOT NULL GROUP BY 1) g))";
+    let sql = format!(
+        "SELECT json_build_object( \
+           'usersAggregate', (SELECT {users} FROM tb_user WHERE age IS NOT NULL), \
+           'postsAggregate', json_build_object('count', (SELECT count(*) FROM tb_post), 'groups', \
+               (SELECT json_agg(json_build_object('keys', json_build_object('published', published), 'count', n) ORDER BY published) \
+                FROM (SELECT published, count(*) AS n FROM tb_post GROUP BY published) g)), \
+           'posts', (SELECT json_agg(json_build_object('identifier', p.identifier, \
+               'commentsAggregate', (SELECT json_build_object('count', count(*), 'min', json_build_object('createdAt', min(created_at)), 'max', json_build_object('content', max(content COLLATE \"C\"))) \
+                                     FROM tb_comment c WHERE c.fk_post = p.pk_post AND strpos(c.content, '1') > 0), \
+               'comments', (SELECT coalesce(json_agg(json_build_object('content', content)), '[]') \
+                            FROM (SELECT content FROM tb_comment c WHERE c.fk_post = p.pk_post AND strpos(c.content, '1') > 0 \
+                                  ORDER BY created_at DESC LIMIT 2) c)) ORDER BY p.identifier COLLATE \"C\") \
+                     FROM (SELECT * FROM tb_post ORDER BY identifier COLLATE \"C\" LIMIT 5) p), \
+           'user', (SELECT json_build_object('name', name) FROM tb_user WHERE identifier = 'user-2'), \
+           'usersConnection', json_build_object('totalCount', (SELECT count(*) FROM tb_user), 'edges', \
+               (SELECT json_agg(json_build_object('node', json_build_object('identifier', identifier)) ORDER BY identifier COLLATE \"C\") \
+                FROM (SELECT identifier FROM tb_user ORDER BY identifier COLLATE \"C\" LIMIT 2) u)))"
+    );
+    let expected = counted.value(&sql).await;
+    assert_eq!(response, json!({"data": expected}));
+}
+
+/// Where a shipment stands (stored as lowercase texts, answered by GraphQL names).
+#[derive(fraiseql::FraiseEnum, Debug, Clone, Copy, PartialEq)]
+#[allow(dead_code)] // read through GraphQL only
+enum Stage {
+    /// Stored `packed`.
+    Packed,
+    /// Stored `in_transit`: the stored texts' order (arrived, in_transit, packed) is neither
+    /// the declaration's nor the GraphQL names'.
+    #[fraiseql(json = "in_transit")]
+    Shipped,
+    /// Stored `arrived`.
+    Arrived,
+}
+
+/// A dated event, near the edges of days, months and years in UTC and in Auckland.
+#[derive(FraiseType, Debug)]
+#[fraiseql(view = "tv_event")]
+#[allow(dead_code)] // read through GraphQL only
+struct Event {
+    id: Uuid,
+    at: chrono::DateTime<chrono::Utc>,
+    day: chrono::NaiveDate,
+    place: Option<String>,
+    stage: Stage,
+}
+
+/// Events whose documents were written in an Auckland session (their timestamps carry +13:00
+/// or +12:00), in a database whose default time zone is Pacific/Auckland.
+async fn auckland_events() -> (fraiseql_tempdb::TestDb, tokio_postgres::Client) {
+    let db = fraiseql_tempdb::TestDb::new()
+        .await
+        .expect("a test database");
+    db.execute_script(&format!(
+        "ALTER DATABASE \"{}\" SET timezone = 'Pacific/Auckland'",
+        db.name()
+    ))
+    .await
+    .unwrap();
+    // A new session: the database's default applies.
+    db.execute_script(
+        "CREATE TABLE tb_event (id uuid PRIMARY KEY, at timestamptz NOT NULL, day date NOT NULL, place text, stage text NOT NULL);
+         INSERT INTO tb_event VALUES
+           (md5('1')::uuid, '2023-12-31T12:00:00Z', '2023-12-31', 'Zürich', 'in_transit'),
+           (md5('2')::uuid, '2024-01-31T20:00:00Z', '2024-01-31', NULL, 'packed'),
+           (md5('3')::uuid, '2024-02-29T23:30:00Z', '2024-02-29', 'Auckland', 'arrived'),
+           (md5('4')::uuid, '2024-03-01T00:30:00Z', '2024-03-01', NULL, 'in_transit'),
+           (md5('5')::uuid, '2024-03-01T10:59:59.5Z', '2024-03-01', 'Zürich', 'packed'),
+           (md5('6')::uuid, '2024-07-15T12:00:00Z', '2024-07-15', 'Ängelholm', 'in_transit');
+         CREATE TABLE tv_event AS SELECT id, jsonb_build_object('id', id, 'at', at, 'day', day, 'place', place, 'stage', stage) AS data FROM tb_event;",
+    )
+    .await
+    .unwrap();
+    let client = db.connect().await.unwrap();
+    (db, client)
+}
+
+/// The JSON text of the timestamp `x` as a UTC session writes it (`2024-03-01T10:59:59.5+00:00`),
+/// in any session.
+fn utc_json(x: &str) -> String {
+    format!("to_json((to_json({x} AT TIME ZONE 'UTC') #>> '{{}}') || '+00:00')")
+}
+
+/// The groups of `EVENT_GROUPS` from `tb_event`, cut at midnight in `zone` and written as that
+/// zone writes them (`utc` writes `+00:00` offsets by hand: the session is in Auckland).
+fn event_groups_sql(zone: &str, utc: bool) -> String {
+    let text = |x: &str| {
+        if utc {
+            utc_json(x)
+        } else {
+            format!("to_json({x})")
+        }
+    };
+    let trunc = |unit: &str| format!("date_trunc('{unit}', at, '{zone}')");
+    let by = |unit: &str| {
+        format!(
+            "(SELECT json_agg(json_build_object('keys', json_build_object('at', {k}), 'count', n, 'min', json_build_object('at', {lo}), 'max', json_build_object('at', {hi})) ORDER BY k) \
+               FROM (SELECT {t} AS k, count(*) AS n, min(at) AS lo, max(at) AS hi FROM tb_event GROUP BY 1) g)",
+            k = text("k"),
+            lo = text("lo"),
+            hi = text("hi"),
+            t = trunc(unit)
+        )
+    };
+    format!(
+        "SELECT json_build_object('eventsAggregate', json_build_object('byYear', {}, 'byMonth', {}, 'byDay', {}))",
+        by("year"),
+        by("month"),
+        by("day")
+    )
+}
+
+const EVENT_GROUPS: &str = "{ eventsAggregate { \
+    byYear: groups(groupBy: [{field: AT, truncate: YEAR}]) { keys { at } count min { at } max { at } } \
+    byMonth: groups(groupBy: [{field: AT, truncate: MONTH}]) { keys { at } count min { at } max { at } } \
+    byDay: groups(groupBy: [{field: AT, truncate: DAY}]) { keys { at } count min { at } max { at } } } }";
+
+/// A served schema of `Event` on `database`, beside `client` and `db`.
+fn events(
+    db: fraiseql_tempdb::TestDb,
+    client: tokio_postgres::Client,
+    database: fraiseql::Database,
+) -> Blog {
+    Blog {
+        schema: SchemaBuilder::new().query::<Event>().build().unwrap(),
+        context: Context::new(database, fraiseql::RequestContext::new()),
+        db,
+        client,
+    }
+}
+
+#[tokio::test]
+async fn groups_by_truncated_timestamps_are_cut_at_utc_whatever_the_databases_time_zone() {
+    let (db, client) = auckland_events().await;
+    let zone: String = client
+        .query_one("SELECT current_setting('TimeZone')", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(zone, "Pacific/Auckland");
+    let at_utc = event_groups_sql("UTC", true);
+    let mut config = db.config();
+    let served = events(
+        db,
+        client,
+        fraiseql::Database::connect(config.clone(), 2).unwrap(),
+    );
+    let expected = served.value(&at_utc).await;
+    // The data crosses Auckland's midnights: cut there, the groups differ.
+    let in_auckland = served
+        .value(&event_groups_sql("Pacific/Auckland", false))
+        .await;
+    assert_ne!(expected, in_auckland);
+    assert_eq!(
+        expected["eventsAggregate"]["byYear"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // fraiseql's own connections, and (through the juniper executor) the same bytes.
+    let response = served.differential(EVENT_GROUPS, json!({})).await;
+    assert_eq!(response, json!({"data": expected}));
+    // Variables of the timestamp filter are read in UTC too.
+    let response = served
+        .differential(
+            "{ eventsAggregate(where: {at: {gte: \"2024-03-01T00:00:00Z\"}}) { count min { at } } }",
+            json!({}),
+        )
+        .await;
+    let sql = "SELECT json_build_object('eventsAggregate', json_build_object('count', count(*), 'min', json_build_object('at', \
+        {}))) FROM tb_event WHERE at >= '2024-03-01T00:00:00Z'";
+    let sql = sql.replace("{}", &utc_json("min(at)"));
+    assert_eq!(response, json!({"data": served.value(&sql).await}));
+
+    // A pool the application built: the time zone comes with each request.
+    let foreign = deadpool_postgres::Pool::builder(deadpool_postgres::Manager::new(
+        config.clone(),
+        tokio_postgres::NoTls,
+    ))
+    .max_size(1)
+    .build()
+    .unwrap();
+    let foreign = Blog {
+        context: Context::new(
+            fraiseql::Database::new(foreign),
+            fraiseql::RequestContext::new(),
+        ),
+        ..served
+    };
+    let response = foreign.differential(EVENT_GROUPS, json!({})).await;
+    assert_eq!(response, json!({"data": expected}));
+
+    // A connection string that sets its own time zone keeps it.
+    config.options("-c TimeZone=Pacific/Auckland");
+    let own = Blog {
+        context: Context::new(
+            fraiseql::Database::connect(config, 1).unwrap(),
+            fraiseql::RequestContext::new(),
+        ),
+        ..foreign
+    };
+    let response = own.differential(EVENT_GROUPS, json!({})).await;
+    assert_eq!(response, json!({"data": in_auckland}));
+}
+
+#[tokio::test]
+async fn groups_by_nullable_text_enums_and_truncated_dates_match_plain_sql() {
+    let (db, client) = auckland_events().await;
+    let database = fraiseql::Database::connect(db.config(), 2).unwrap();
+    let served = events(db, client, database);
+    let stage = "CASE stage WHEN 'packed' THEN 'PACKED' WHEN 'in_transit' THEN 'SHIPPED' WHEN 'arrived' THEN 'ARRIVED' END";
+    let by_day = |unit: &str| {
+        format!(
+            "(SELECT json_agg(json_build_object('keys', json_build_object('day', k), 'count', n) ORDER BY k) \
+               FROM (SELECT date_trunc('{unit}', day)::date AS k, count(*) AS n FROM tb_event GROUP BY 1) g)"
+        )
+    };
+    let query = "{ eventsAggregate { \
+        byPlace: groups(groupBy: [{field: PLACE}]) { keys { place stage } count } \
+        byStage: groups(groupBy: [{field: STAGE}]) { keys { stage } count max { place } } \
+        byBoth: groups(groupBy: [{field: STAGE}, {field: PLACE}]) { keys { place stage } count } \
+        byPlaceThenStage: groups(groupBy: [{field: PLACE}, {field: STAGE}]) { keys { stage place } count } \
+        byYear: groups(groupBy: [{field: DAY, truncate: YEAR}]) { keys { day } count } \
+        byMonth: groups(groupBy: [{field: DAY, truncate: MONTH}]) { keys { day } count } \
+        byDay: groups(groupBy: [{field: DAY, truncate: DAY}]) { keys { day } count } } }";
+    // Groups are ordered by their keys in `groupBy` order, ascending: text in the database's
+    // collation (C here), enums by their stored texts, the null group last.
+    let sql = format!(
+        "SELECT json_build_object('eventsAggregate', json_build_object( \
+           'byPlace', (SELECT json_agg(json_build_object('keys', json_build_object('place', place, 'stage', NULL), 'count', n) ORDER BY place COLLATE \"C\" NULLS LAST) \
+                       FROM (SELECT place, count(*) AS n FROM tb_event GROUP BY place) g), \
+           'byStage', (SELECT json_agg(json_build_object('keys', json_build_object('stage', {stage}), 'count', n, 'max', json_build_object('place', p)) ORDER BY stage COLLATE \"C\") \
+                       FROM (SELECT stage, count(*) AS n, max(place COLLATE \"C\") AS p FROM tb_event GROUP BY stage) g), \
+           'byBoth', (SELECT json_agg(json_build_object('keys', json_build_object('place', place, 'stage', {stage}), 'count', n) ORDER BY stage COLLATE \"C\", place COLLATE \"C\" NULLS LAST) \
+                      FROM (SELECT stage, place, count(*) AS n FROM tb_event GROUP BY stage, place) g), \
+           'byPlaceThenStage', (SELECT json_agg(json_build_object('keys', json_build_object('stage', {stage}, 'place', place), 'count', n) ORDER BY place COLLATE \"C\" NULLS LAST, stage COLLATE \"C\") \
+                      FROM (SELECT stage, place, count(*) AS n FROM tb_event GROUP BY stage, place) g), \
+           'byYear', {}, 'byMonth', {}, 'byDay', {}))",
+        by_day("year"),
+        by_day("month"),
+        by_day("day")
+    );
+    let response = served.differential(query, json!({})).await;
+    let expected = served.value(&sql).await;
+    assert_eq!(response, json!({"data": expected}));
+    // The fixture has what the orders are about: a null group, and stored texts whose order
+    // differs from the GraphQL names'.
+    let stages: Vec<&str> = (expected["eventsAggregate"]["byStage"]
+        .as_array()
+        .unwrap()
+        .iter())
+    .map(|group| group["keys"]["stage"].as_str().unwrap())
+    .collect();
+    assert_eq!(stages, ["ARRIVED", "SHIPPED", "PACKED"]);
+    let places = expected["eventsAggregate"]["byPlace"].as_array().unwrap();
+    assert_eq!(places.last().unwrap()["keys"]["place"], Json::Null);
+    assert_eq!(places.len(), 4);
 }

@@ -294,3 +294,265 @@ async fn bad_list_arguments_get_coded_errors_before_any_sql() {
         assert!(!message.contains("SELECT"), "{query}");
     }
 }
+
+/// An item on a shelf: a nullable number and a nullable text, stored null or left out.
+#[derive(FraiseType, Debug)]
+#[fraiseql(view = "tv_item")]
+#[allow(dead_code)] // read through GraphQL only
+struct Item {
+    id: Uuid,
+    label: String,
+    weight: Option<i32>,
+    note: Option<String>,
+}
+
+/// A shelf whose `items` document is an array, `[]`, missing or null; `spare` is the same
+/// array, as a nullable list.
+#[derive(FraiseType, Debug)]
+#[fraiseql(view = "tv_shelf")]
+#[allow(dead_code)] // read through GraphQL only
+struct Rack {
+    id: Uuid,
+    name: String,
+    items: Vec<Item>,
+    spare: Option<Vec<Item>>,
+}
+
+/// Shelf A holds six items (weights 9, 10, null, left out, 100, 2: numbers whose text order is
+/// not theirs); B holds `[]`; C's document has no `items` key; D's holds `null`.
+const SHELVES: &str = "
+CREATE TABLE tb_shelf (pk_shelf int PRIMARY KEY, id uuid NOT NULL, name text NOT NULL, shape text NOT NULL);
+CREATE TABLE tb_item (pk_item int PRIMARY KEY, id uuid NOT NULL, fk_shelf int NOT NULL REFERENCES tb_shelf,
+                      label text NOT NULL, weight int, note text, omit boolean NOT NULL, pos int NOT NULL);
+INSERT INTO tb_shelf VALUES (1, md5('A')::uuid, 'A', 'array'), (2, md5('B')::uuid, 'B', 'array'),
+                            (3, md5('C')::uuid, 'C', 'missing'), (4, md5('D')::uuid, 'D', 'null');
+INSERT INTO tb_item VALUES
+  (1, md5('i1')::uuid, 1, 'nine', 9, 'x', false, 1),
+  (2, md5('i2')::uuid, 1, 'ten', 10, NULL, false, 2),
+  (3, md5('i3')::uuid, 1, 'null', NULL, 'y', false, 3),
+  (4, md5('i4')::uuid, 1, 'left out', NULL, NULL, true, 4),
+  (5, md5('i5')::uuid, 1, 'hundred', 100, 'x', false, 5),
+  (6, md5('i6')::uuid, 1, 'two', 2, 'z', false, 6);
+CREATE VIEW tv_item AS SELECT id, CASE WHEN omit THEN jsonb_build_object('id', id, 'label', label)
+    ELSE jsonb_build_object('id', id, 'label', label, 'weight', weight, 'note', note) END AS data FROM tb_item;
+CREATE VIEW tv_shelf AS SELECT s.id, jsonb_build_object('id', s.id, 'name', s.name)
+    || CASE s.shape WHEN 'missing' THEN '{}'::jsonb
+                    WHEN 'null' THEN '{\"items\": null, \"spare\": null}'::jsonb
+                    ELSE jsonb_build_object('items', a.items, 'spare', a.items) END AS data
+  FROM tb_shelf s, LATERAL (SELECT COALESCE(jsonb_agg(i.data ORDER BY t.pos), '[]') AS items
+                            FROM tb_item t JOIN tv_item i ON i.id = t.id WHERE t.fk_shelf = s.pk_shelf) a;
+";
+
+async fn shelves() -> Blog {
+    let blog = blog().await;
+    blog.client.batch_execute(SHELVES).await.unwrap();
+    let schema = SchemaBuilder::new()
+        .query::<Item>()
+        .query::<Rack>()
+        .build()
+        .unwrap();
+    let database = fraiseql::Database::connect(blog.db.config(), 2).unwrap();
+    Blog {
+        schema,
+        context: Context::new(database, fraiseql::RequestContext::new()),
+        ..blog
+    }
+}
+
+/// The expected `data` of `{ racks(<shelves>) { name <list>(…) { label } } }` from `tb_*`:
+/// each shelf's items matching `filter`, in `order` then stored order, paged by `page`.
+fn per_shelf(list: &str, shelves: &str, filter: &str, order: &str, page: &str) -> String {
+    let order = format!("{order}t.pos");
+    format!(
+        "SELECT json_build_object('racks', json_agg(json_build_object('name', s.name, '{list}', \
+           (SELECT coalesce(json_agg(json_build_object('label', t.label) ORDER BY n), '[]') FROM \
+              (SELECT t.*, row_number() OVER (ORDER BY {order}) AS n FROM tb_item t \
+               WHERE t.fk_shelf = s.pk_shelf AND ({filter}) ORDER BY {order} {page}) t)) \
+         ORDER BY s.name)) FROM tb_shelf s WHERE {shelves}"
+    )
+}
+
+#[tokio::test]
+async fn nested_filters_on_nullable_fields_read_nulls_and_numbers_as_root_filters_do() {
+    let blog = shelves().await;
+    let arrays = "s.shape = 'array'";
+    let query = |arguments: &str| {
+        format!(
+            "{{ racks(where: {{name: {{in: [\"A\", \"B\"]}}}}, orderBy: [{{field: NAME}}]) {{ name items({arguments}) {{ label }} }} }}"
+        )
+    };
+    // (arguments, the same filter over tb_item, ordered by)
+    let filters = [
+        // Two-valued: a null or missing weight is not 10, so `neq` keeps it, as `_not eq` does.
+        (
+            "where: {weight: {neq: 10}}",
+            "t.weight IS DISTINCT FROM 10",
+            "",
+        ),
+        (
+            "where: {_not: {weight: {eq: 10}}}",
+            "t.weight IS DISTINCT FROM 10",
+            "",
+        ),
+        (
+            "where: {weight: {nin: [9, 2]}}",
+            "t.weight IS NULL OR t.weight NOT IN (9, 2)",
+            "",
+        ),
+        (
+            "where: {note: {nin: [\"x\"]}}",
+            "t.note IS DISTINCT FROM 'x'",
+            "",
+        ),
+        // ... and matches no comparison.
+        ("where: {weight: {eq: 10}}", "t.weight = 10", ""),
+        ("where: {weight: {isNull: true}}", "t.weight IS NULL", ""),
+        (
+            "where: {weight: {isNull: false}}",
+            "t.weight IS NOT NULL",
+            "",
+        ),
+        ("where: {note: {lte: \"y\"}}", "t.note <= 'y'", ""),
+        // Numbers compare as numbers: 9 < 10 < 100 (as text, \"9\" > \"100\" > \"10\").
+        ("where: {weight: {lt: 10}}", "t.weight < 10", ""),
+        ("where: {weight: {gte: 10}}", "t.weight >= 10", ""),
+        (
+            "where: {weight: {gt: 2, lte: 100}}, orderBy: [{field: WEIGHT, direction: DESC}]",
+            "t.weight > 2 AND t.weight <= 100",
+            "t.weight DESC, ",
+        ),
+        (
+            "orderBy: [{field: WEIGHT}]",
+            "TRUE",
+            "t.weight ASC NULLS LAST, ",
+        ),
+        (
+            "orderBy: [{field: WEIGHT, nulls: FIRST}], limit: 3",
+            "TRUE",
+            "t.weight ASC NULLS FIRST, ",
+        ),
+    ];
+    for (arguments, filter, order) in filters {
+        let page = if arguments.contains("limit: 3") {
+            "LIMIT 3"
+        } else {
+            ""
+        };
+        let response = blog.differential(&query(arguments), json!({})).await;
+        let expected = blog
+            .value(&per_shelf("items", arrays, filter, order, page))
+            .await;
+        assert_eq!(response, json!({"data": expected}), "{arguments}");
+        // The same filter at the root selects the same items.
+        if let Some(filter_argument) = arguments
+            .strip_prefix("where: ")
+            .filter(|a| !a.contains("orderBy"))
+        {
+            let root = blog
+                .differential(
+                    &format!("{{ items(where: {filter_argument}, orderBy: [{{field: LABEL}}]) {{ label }} }}"),
+                    json!({}),
+                )
+                .await;
+            let sql = format!(
+                "SELECT json_build_object('items', coalesce(json_agg(json_build_object('label', t.label) ORDER BY t.label COLLATE \"C\"), '[]')) FROM tb_item t WHERE {filter}"
+            );
+            assert_eq!(
+                root,
+                json!({"data": blog.value(&sql).await}),
+                "root {arguments}"
+            );
+            let nested: Vec<&str> = (response["data"]["racks"][0]["items"]
+                .as_array()
+                .unwrap()
+                .iter())
+            .map(|item| item["label"].as_str().unwrap())
+            .collect();
+            let mut nested = nested;
+            nested.sort_unstable();
+            let at_root: Vec<&str> = (root["data"]["items"].as_array().unwrap().iter())
+                .map(|item| item["label"].as_str().unwrap())
+                .collect();
+            assert_eq!(nested, at_root, "{arguments}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn empty_missing_and_null_lists_and_pages_past_their_end() {
+    let blog = shelves().await;
+    let arrays = "s.shape = 'array'";
+    let query = |list: &str, arguments: &str| {
+        format!(
+            "{{ racks(where: {{name: {{in: [\"A\", \"B\"]}}}}, orderBy: [{{field: NAME}}]) {{ name {list}({arguments}) {{ label }} }} }}"
+        )
+    };
+    for (arguments, page) in [
+        ("limit: 0", "LIMIT 0"),
+        ("limit: 0, offset: 1", "LIMIT 0 OFFSET 1"),
+        ("offset: 6", "OFFSET 6"),
+        ("offset: 100", "OFFSET 100"),
+        ("offset: 5, limit: 3", "LIMIT 3 OFFSET 5"),
+        ("offset: 7, limit: 1", "LIMIT 1 OFFSET 7"),
+        ("limit: 7", "LIMIT 7"),
+    ] {
+        for list in ["items", "spare"] {
+            let response = blog.differential(&query(list, arguments), json!({})).await;
+            let expected = blog.value(&per_shelf(list, arrays, "TRUE", "", page)).await;
+            assert_eq!(response, json!({"data": expected}), "{list}({arguments})");
+        }
+    }
+    // B's `[]`: no element, whatever the arguments.
+    let response = blog
+        .differential(
+            "{ rack(id: \"9d5ed678-fe57-bcca-6101-40957afab571\") { items(where: {weight: {neq: 1}}, orderBy: [{field: WEIGHT}], limit: 2) { label } itemsAggregate { count max { weight } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        response,
+        json!({"data": {"rack": {"items": [], "itemsAggregate": {"count": 0, "max": {"weight": null}}}}}),
+    );
+    let b: String = blog
+        .client
+        .query_one("SELECT md5('B')::uuid::text", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(b, "9d5ed678-fe57-bcca-6101-40957afab571");
+
+    // C (no `items` key) and D (`items: null`): a nullable list is null, with or without
+    // arguments; an aggregate counts no element.
+    let response = blog
+        .differential(
+            "{ racks(orderBy: [{field: NAME}]) { name spare(where: {weight: {neq: 10}}, limit: 2) { label } all: spare { label } itemsAggregate { count } n: itemsAggregate(where: {weight: {isNull: true}}) { count } } }",
+            json!({}),
+        )
+        .await;
+    let sql = "SELECT json_build_object('racks', json_agg(json_build_object('name', s.name, \
+        'spare', CASE WHEN s.shape = 'array' THEN (SELECT coalesce(json_agg(json_build_object('label', label) ORDER BY pos), '[]') FROM \
+                   (SELECT * FROM tb_item t WHERE t.fk_shelf = s.pk_shelf AND t.weight IS DISTINCT FROM 10 ORDER BY pos LIMIT 2) t) END, \
+        'all', CASE WHEN s.shape = 'array' THEN (SELECT coalesce(json_agg(json_build_object('label', label) ORDER BY pos), '[]') FROM tb_item t WHERE t.fk_shelf = s.pk_shelf) END, \
+        'itemsAggregate', json_build_object('count', (SELECT count(*) FROM tb_item t WHERE t.fk_shelf = s.pk_shelf)), \
+        'n', json_build_object('count', (SELECT count(*) FROM tb_item t WHERE t.fk_shelf = s.pk_shelf AND t.weight IS NULL))) \
+        ORDER BY s.name)) FROM tb_shelf s";
+    assert_eq!(response, json!({"data": blog.value(sql).await}));
+
+    // A non-null list the document lacks or holds null is an error, never a silent `[]`.
+    for shelf in ["C", "D"] {
+        let response = blog
+            .differential(
+                &format!("{{ racks(where: {{name: {{eq: \"{shelf}\"}}}}) {{ name items(limit: 1) {{ label }} }} }}"),
+                json!({}),
+            )
+            .await;
+        // juniper's executor answers it (the statement refuses to expand a non-array), as for
+        // any document breaking the schema's promise: a null where none may be.
+        assert_eq!(response["data"], Json::Null, "{shelf}: {response}");
+        assert_eq!(
+            response["errors"][0]["message"],
+            "Cannot return null for non-nullable field Rack.items.",
+            "{shelf}: {response}"
+        );
+    }
+}

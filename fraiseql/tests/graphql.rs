@@ -437,6 +437,13 @@ async fn corpus_matches_plain_sql_over_the_normalized_tables() {
             'b', json_build_object(
                  'edges', (SELECT json_agg(json_build_object('node', json_build_object('identifier', identifier))) FROM (SELECT identifier FROM tb_user ORDER BY identifier COLLATE \"C\" DESC LIMIT 1) q),
                  'pageInfo', json_build_object('hasNextPage', false, 'hasPreviousPage', true)))".into()),
+        // Aggregates: at the root with groups, beside an embedded list with arguments.
+        ("{ usersAggregate(where: {age: {gt: 30}}) { count sum { age } avg { age } min { name } max { createdAt } } }", json!({}),
+         "SELECT json_build_object('usersAggregate', json_build_object('count', count(*), 'sum', json_build_object('age', sum(age)::text), 'avg', json_build_object('age', avg(age)::text), 'min', json_build_object('name', min(name COLLATE \"C\")), 'max', json_build_object('createdAt', max(created_at)))) FROM tb_user WHERE age > 30".into()),
+        ("{ postsAggregate(where: {published: {eq: true}}) { groups(groupBy: [{field: CREATED_AT, truncate: DAY}]) { keys { createdAt } count } } }", json!({}),
+         "SELECT json_build_object('postsAggregate', json_build_object('groups', json_agg(json_build_object('keys', json_build_object('createdAt', d), 'count', n) ORDER BY d))) FROM (SELECT date_trunc('day', created_at) AS d, count(*) AS n FROM tb_post WHERE published GROUP BY 1) g".into()),
+        ("{ post(identifier: \"post-12\") { commentsAggregate(where: {content: {endsWith: \"é\"}}) { count } comments(orderBy: [{field: CONTENT, direction: DESC}], limit: 1, offset: 1) { content } } }", json!({}),
+         "SELECT json_build_object('post', json_build_object('commentsAggregate', json_build_object('count', (SELECT count(*) FROM tb_comment c WHERE c.fk_post = p.pk_post AND c.content LIKE '%é')), 'comments', coalesce((SELECT json_agg(json_build_object('content', content)) FROM (SELECT content FROM tb_comment c WHERE c.fk_post = p.pk_post ORDER BY content COLLATE \"C\" DESC LIMIT 1 OFFSET 1) c), '[]'))) FROM tb_post p WHERE p.identifier = 'post-12'".into()),
         ("{ __typename u: users(where: {identifier: {eq: \"user-1\"}}) { __typename identifier } }", json!({}),
          "SELECT json_build_object('__typename', 'Query', 'u', json_build_array(json_build_object('__typename', 'User', 'identifier', 'user-1')))".into()),
     ];

@@ -72,11 +72,39 @@ fn apply_settings<'a>(
 /// server's defaults.
 const FIXED_SETTINGS: [(&str, &str); 2] = [("extra_float_digits", "1"), ("DateStyle", "ISO,MDY")];
 
+/// The time zone answers are computed in, whatever the server's, database's or role's default:
+/// groups by a truncated timestamp (`date_trunc` cuts days, months and years at local
+/// midnight) and the offsets timestamps are written with depend on it. A connection string
+/// whose `options` set `TimeZone` keeps its own.
+const TIME_ZONE: (&str, &str) = ("TimeZone", "UTC");
+
+/// Whether the startup `options` (`-c name=value`, `-cname=value` or `--name=value`, as
+/// PostgreSQL reads them) set the setting `name` (case-insensitive, as setting names are).
+fn options_set(options: &str, name: &str) -> bool {
+    let mut words = options.split_whitespace();
+    while let Some(word) = words.next() {
+        let assignment = if word == "-c" {
+            words.next()
+        } else {
+            word.strip_prefix("-c").or_else(|| word.strip_prefix("--"))
+        };
+        let set = assignment
+            .and_then(|assignment| assignment.split_once('='))
+            .is_some_and(|(setting, _)| setting.replace('-', "_").eq_ignore_ascii_case(name));
+        if set {
+            return true;
+        }
+    }
+    false
+}
+
 /// A pool of connections plus the settings every statement runs under.
 ///
 /// Connections made by [`Database::connect`] carry the fixed settings (the statement timeout,
-/// and `extra_float_digits` and `DateStyle`, which cursors depend on) from their startup, so a
-/// request without context settings costs PostgreSQL one statement. An application running its
+/// `extra_float_digits` and `DateStyle`, which cursors depend on, and `TimeZone=UTC`, which
+/// groups by truncated timestamps and the offsets of timestamps depend on, unless the
+/// connection string's `options` set `TimeZone`) from their startup, so a request without
+/// context settings costs PostgreSQL one statement. An application running its
 /// own statements on [`pool`](Self::pool) sees those session settings, and must not change them
 /// with `SET` (use `SET LOCAL` or `set_config(…, true)` inside a transaction).
 ///
@@ -139,7 +167,8 @@ impl Database {
     /// this process); see [`Database::with_cursor_key`] for several servers.
     ///
     /// The pool's connections may carry any session settings, so every request applies the
-    /// fixed settings and the statement timeout in a transaction of its own: prefer
+    /// fixed settings (`TimeZone=UTC` among them) and the statement timeout in a transaction of
+    /// its own: prefer
     /// [`Database::connect`], whose connections carry them from the start and whose requests
     /// without context settings are a single statement.
     pub fn new(pool: Pool) -> Self {
@@ -333,6 +362,8 @@ impl Database {
         if !configured {
             names.extend(FIXED_SETTINGS.map(|(name, _)| name));
             values.extend(FIXED_SETTINGS.map(|(_, value)| value));
+            names.push(TIME_ZONE.0);
+            values.push(TIME_ZONE.1);
         }
         Ok((names, values))
     }
@@ -606,14 +637,48 @@ impl Made {
 }
 
 /// The startup `options` of a connection: the application's own, then the fixed settings and
-/// the statement timeout (later `-c` options win, so ours hold).
+/// the statement timeout (later `-c` options win, so ours hold), and UTC as the time zone
+/// unless the application's own options set one.
 fn session_options(own: Option<&str>, timeout: Duration) -> String {
     let mut options = own.map_or_else(String::new, |own| format!("{own} "));
     options.push_str(&format!("-c statement_timeout={}", millis(timeout)));
     for (name, value) in FIXED_SETTINGS {
         options.push_str(&format!(" -c {name}={value}"));
     }
+    if !own.is_some_and(|own| options_set(own, TIME_ZONE.0)) {
+        options.push_str(&format!(" -c {}={}", TIME_ZONE.0, TIME_ZONE.1));
+    }
     options
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_options_that_set_the_time_zone_keep_it() {
+        for own in [
+            "-c TimeZone=Pacific/Auckland",
+            "-c timezone=Europe/Paris -c application_name=x",
+            "-ctimezone=UTC",
+            "--TimeZone=America/New_York",
+            "-c application_name=a  -c TIMEZONE=Asia/Tokyo",
+        ] {
+            assert!(options_set(own, "TimeZone"), "{own}");
+            let options = session_options(Some(own), Duration::from_secs(1));
+            assert!(!options.contains("TimeZone=UTC"), "{options}");
+            assert!(options.starts_with(own), "{options}");
+        }
+        for own in [
+            None,
+            Some("-c application_name=timezone"),
+            Some("-c log_timezone=UTC"),
+            Some("-c timezone_abbreviations=Default"),
+        ] {
+            let options = session_options(own, Duration::from_secs(1));
+            assert!(options.ends_with(" -c TimeZone=UTC"), "{options}");
+        }
+    }
 }
 
 /// A timeout as PostgreSQL's milliseconds. PostgreSQL reads 0 as "no limit": the shortest limit

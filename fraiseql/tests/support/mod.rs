@@ -264,3 +264,130 @@ impl Served {
         }
     }
 }
+
+/// A TCP proxy in front of a test database that counts what PostgreSQL is asked to run: each
+/// Execute message (a statement of the extended protocol, however prepared) and each simple
+/// Query message. A test points a [`fraiseql::Database`] at [`config`](Self::config) and reads
+/// [`statements`](Self::statements) before and after a request.
+pub struct StatementCounter {
+    config: tokio_postgres::Config,
+    statements: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl StatementCounter {
+    /// A proxy to the database `db` names, listening on a free local port.
+    pub async fn new(db: &TestDb) -> StatementCounter {
+        use std::sync::Arc;
+        use std::sync::atomic::AtomicUsize;
+        use tokio_postgres::config::Host;
+        let upstream = db.config();
+        let port = upstream.get_ports().first().copied().unwrap_or(5432);
+        let host = upstream.get_hosts().first().cloned().expect("a host");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let local = listener.local_addr().unwrap();
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counted = statements.clone();
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let counted = counted.clone();
+                let host = host.clone();
+                tokio::spawn(async move {
+                    match host {
+                        Host::Tcp(name) => {
+                            let server = tokio::net::TcpStream::connect((name.as_str(), port))
+                                .await
+                                .expect("the database server");
+                            relay(client, server, counted).await;
+                        }
+                        Host::Unix(dir) => {
+                            let path = dir.join(format!(".s.PGSQL.{port}"));
+                            let server = tokio::net::UnixStream::connect(path)
+                                .await
+                                .expect("the database server");
+                            relay(client, server, counted).await;
+                        }
+                    }
+                });
+            }
+        });
+        let mut config = tokio_postgres::Config::new();
+        config.host("127.0.0.1").port(local.port());
+        if let Some(user) = upstream.get_user() {
+            config.user(user);
+        }
+        if let Some(password) = upstream.get_password() {
+            config.password(password);
+        }
+        if let Some(dbname) = upstream.get_dbname() {
+            config.dbname(dbname);
+        }
+        StatementCounter { config, statements }
+    }
+
+    /// Connection settings that reach the database through the proxy.
+    pub fn config(&self) -> tokio_postgres::Config {
+        self.config.clone()
+    }
+
+    /// Statements run through the proxy so far.
+    pub fn statements(&self) -> usize {
+        self.statements.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Copies bytes both ways between a client and the server, counting the client's Execute
+/// (`E`) and Query (`Q`) messages. The client's first messages (SSL or GSS requests, then the
+/// startup packet) carry no type byte.
+async fn relay<S>(
+    client: tokio::net::TcpStream,
+    server: S,
+    counted: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + 'static,
+{
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut client_read, mut client_write) = client.into_split();
+    let (mut server_read, mut server_write) = tokio::io::split(server);
+    tokio::spawn(async move {
+        let _ = tokio::io::copy(&mut server_read, &mut client_write).await;
+        let _ = client_write.shutdown().await;
+    });
+    let mut pending: Vec<u8> = Vec::new();
+    let mut untyped = true;
+    let mut chunk = vec![0u8; 16 * 1024];
+    loop {
+        let read = match client_read.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(read) => read,
+        };
+        pending.extend_from_slice(&chunk[..read]);
+        // Count every whole message received so far.
+        let mut at = 0;
+        loop {
+            let header = if untyped { 4 } else { 5 };
+            if pending.len() < at + header {
+                break;
+            }
+            let length_at = if untyped { at } else { at + 1 };
+            let length =
+                u32::from_be_bytes(pending[length_at..length_at + 4].try_into().unwrap()) as usize;
+            let end = length_at + length;
+            if pending.len() < end {
+                break;
+            }
+            if untyped {
+                let code = u32::from_be_bytes(pending[at + 4..at + 8].try_into().unwrap());
+                // SSLRequest and GSSENCRequest are followed by another untyped message.
+                untyped = matches!(code, 80_877_103 | 80_877_104);
+            } else if matches!(pending[at], b'E' | b'Q') {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+            at = end;
+        }
+        if server_write.write_all(&pending[..at]).await.is_err() {
+            break;
+        }
+        pending.drain(..at);
+    }
+    let _ = server_write.shutdown().await;
+}
