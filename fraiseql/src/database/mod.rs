@@ -651,36 +651,6 @@ fn session_options(own: Option<&str>, timeout: Duration) -> String {
     options
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn own_options_that_set_the_time_zone_keep_it() {
-        for own in [
-            "-c TimeZone=Pacific/Auckland",
-            "-c timezone=Europe/Paris -c application_name=x",
-            "-ctimezone=UTC",
-            "--TimeZone=America/New_York",
-            "-c application_name=a  -c TIMEZONE=Asia/Tokyo",
-        ] {
-            assert!(options_set(own, "TimeZone"), "{own}");
-            let options = session_options(Some(own), Duration::from_secs(1));
-            assert!(!options.contains("TimeZone=UTC"), "{options}");
-            assert!(options.starts_with(own), "{options}");
-        }
-        for own in [
-            None,
-            Some("-c application_name=timezone"),
-            Some("-c log_timezone=UTC"),
-            Some("-c timezone_abbreviations=Default"),
-        ] {
-            let options = session_options(own, Duration::from_secs(1));
-            assert!(options.ends_with(" -c TimeZone=UTC"), "{options}");
-        }
-    }
-}
-
 /// A timeout as PostgreSQL's milliseconds. PostgreSQL reads 0 as "no limit": the shortest limit
 /// it can express is 1 ms.
 fn millis(timeout: Duration) -> String {
@@ -750,5 +720,30 @@ mod tests {
         assert_eq!(session.get_hosts(), expected.get_hosts());
         assert_eq!(session.get_ports(), [1]);
         assert_eq!(session.get_dbname(), Some("blog"));
+    }
+
+    #[test]
+    fn own_options_that_set_the_time_zone_keep_it() {
+        for own in [
+            "-c TimeZone=Pacific/Auckland",
+            "-c timezone=Europe/Paris -c application_name=x",
+            "-ctimezone=UTC",
+            "--TimeZone=America/New_York",
+            "-c application_name=a  -c TIMEZONE=Asia/Tokyo",
+        ] {
+            assert!(options_set(own, "TimeZone"), "{own}");
+            let options = session_options(Some(own), Duration::from_secs(1));
+            assert!(!options.contains("TimeZone=UTC"), "{options}");
+            assert!(options.starts_with(own), "{options}");
+        }
+        for own in [
+            None,
+            Some("-c application_name=timezone"),
+            Some("-c log_timezone=UTC"),
+            Some("-c timezone_abbreviations=Default"),
+        ] {
+            let options = session_options(own, Duration::from_secs(1));
+            assert!(options.ends_with(" -c TimeZone=UTC"), "{options}");
+        }
     }
 }
