@@ -271,7 +271,7 @@ fn the_guides_excerpts_are_the_deploy_files() {
 
 #[test]
 fn the_docs_shell_blocks_parse_and_name_files_that_exist() {
-    let blocks = doc_blocks::all_blocks("sh");
+    let blocks = doc_blocks::all_document_blocks("sh");
     assert!(!blocks.is_empty());
     for (page, block) in blocks {
         let parsed = Command::new("bash")
