@@ -202,3 +202,59 @@ async fn every_graphql_block_runs_on_the_blog() {
         );
     }
 }
+
+/// The README's "Tests and CI" section says what `.ci/run` runs: every `cargo …` command of its
+/// list of steps is in the script (or, for the build stage, the Dockerfile's `RUN` line the
+/// script reads), and every `cargo` command the script announces (`echo "== …"`) is in the
+/// section.
+#[test]
+fn the_readmes_ci_section_is_what_ci_runs() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme
+        .split("## Tests and CI")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("a Tests and CI section");
+    let script = std::fs::read_to_string(root().join(".ci/run")).unwrap();
+    let dockerfile = std::fs::read_to_string(root().join("deploy/Dockerfile")).unwrap();
+    let section_flat = section.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The list of what the script runs: from "Then it runs" to "How long it takes".
+    let steps = section_flat
+        .split("Then it runs")
+        .nth(1)
+        .and_then(|s| s.split("How long it takes").next())
+        .expect("the list of steps");
+    let mut checked = 0;
+    for (i, part) in steps.split('`').enumerate() {
+        if i % 2 == 1 && part.starts_with("cargo ") {
+            // The test command is the script's TEST_COMMAND; the build stage's is the
+            // Dockerfile's RUN line, which the script reads.
+            let in_script = if part == "cargo test --workspace" {
+                script.contains("TEST_COMMAND=(cargo test --workspace)")
+            } else {
+                script.contains(part) || dockerfile.contains(&format!("RUN {part}"))
+            };
+            assert!(
+                in_script,
+                "the README says CI runs `{part}`; .ci/run does not"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 6, "{checked}");
+    for line in script.lines() {
+        let Some(command) = line
+            .trim()
+            .strip_prefix("echo \"== ")
+            .and_then(|l| l.strip_suffix('"'))
+        else {
+            continue;
+        };
+        if command.starts_with("cargo ") && !command.contains('$') {
+            assert!(
+                steps.contains(command),
+                ".ci/run runs `{command}`; the README's section does not say so"
+            );
+        }
+    }
+}
