@@ -13,8 +13,9 @@ mod events;
 use fraiseql::FraiseType;
 use fraiseql::graphql::SchemaBuilder;
 
-/// A type with a list of an enum, for `<Enum>ListFilter`.
+/// A type with a list of an enum, for `<Enum>ListFilter` (only its schema is built).
 #[derive(FraiseType)]
+#[allow(dead_code)]
 struct Ledger {
     id: uuid::Uuid,
     kinds: Vec<events::EventKind>,
