@@ -231,6 +231,24 @@ fn the_manifests_agree_with_the_dockerfile_and_the_example() {
     };
     assert!(mib(&resources["requests"]["memory"]) < mib(&resources["limits"]["memory"]));
     assert!(resources["requests"]["cpu"].is_string());
+    // The request covers the largest RSS any fraiseql server reached in benches/README.md's
+    // measured runs (so the limit does too).
+    let measured = largest_measured_rss_mib();
+    assert!(
+        mib(&resources["requests"]["memory"]) >= measured,
+        "the memory request is under the {measured} MiB RSS measured in benches/README.md"
+    );
+
+    // No privilege escalation, nothing writable, no capabilities; every container non-root.
+    for container in pod["spec"]["containers"].as_array().unwrap() {
+        let security = &container["securityContext"];
+        assert_eq!(security["allowPrivilegeEscalation"], false, "{container}");
+        assert_eq!(security["readOnlyRootFilesystem"], true, "{container}");
+        assert_eq!(security["capabilities"]["drop"], serde_json::json!(["ALL"]));
+        assert_ne!(security["privileged"], true);
+        assert_ne!(security["runAsNonRoot"], false);
+        assert_ne!(security["runAsUser"], 0);
+    }
 
     // The Service selects the pods and targets the named port.
     assert_eq!(
@@ -242,6 +260,48 @@ fn the_manifests_agree_with_the_dockerfile_and_the_example() {
         deployment["spec"]["selector"]["matchLabels"]
     );
     assert_eq!(service["spec"]["ports"][0]["targetPort"], "http");
+}
+
+/// The largest `RSS MiB` of a fraiseql server (`server` column starting with `fraiseql`) in
+/// every results table of benches/README.md.
+fn largest_measured_rss_mib() -> u32 {
+    let readme = std::fs::read_to_string(root().join("benches/README.md")).unwrap();
+    let cells = |line: &str| -> Vec<String> {
+        line.trim()
+            .trim_matches('|')
+            .split('|')
+            .map(|c| c.trim().to_owned())
+            .collect()
+    };
+    let mut largest = 0;
+    let mut rows = 0;
+    let mut columns: Option<(usize, usize)> = None;
+    for line in readme.lines() {
+        if !line.starts_with('|') {
+            columns = None;
+            continue;
+        }
+        let row = cells(line);
+        if let (Some(server), Some(rss)) = (
+            row.iter().position(|c| c == "server"),
+            row.iter().position(|c| c == "RSS MiB"),
+        ) {
+            columns = Some((server, rss));
+            continue;
+        }
+        if let Some((server, rss)) = columns
+            && row[server].starts_with("fraiseql")
+            && let Ok(value) = row[rss].parse::<u32>()
+        {
+            largest = largest.max(value);
+            rows += 1;
+        }
+    }
+    assert!(
+        rows >= 10,
+        "only {rows} fraiseql rows with an RSS in benches/README.md"
+    );
+    largest
 }
 
 #[test]
@@ -271,7 +331,7 @@ fn the_guides_excerpts_are_the_deploy_files() {
 
 #[test]
 fn the_docs_shell_blocks_parse_and_name_files_that_exist() {
-    let blocks = doc_blocks::all_blocks("sh");
+    let blocks = doc_blocks::all_document_blocks("sh");
     assert!(!blocks.is_empty());
     for (page, block) in blocks {
         let parsed = Command::new("bash")

@@ -18,7 +18,7 @@ pub use types::*;
 pub const SCHEMA: &str = include_str!("schema.sql");
 /// `fn_append_event`.
 pub const MUTATIONS: &str = include_str!("mutations.sql");
-/// How many events `cargo run --example events` generates.
+/// How many events `cargo run --example events` generates (unless `FRAISEQL_EVENTS` says).
 pub const EVENTS: u32 = 1_000_000;
 /// Events generated (and projected) per statement.
 pub const BATCH: u32 = 100_000;

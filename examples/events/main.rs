@@ -6,8 +6,9 @@
 //! DATABASE_URL=postgres://me@localhost/events cargo run --example events -- --init
 //! ```
 //!
-//! `FRAISEQL_ADDR` changes the address (default `127.0.0.1:8080`). Ctrl-C stops the server and
-//! removes the throwaway cluster.
+//! `FRAISEQL_ADDR` changes the address (default `127.0.0.1:8080`); `FRAISEQL_EVENTS` how many
+//! events are generated (default 1,000,000). Ctrl-C stops the server and removes the throwaway
+//! cluster.
 
 mod app;
 #[path = "../blog/mod.rs"]
@@ -34,11 +35,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             (server, "events".to_owned(), true)
         }
     };
+    let events = match std::env::var("FRAISEQL_EVENTS") {
+        Ok(n) => n
+            .trim()
+            .replace('_', "")
+            .parse::<u32>()
+            .map_err(|e| format!("FRAISEQL_EVENTS={n:?}: not a count of events ({e})"))?,
+        Err(_) => app::EVENTS,
+    };
     if throwaway || init {
-        println!("generating {} events into {dbname}", app::EVENTS);
+        println!("generating {events} events into {dbname}");
         let client = server.connect(&dbname).await?;
         let started = std::time::Instant::now();
-        app::load(&client, app::EVENTS, |done, seconds| {
+        app::load(&client, events, |done, seconds| {
             println!("  {done:>9} events  {seconds:5.1} s");
         })
         .await?;

@@ -27,6 +27,61 @@ pub fn pages() -> Vec<PathBuf> {
     pages
 }
 
+/// The README and every `docs/**/*.md` page: every document whose code blocks are tested.
+pub fn documents() -> Vec<PathBuf> {
+    let mut all = vec![root().join("README.md")];
+    all.extend(pages());
+    all
+}
+
+/// The fenced blocks of a page: each one's line number, info string and body, in order. Only
+/// backtick fences are allowed (a `~~~` fence fails), so no block escapes the readers here.
+pub fn fences(markdown: &str) -> Vec<(usize, String, String)> {
+    let mut out = Vec::new();
+    let mut current: Option<(usize, String, String)> = None;
+    for (n, line) in markdown.lines().enumerate() {
+        let trimmed = line.trim_start();
+        assert!(
+            !trimmed.starts_with("~~~"),
+            "line {}: a ~~~ fence (use backticks)",
+            n + 1
+        );
+        match current.as_mut() {
+            None if trimmed.starts_with("```") => {
+                let info = trimmed.trim_start_matches('`').trim().to_owned();
+                current = Some((n + 1, info, String::new()));
+            }
+            Some(_) if trimmed.starts_with("```") => out.push(current.take().unwrap()),
+            Some((_, _, body)) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            None => {}
+        }
+    }
+    assert!(current.is_none(), "an unclosed block");
+    out
+}
+
+/// A block's language: the first word of its info string (`rust` for `rust,no_run`).
+pub fn language(info: &str) -> &str {
+    info.split([',', ' ']).next().unwrap_or("")
+}
+
+/// Every `lang` block of the README and every page, with the document's path.
+pub fn all_document_blocks(lang: &str) -> Vec<(String, String)> {
+    documents()
+        .into_iter()
+        .flat_map(|page| {
+            let text = std::fs::read_to_string(&page).unwrap();
+            let name = page.strip_prefix(root()).unwrap().display().to_string();
+            blocks(&text, lang)
+                .into_iter()
+                .map(move |b| (name.clone(), b))
+        })
+        .collect()
+}
+
 /// The bodies of a page's fenced blocks whose info string starts with `lang`, in order.
 pub fn blocks(markdown: &str, lang: &str) -> Vec<String> {
     let mut out = Vec::new();
