@@ -18,6 +18,7 @@ use std::process::{Command, Stdio};
 use doc_blocks::root;
 use fraiseql_tempdb::TestDb;
 use serde_json::Value;
+use support::KillOnDrop;
 
 /// The validator, pinned, and the Kubernetes version whose schemas the manifests must satisfy.
 const VALIDATOR: &str = "kubernetes-validate==1.37.0";
@@ -491,14 +492,4 @@ async fn graphql(addr: SocketAddr, query: &str) -> Value {
     let reply = support::raw(addr, &head, body.as_bytes()).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     serde_json::from_str(&reply.body).unwrap()
-}
-
-/// A running server, killed when the test ends, whether it passed or not.
-struct KillOnDrop(std::process::Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }

@@ -14,6 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fraiseql_tempdb::TestDb;
+use support::KillOnDrop;
 
 /// `cargo run --example <name>` from the repository root, as the README says: cargo builds the
 /// example if its sources changed (a binary left from an older build would test old code), then
@@ -30,17 +31,6 @@ fn cargo_run(name: &str) -> Command {
         "--",
     ]);
     command
-}
-
-/// A running example, killed if the test fails before it stops it (a failed assertion must
-/// not leave a server behind).
-struct KillOnDrop(std::process::Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// A started example: the process, its stdout after the URL line, what it printed before, the

@@ -439,3 +439,14 @@ pub fn encode(value: &str) -> String {
         })
         .collect()
 }
+
+/// A child process (a server, an example), killed and reaped when the test ends, whether it
+/// passed or not: a failed assertion must not leave it running.
+pub struct KillOnDrop(pub std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
