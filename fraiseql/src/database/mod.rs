@@ -338,7 +338,19 @@ impl Database {
             }
             return run_lean(self, lean, &names, &values, statement, access).await;
         }
+        // Boxed: the pool's path holds tokio-postgres futures several times the size of
+        // fraiseql's own connections' path, and every request's future would carry them.
+        Box::pin(self.round_trip_pooled(&names, &values, statement, access)).await
+    }
 
+    /// [`round_trip`](Self::round_trip) on the application's `deadpool-postgres` pool.
+    async fn round_trip_pooled(
+        &self,
+        names: &[&str],
+        values: &[&str],
+        statement: &Statement,
+        access: Access,
+    ) -> Result<String> {
         #[cfg(feature = "metrics")]
         let start = std::time::Instant::now();
         let client = self.inner.pool.get().await;
@@ -374,7 +386,7 @@ impl Database {
         } else {
             // Prepared once per connection (a round trip only the first time). A failure here
             // leaves nothing in flight: the connection goes back to the pool.
-            let (apply_sql, settings) = apply_settings(&names, &values);
+            let (apply_sql, settings) = apply_settings(names, values);
             let (apply, prepared) = match tokio::join!(
                 client.prepare_cached(&apply_sql),
                 client.prepare_cached(statement.sql()),
@@ -505,7 +517,9 @@ impl deadpool::managed::Manager for Connector {
     type Error = WireError;
 
     async fn create(&self) -> std::result::Result<wire::Connection, WireError> {
-        wire::Connection::connect(&self.config).await
+        // Boxed: the pool's `get` future holds this one inline, so unboxed every checkout's
+        // future (and every request's) would carry the whole connect-and-authenticate state.
+        Box::pin(wire::Connection::connect(&self.config)).await
     }
 
     async fn recycle(

@@ -649,8 +649,13 @@ impl Endpoint {
         if slow.is_some() {
             context.phases = crate::trace::slow::Phases::timed();
         }
-        let run = resolved.execute(&request.variables, &context);
-        let response = self.time_out(format, run).await;
+        // The timeout wraps the execution future directly (see `answer`'s box for why size
+        // matters): passed through an `async fn`, the future would take two slots.
+        let run = tokio::time::timeout(
+            self.inner.timeout,
+            resolved.execute(&request.variables, &context),
+        );
+        let response = self.timed_out(format, run.await);
         if let (Some(threshold), Some(started)) = (slow, started) {
             let total = started.elapsed();
             if total >= threshold {
@@ -671,13 +676,14 @@ impl Endpoint {
         response
     }
 
-    /// Answers `run`'s response, or 504 once the endpoint's timeout has passed.
-    async fn time_out(
+    /// The HTTP response to an execution's `result`, or 504 when the endpoint's timeout passed
+    /// first.
+    fn timed_out(
         &self,
         format: Format,
-        run: impl std::future::Future<Output = crate::graphql::Response>,
+        result: Result<crate::graphql::Response, tokio::time::error::Elapsed>,
     ) -> HttpResponse {
-        match tokio::time::timeout(self.inner.timeout, run).await {
+        match result {
             Ok(response) => {
                 let status = if response.is_request_error() && format == Format::GraphQLResponse {
                     400

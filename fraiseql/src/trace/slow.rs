@@ -86,14 +86,6 @@ impl Phases {
         }
     }
 
-    /// Awaits `future`, adding the time it took to `phase`.
-    pub(crate) async fn time<T>(&self, phase: Phase, future: impl Future<Output = T>) -> T {
-        let start = self.start();
-        let output = future.await;
-        self.add(phase, start);
-        output
-    }
-
     /// Enters the `graphql.response` span, and times the response phase, until dropped.
     pub(crate) fn response(&self) -> Timed<'_> {
         Timed {
