@@ -58,6 +58,8 @@ mod media;
 mod request;
 mod response;
 mod served;
+#[cfg(test)]
+mod size_tests;
 
 pub use drain::{DEFAULT_DRAIN_LIMIT, DEFAULT_DRAIN_TIMEOUT};
 pub use graphiql::GraphiQL;
