@@ -241,7 +241,7 @@ impl Filter {
     /// The parameters this filter binds, in placeholder order (what it contributes to a
     /// statement's params when rendered).
     pub fn params(&self) -> Result<Vec<Param>> {
-        let mut w = Writer::default();
+        let mut w = Writer::params_only();
         let scope = Scope::row(crate::query::ROW, &Ident::new("data")?);
         self.render(&mut w, &scope)?;
         Ok(w.params)

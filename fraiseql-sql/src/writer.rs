@@ -17,28 +17,47 @@ pub(crate) struct Writer {
     /// Each slot's parameters, as a range of `params` (see `Filter::Slot`).
     pub(crate) slots: Vec<(u32, std::ops::Range<usize>)>,
     aliases: usize,
+    /// Only the params are wanted (see [`Writer::params_only`]): no text is written.
+    params_only: bool,
 }
 
 impl Writer {
+    /// A writer that keeps the params a rendering binds and writes no text: for the params of
+    /// a statement whose text is already known (`Statement::rebind`), by the same rendering
+    /// code that wrote the text, so the two cannot disagree.
+    pub(crate) fn params_only() -> Self {
+        Self {
+            params_only: true,
+            ..Self::default()
+        }
+    }
+
     pub(crate) fn push(&mut self, text: &str) {
-        self.sql.push_str(text);
+        if !self.params_only {
+            self.sql.push_str(text);
+        }
     }
 
     /// Writes any displayable piece (identifiers and keys render themselves safely).
     pub(crate) fn put(&mut self, piece: impl std::fmt::Display) {
-        let _ = write!(self.sql, "{piece}");
+        if !self.params_only {
+            let _ = write!(self.sql, "{piece}");
+        }
     }
 
     /// Binds `param` and writes its placeholder with the cast that fixes its type.
     pub(crate) fn param(&mut self, param: Param) {
         let placeholder = self.bind(param);
-        self.sql.push_str(&placeholder);
+        self.push(&placeholder);
     }
 
     /// Binds `param` and returns its placeholder (with cast) to be written, possibly many times.
     pub(crate) fn bind(&mut self, param: Param) -> String {
         let cast = param.cast();
         self.params.push(param);
+        if self.params_only {
+            return String::new();
+        }
         format!("${}::{cast}", self.params.len())
     }
 
@@ -56,6 +75,9 @@ impl Writer {
     /// A fresh local alias such as `e3`, unique within the statement.
     pub(crate) fn alias(&mut self, prefix: &str) -> String {
         self.aliases += 1;
+        if self.params_only {
+            return String::new();
+        }
         format!("{prefix}{}", self.aliases)
     }
 

@@ -192,6 +192,29 @@ fn filter_tree() -> impl Strategy<Value = Filter> {
     })
 }
 
+/// `Filter::params` renders without writing text (what `Statement::rebind` binds into a kept
+/// statement): the params must be exactly those the full rendering binds.
+#[test]
+fn a_filters_params_are_those_its_statement_binds() {
+    let mut runner = TestRunner::new(Config {
+        cases: 512,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(&filter_tree(), |filter| {
+            match (filter.params(), support::list_statement(&filter, &[])) {
+                (Ok(params), Ok(statement)) => prop_assert_eq!(&params[..], statement.params()),
+                (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                (params, statement) => {
+                    prop_assert!(false, "{params:?} against {statement:?} for {filter:?}")
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
 #[test]
 fn generated_filters_with_hostile_strings() {
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -152,23 +152,31 @@ pub fn id_projection() -> Projection {
 }
 
 /// Ids of the rows `filter` selects, in `order` (id order when empty), as PostgreSQL answers.
-pub async fn db_ids(
-    client: &Client,
+/// The statement listing the ids of the rows `filter` keeps, in `order` then by id.
+pub fn list_statement(
     filter: &Filter,
     order: &[OrderBy],
-) -> Result<Vec<Uuid>, fraiseql_sql::Error> {
+) -> Result<Statement, fraiseql_sql::Error> {
     let mut order = order.to_vec();
     order.push(OrderBy::asc(
         Target::column("id", ScalarKind::Uuid).unwrap(),
     ));
-    let statement = Statement::value(&Root::List {
+    Statement::value(&Root::List {
         relation: relation(),
         filter: filter.clone(),
         order,
         limit: None,
         offset: 0,
         projection: id_projection(),
-    })?;
+    })
+}
+
+pub async fn db_ids(
+    client: &Client,
+    filter: &Filter,
+    order: &[OrderBy],
+) -> Result<Vec<Uuid>, fraiseql_sql::Error> {
+    let statement = list_statement(filter, order)?;
     let json: String = match client
         .query_one(statement.sql(), &statement.params_ref())
         .await

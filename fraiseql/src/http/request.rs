@@ -81,6 +81,23 @@ impl GraphQLRequest {
     /// assert!(GraphQLRequest::from_json(br#"[{"query":"{ users { name } }"}]"#).is_err());
     /// ```
     pub fn from_json(body: &[u8]) -> Result<Self, String> {
+        // A well-formed body is read straight into its types, variables included. Anything else
+        // (a batch, a member of the wrong type, malformed JSON, a member given twice) is read
+        // again as a JSON tree below, for the precise message and the same last-one-wins reading
+        // of repeated members.
+        if let Ok(members) = serde_json::from_slice::<Members>(body) {
+            return Self::checked(
+                members.query.map(Value::String),
+                members.operation_name.map(Value::String),
+                members.variables.unwrap_or_default(),
+                members.extensions,
+            );
+        }
+        Self::from_json_tree(body)
+    }
+
+    /// [`from_json`](Self::from_json) by way of a JSON tree.
+    fn from_json_tree(body: &[u8]) -> Result<Self, String> {
         let value: Value = serde_json::from_slice(body)
             .map_err(|error| format!("the body is not valid JSON: {error}"))?;
         let mut object = match value {
@@ -106,6 +123,28 @@ impl GraphQLRequest {
         variables: Option<Value>,
         extensions: Option<Value>,
     ) -> Result<Self, Malformed> {
+        let variables = match variables {
+            None | Some(Value::Null) => Variables::new(),
+            Some(Value::Object(map)) => map
+                .into_iter()
+                .map(|(name, value)| {
+                    serde_json::from_value::<InputValue<DefaultScalarValue>>(value)
+                        .map(|value| (name, value))
+                        .map_err(|_| "variables holds a value GraphQL cannot take".to_owned())
+                })
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err("variables must be a JSON object".into()),
+        };
+        Self::checked(query, operation_name, variables, extensions)
+    }
+
+    /// Checks the members' types and reads the persisted-query extension.
+    fn checked(
+        query: Option<Value>,
+        operation_name: Option<Value>,
+        variables: Variables<DefaultScalarValue>,
+        extensions: Option<Value>,
+    ) -> Result<Self, Malformed> {
         let persisted_query = match extensions {
             None | Some(Value::Null) => None,
             Some(Value::Object(mut extensions)) => {
@@ -124,18 +163,6 @@ impl GraphQLRequest {
             Some(Value::String(name)) => Some(name),
             Some(_) => return Err("operationName must be a string".into()),
         };
-        let variables = match variables {
-            None | Some(Value::Null) => Variables::new(),
-            Some(Value::Object(map)) => map
-                .into_iter()
-                .map(|(name, value)| {
-                    serde_json::from_value::<InputValue<DefaultScalarValue>>(value)
-                        .map(|value| (name, value))
-                        .map_err(|_| "variables holds a value GraphQL cannot take".to_owned())
-                })
-                .collect::<Result<_, _>>()?,
-            Some(_) => return Err("variables must be a JSON object".into()),
-        };
         Ok(Self {
             query,
             operation_name,
@@ -143,6 +170,16 @@ impl GraphQLRequest {
             persisted_query,
         })
     }
+}
+
+/// A POST body's members as a well-formed request has them; other members are skipped unread.
+#[derive(serde::Deserialize)]
+struct Members {
+    query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<Variables<DefaultScalarValue>>,
+    extensions: Option<Value>,
 }
 
 /// Apollo's `extensions.persistedQuery`: `{"version": 1, "sha256Hash": "<64 hex digits>"}`.
@@ -208,6 +245,35 @@ mod tests {
         }
         let get = GraphQLRequest::from_query_string("query=%7Ba%7D&operationName=&x=1").unwrap();
         assert_eq!(get.operation_name, None);
+    }
+
+    #[test]
+    fn bodies_read_straight_or_through_a_json_tree_are_the_same_request() {
+        let hash = DocumentHash::of("{ a }");
+        for body in [
+            r#"{"query":"{ a }"}"#.to_owned(),
+            r#"{"query":"{ a }","operationName":null,"variables":null,"extensions":null}"#.to_owned(),
+            r#"{"operationName":"A","query":"query A($x: Int) { a }","other":[1,{"b":2}]}"#.to_owned(),
+            r#"{"query":"q","variables":{"i":1,"n":-7,"f":1.5,"e":1e3,"z":-0.0,"big":9007199254740993}}"#.to_owned(),
+            r#"{"query":"q","variables":{"s":"xé
+","b":true,"nil":null,"l":[1,[2,"3"],{"k":null}],"o":{"a":{"b":[]}}}}"#.to_owned(),
+            r#"{"query":"q","variables":{"x":1,"x":2}}"#.to_owned(),
+            r#"{"query":"first","query":"second"}"#.to_owned(),
+            format!(r#"{{"extensions":{{"persistedQuery":{{"version":1,"sha256Hash":"{hash}"}}}}}}"#),
+            r#"{"query":"{ a }","variables":[]}"#.to_owned(),
+            r#"{"query":7}"#.to_owned(),
+            r#"[{"query":"{ a }"}]"#.to_owned(),
+            r#"{"query":"{ a }""#.to_owned(),
+        ] {
+            assert_eq!(
+                GraphQLRequest::from_json(body.as_bytes()),
+                GraphQLRequest::from_json_tree(body.as_bytes()),
+                "{body}"
+            );
+        }
+        // Repeated members: the last one, as a JSON tree reads them.
+        let repeated = GraphQLRequest::from_json(br#"{"query":"first","query":"second"}"#);
+        assert_eq!(repeated.unwrap().query.as_deref(), Some("second"));
     }
 
     #[test]
