@@ -241,9 +241,14 @@ impl Filter {
     /// The parameters this filter binds, in placeholder order (what it contributes to a
     /// statement's params when rendered).
     pub fn params(&self) -> Result<Vec<Param>> {
+        // The scope only names things in the text, which is not written: one serves every call.
+        static SCOPE: std::sync::OnceLock<Scope> = std::sync::OnceLock::new();
+        let scope = SCOPE.get_or_init(|| {
+            let data = Ident::new("data").expect("a valid identifier");
+            Scope::row(crate::query::ROW, &data)
+        });
         let mut w = Writer::params_only();
-        let scope = Scope::row(crate::query::ROW, &Ident::new("data")?);
-        self.render(&mut w, &scope)?;
+        self.render(&mut w, scope)?;
         Ok(w.params)
     }
 

@@ -281,7 +281,7 @@ impl Database {
     fn request_settings<'c>(
         &self,
         context: &'c RequestContext,
-        timeout: &'c str,
+        timeout: &'c std::cell::OnceCell<String>,
     ) -> Result<(Vec<&'c str>, Vec<&'c str>)> {
         let (mut names, mut values) = context.arrays()?;
         let configured = self.inner.made.is_some();
@@ -290,7 +290,14 @@ impl Database {
             .is_some_and(|own| own != self.inner.statement_timeout);
         if own_timeout || !configured {
             names.push("statement_timeout");
-            values.push(timeout);
+            // Written only when sent: most requests run under the connection's own timeout.
+            values.push(timeout.get_or_init(|| {
+                millis(
+                    context
+                        .statement_timeout()
+                        .unwrap_or(self.inner.statement_timeout),
+                )
+            }));
         }
         if !configured {
             names.extend(FIXED_SETTINGS.map(|(name, _)| name));
@@ -324,11 +331,7 @@ impl Database {
         statement: &Statement,
         access: Access,
     ) -> Result<String> {
-        let timeout = millis(
-            context
-                .statement_timeout()
-                .unwrap_or(self.inner.statement_timeout),
-        );
+        let timeout = std::cell::OnceCell::new();
         let (mut names, mut values) = self.request_settings(context, &timeout)?;
         if let Some(lean) = &self.inner.lean {
             if !names.is_empty() && matches!(access, Access::Read) {
