@@ -130,13 +130,21 @@ fn trace_headers(headers: &HeaderMap) -> TraceHeaders<'_> {
 }
 
 /// Every `Accept` header, joined with `,` (`None` when there is none).
-fn joined(headers: &HeaderMap) -> Option<String> {
-    let values: Vec<&str> = headers
+/// Every `Accept` header's value as one list; the one value as is when there is one (the usual
+/// case: nothing copied).
+fn joined(headers: &HeaderMap) -> Option<std::borrow::Cow<'_, str>> {
+    let mut values = headers
         .get_all(ACCEPT)
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    (!values.is_empty()).then(|| values.join(","))
+        .filter_map(|v| v.to_str().ok());
+    let first = values.next()?;
+    match values.next() {
+        None => Some(std::borrow::Cow::Borrowed(first)),
+        Some(second) => {
+            let all: Vec<&str> = [first, second].into_iter().chain(values).collect();
+            Some(std::borrow::Cow::Owned(all.join(",")))
+        }
+    }
 }
 
 fn convert(response: HttpResponse) -> Response {

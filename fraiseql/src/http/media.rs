@@ -38,15 +38,19 @@ impl Format {
         };
         let mut best: Option<(Format, f32)> = None;
         for item in accept.split(',') {
-            let (essence, params) = split(item);
-            let format = match essence.as_str() {
-                "application/graphql-response+json" => Format::GraphQLResponse,
-                "application/json" | "application/*" | "*/*" => Format::Json,
-                _ => continue,
+            let (essence, mut params) = split(item);
+            let format = if essence.eq_ignore_ascii_case("application/graphql-response+json") {
+                Format::GraphQLResponse
+            } else if ["application/json", "application/*", "*/*"]
+                .iter()
+                .any(|json| essence.eq_ignore_ascii_case(json))
+            {
+                Format::Json
+            } else {
+                continue;
             };
             let quality = params
-                .iter()
-                .find(|(name, _)| name == "q")
+                .find(|(name, _)| name.eq_ignore_ascii_case("q"))
                 .map_or(Some(1.0), |(_, value)| value.parse::<f32>().ok())
                 .unwrap_or(0.0);
             if quality > 0.0 && best.is_none_or(|(_, q)| quality > q) {
@@ -66,26 +70,23 @@ impl Format {
 /// assert!(!is_json_body("text/plain"));
 /// ```
 pub fn is_json_body(content_type: &str) -> bool {
-    let (essence, params) = split(content_type);
-    essence == "application/json"
-        && params
-            .iter()
-            .all(|(name, value)| name != "charset" || value.eq_ignore_ascii_case("utf-8"))
+    let (essence, mut params) = split(content_type);
+    essence.eq_ignore_ascii_case("application/json")
+        && params.all(|(name, value)| {
+            !name.eq_ignore_ascii_case("charset") || value.eq_ignore_ascii_case("utf-8")
+        })
 }
 
-/// `type/subtype; name=value; …` → lowercase essence and lowercase-named parameters.
-fn split(item: &str) -> (String, Vec<(String, String)>) {
+/// `type/subtype; name=value; …` → the essence and the parameters, trimmed and unquoted but
+/// cased as written (media types and parameter names compare ignoring ASCII case). Nothing is
+/// copied: every request's `Accept` and `Content-Type` go through here.
+fn split(item: &str) -> (&str, impl Iterator<Item = (&str, &str)>) {
     let mut parts = item.split(';');
-    let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-    let params = parts
-        .filter_map(|p| {
-            let (name, value) = p.split_once('=')?;
-            Some((
-                name.trim().to_ascii_lowercase(),
-                value.trim().trim_matches('"').to_owned(),
-            ))
-        })
-        .collect();
+    let essence = parts.next().unwrap_or("").trim();
+    let params = parts.filter_map(|p| {
+        let (name, value) = p.split_once('=')?;
+        Some((name.trim(), value.trim().trim_matches('"')))
+    });
     (essence, params)
 }
 
@@ -117,6 +118,25 @@ mod tests {
         ];
         for (accept, expected) in cases {
             assert_eq!(Format::negotiate(Some(accept)), expected, "{accept}");
+        }
+    }
+
+    #[test]
+    fn json_bodies_are_told_apart_ignoring_case_and_quotes() {
+        for json in [
+            "application/json",
+            " APPLICATION/JSON ; Charset=\"UTF-8\"",
+            "application/json; boundary=x",
+        ] {
+            assert!(is_json_body(json), "{json}");
+        }
+        for other in [
+            "application/json; charset=latin1",
+            "application/jsonx",
+            "text/json",
+            "",
+        ] {
+            assert!(!is_json_body(other), "{other}");
         }
     }
 }
