@@ -129,9 +129,8 @@ fn trace_headers(headers: &HeaderMap) -> TraceHeaders<'_> {
     }
 }
 
-/// Every `Accept` header, joined with `,` (`None` when there is none).
-/// Every `Accept` header's value as one list; the one value as is when there is one (the usual
-/// case: nothing copied).
+/// Every `Accept` header, joined with `,` (`None` when there is none); the one value as is when
+/// there is one (the usual case: nothing copied).
 fn joined(headers: &HeaderMap) -> Option<std::borrow::Cow<'_, str>> {
     let mut values = headers
         .get_all(ACCEPT)

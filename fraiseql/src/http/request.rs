@@ -250,27 +250,47 @@ mod tests {
     #[test]
     fn bodies_read_straight_or_through_a_json_tree_are_the_same_request() {
         let hash = DocumentHash::of("{ a }");
-        for body in [
+        let well_formed = [
             r#"{"query":"{ a }"}"#.to_owned(),
             r#"{"query":"{ a }","operationName":null,"variables":null,"extensions":null}"#.to_owned(),
             r#"{"operationName":"A","query":"query A($x: Int) { a }","other":[1,{"b":2}]}"#.to_owned(),
             r#"{"query":"q","variables":{"i":1,"n":-7,"f":1.5,"e":1e3,"z":-0.0,"big":9007199254740993}}"#.to_owned(),
-            r#"{"query":"q","variables":{"s":"xé
-","b":true,"nil":null,"l":[1,[2,"3"],{"k":null}],"o":{"a":{"b":[]}}}}"#.to_owned(),
+            r#"{"query":"q","variables":{"s":"x\u00e9\n\"","b":true,"nil":null,"l":[1,[2,"3"],{"k":null}],"o":{"a":{"b":[]}}}}"#.to_owned(),
             r#"{"query":"q","variables":{"x":1,"x":2}}"#.to_owned(),
             r#"{"query":"first","query":"second"}"#.to_owned(),
             format!(r#"{{"extensions":{{"persistedQuery":{{"version":1,"sha256Hash":"{hash}"}}}}}}"#),
-            r#"{"query":"{ a }","variables":[]}"#.to_owned(),
-            r#"{"query":7}"#.to_owned(),
-            r#"[{"query":"{ a }"}]"#.to_owned(),
-            r#"{"query":"{ a }""#.to_owned(),
-        ] {
+        ];
+        let malformed = [
+            r#"{"query":"{ a }","variables":[]}"#,
+            r#"{"query":7}"#,
+            r#"{"variables":{}}"#,
+            r#"{"query":"{ a }","extensions":{"persistedQuery":{"version":2}}}"#,
+            r#"[{"query":"{ a }"}]"#,
+            r#"{"query":"{ a }""#,
+        ];
+        for body in &well_formed {
+            let straight = GraphQLRequest::from_json(body.as_bytes());
+            assert!(straight.is_ok(), "{body}: {straight:?}");
             assert_eq!(
-                GraphQLRequest::from_json(body.as_bytes()),
+                straight,
                 GraphQLRequest::from_json_tree(body.as_bytes()),
                 "{body}"
             );
         }
+        for body in malformed {
+            let straight = GraphQLRequest::from_json(body.as_bytes());
+            assert!(straight.is_err(), "{body}: {straight:?}");
+            assert_eq!(
+                straight,
+                GraphQLRequest::from_json_tree(body.as_bytes()),
+                "{body}"
+            );
+        }
+        let escaped = GraphQLRequest::from_json(well_formed[4].as_bytes()).unwrap();
+        assert_eq!(
+            escaped.variables["s"],
+            juniper::InputValue::scalar("x\u{e9}\n\"".to_owned())
+        );
         // Repeated members: the last one, as a JSON tree reads them.
         let repeated = GraphQLRequest::from_json(br#"{"query":"first","query":"second"}"#);
         assert_eq!(repeated.unwrap().query.as_deref(), Some("second"));
