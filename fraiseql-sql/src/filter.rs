@@ -82,6 +82,24 @@ pub enum Op {
 }
 
 impl Op {
+    /// The parameters the condition of `self` on `target` binds, in placeholder order: what
+    /// `Filter::cond(target, op)` contributes to a statement (see [`Filter::params`]), without
+    /// building the filter.
+    ///
+    /// ```
+    /// use fraiseql_sql::*;
+    /// let op = Op::Contains("ru%t".into());
+    /// let target = Target::path("name", ScalarKind::Text)?;
+    /// assert_eq!(op.params_on(&target)?, [Param::Text(r"%ru\%t%".into())]);
+    /// assert_eq!(op.params_on(&target)?, Filter::cond(target, op).params()?);
+    /// # Ok::<(), fraiseql_sql::Error>(())
+    /// ```
+    pub fn params_on(&self, target: &Target) -> Result<Vec<Param>> {
+        let mut w = Writer::params_only();
+        render_cond(&mut w, params_scope(), target, self)?;
+        Ok(w.params)
+    }
+
     /// The operator's name as users write it.
     pub fn name(&self) -> &'static str {
         match self {
@@ -241,14 +259,8 @@ impl Filter {
     /// The parameters this filter binds, in placeholder order (what it contributes to a
     /// statement's params when rendered).
     pub fn params(&self) -> Result<Vec<Param>> {
-        // The scope only names things in the text, which is not written: one serves every call.
-        static SCOPE: std::sync::OnceLock<Scope> = std::sync::OnceLock::new();
-        let scope = SCOPE.get_or_init(|| {
-            let data = Ident::new("data").expect("a valid identifier");
-            Scope::row(crate::query::ROW, &data)
-        });
         let mut w = Writer::params_only();
-        self.render(&mut w, scope)?;
+        self.render(&mut w, params_scope())?;
         Ok(w.params)
     }
 
@@ -313,6 +325,13 @@ pub(crate) fn escape_like(text: &str) -> String {
     out
 }
 
+/// The scope params-only renderings use: it only names things in the text, which they do not
+/// write, so one serves every call.
+fn params_scope() -> &'static Scope {
+    static SCOPE: std::sync::OnceLock<Scope> = std::sync::OnceLock::new();
+    SCOPE.get_or_init(|| Scope::row(crate::query::ROW, &Ident::data()))
+}
+
 fn render_cond(w: &mut Writer, scope: &Scope, target: &Target, op: &Op) -> Result<()> {
     let kind = target.kind();
     if !op.applies_to(kind) {
@@ -327,13 +346,13 @@ fn render_cond(w: &mut Writer, scope: &Scope, target: &Target, op: &Op) -> Resul
     };
     let text = |s: &str| checked_text(s).map(|s| Param::Text(s.to_owned()));
     let like = |w: &mut Writer, op: &str, pattern: String| -> Result<()> {
-        w.push(&target.value(scope)?);
+        target.write_value(w, scope)?;
         w.push(op);
         w.param(text(&pattern)?);
         Ok(())
     };
     let binary = |w: &mut Writer, op: &str, param: Param| -> Result<()> {
-        w.push(&target.value(scope)?);
+        target.write_value(w, scope)?;
         w.push(op);
         w.param(param);
         Ok(())
@@ -378,7 +397,7 @@ fn render_cond(w: &mut Writer, scope: &Scope, target: &Target, op: &Op) -> Resul
         Op::AnyEq(v) => {
             w.param(v.to_param(scalar)?);
             w.push(" = ANY(");
-            w.push(&target.value(scope)?);
+            target.write_value(w, scope)?;
             w.push(")");
         }
         Op::Search { query, config } => {

@@ -52,6 +52,16 @@ impl Ident {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// `data`, the conventional document column (valid by inspection).
+    pub(crate) fn data() -> Self {
+        Self("data".to_owned())
+    }
+
+    /// `id`, the conventional public key column (valid by inspection).
+    pub(crate) fn id() -> Self {
+        Self("id".to_owned())
+    }
 }
 
 impl fmt::Display for Ident {
@@ -246,6 +256,12 @@ impl fmt::Display for Name {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_conventional_columns_are_valid_identifiers() {
+        assert_eq!(Ident::data(), Ident::new("data").unwrap());
+        assert_eq!(Ident::id(), Ident::new("id").unwrap());
+    }
 
     #[test]
     fn identifiers_follow_postgres_rules() {

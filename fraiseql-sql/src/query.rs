@@ -36,8 +36,8 @@ impl Relation {
     pub fn new(name: &str) -> Result<Self> {
         Ok(Self {
             name: QualifiedName::parse(name)?,
-            data: Ident::new("data")?,
-            key: Ident::new("id")?,
+            data: Ident::data(),
+            key: Ident::id(),
         })
     }
 

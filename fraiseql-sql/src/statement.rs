@@ -39,7 +39,8 @@ pub struct Statement {
     /// Shared: statements bound again for new values keep the one text.
     sql: Arc<str>,
     params: Vec<Param>,
-    slots: Vec<(u32, Range<usize>)>,
+    /// Shared too: every binding of one text has the same slots.
+    slots: Arc<[(u32, Range<usize>)]>,
 }
 
 impl Statement {
@@ -108,12 +109,24 @@ impl Statement {
     /// other values), else the statement is not the one these values need and
     /// [`Error::SlotMismatch`] is returned.
     pub fn rebind(&self, slots: &[(u32, Filter)]) -> Result<Statement> {
+        let params = (slots.iter())
+            .map(|(n, filter)| Ok((*n, filter.params()?)))
+            .collect::<Result<Vec<_>>>()?;
+        self.rebind_params(params)
+    }
+
+    /// [`rebind`](Self::rebind) with each listed slot's new parameters already rendered (by
+    /// [`Filter::params`] or [`Op::params_on`](crate::Op::params_on)): for a caller that keeps
+    /// a slot's target and builds only its operator for each new value.
+    pub fn rebind_params(
+        &self,
+        slots: impl IntoIterator<Item = (u32, Vec<Param>)>,
+    ) -> Result<Statement> {
         let mut params = self.params.clone();
-        for (n, filter) in slots {
-            let new = filter.params()?;
-            let mut ranges = self.slots.iter().filter(|(slot, _)| slot == n).peekable();
+        for (n, new) in slots {
+            let mut ranges = self.slots.iter().filter(|(slot, _)| *slot == n).peekable();
             if ranges.peek().is_none() {
-                return Err(Error::SlotMismatch(*n));
+                return Err(Error::SlotMismatch(n));
             }
             for (_, range) in ranges {
                 // Each placeholder's cast is in the text: the new params must have the same.
@@ -122,7 +135,7 @@ impl Statement {
                         .zip(&new)
                         .all(|(old, new)| old.cast() == new.cast());
                 if !same_types {
-                    return Err(Error::SlotMismatch(*n));
+                    return Err(Error::SlotMismatch(n));
                 }
                 params[range.clone()].clone_from_slice(&new);
             }
@@ -153,7 +166,7 @@ impl From<Writer> for Statement {
         Self {
             sql: w.sql.into(),
             params: w.params,
-            slots: w.slots,
+            slots: w.slots.into(),
         }
     }
 }

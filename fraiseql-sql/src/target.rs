@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use crate::error::{Error, Result};
 use crate::ident::{Ident, JsonKey};
 use crate::kind::{Kind, ScalarKind};
-use crate::writer::Scope;
+use crate::writer::{Scope, Writer};
 
 /// A path of keys inside a JSON document (`author`, `name` for `data->'author'->>'name'`).
 ///
@@ -152,6 +152,17 @@ impl Target {
             }
             Kind::TsVector => unreachable!("Target::new keeps tsvector targets on columns"),
         })
+    }
+
+    /// Writes [`value`](Self::value); a params-only writer gets nothing but the same refusal.
+    pub(crate) fn write_value(&self, w: &mut Writer, scope: &Scope) -> Result<()> {
+        if w.writes_text() {
+            w.push(&self.value(scope)?);
+        } else if let Source::Column(column) = &self.source {
+            // The only way the text can fail; the expression itself is not needed.
+            scope.check_column(column)?;
+        }
+        Ok(())
     }
 
     /// An expression that is NULL exactly when the value is absent or JSON null.

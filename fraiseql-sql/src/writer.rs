@@ -32,6 +32,11 @@ impl Writer {
         }
     }
 
+    /// Whether text is written (not a [`Writer::params_only`] writer).
+    pub(crate) fn writes_text(&self) -> bool {
+        !self.params_only
+    }
+
     pub(crate) fn push(&mut self, text: &str) {
         if !self.params_only {
             self.sql.push_str(text);
@@ -124,9 +129,15 @@ impl Scope {
 
     /// `alias.column`, when columns are in scope.
     pub(crate) fn column(&self, column: &Ident) -> Result<String> {
-        match &self.table {
-            Some(table) => Ok(format!("{table}.{column}")),
-            None => Err(Error::ColumnOutOfScope(column.as_str().to_owned())),
-        }
+        Ok(format!("{}.{column}", self.table_of(column)?))
+    }
+
+    /// Refuses `column` where no columns are in scope, as [`column`](Self::column) would.
+    pub(crate) fn check_column(&self, column: &Ident) -> Result<()> {
+        self.table_of(column).map(drop)
+    }
+
+    fn table_of(&self, column: &Ident) -> Result<&str> {
+        (self.table.as_deref()).ok_or_else(|| Error::ColumnOutOfScope(column.as_str().to_owned()))
     }
 }

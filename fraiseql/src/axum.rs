@@ -32,7 +32,7 @@ use ::axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use ::axum::response::Response;
 use ::axum::routing::{any, get};
 
-use crate::http::{Head, HttpResponse, Method, Served};
+use crate::http::{Format, Head, HttpResponse, Method, Served};
 use crate::trace::TraceHeaders;
 
 /// An [`Endpoint`](crate::http::Endpoint) served from an axum `Router`: [`Served::new`],
@@ -151,10 +151,7 @@ fn convert(response: HttpResponse) -> Response {
     *out.status_mut() =
         StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = out.headers_mut();
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static(response.content_type),
-    );
+    headers.insert(CONTENT_TYPE, content_type(response.content_type));
     for (name, value) in response.headers {
         headers.insert(
             HeaderName::from_static(name),
@@ -162,6 +159,21 @@ fn convert(response: HttpResponse) -> Response {
         );
     }
     out
+}
+
+/// The header value of `media_type`: the two of GraphQL responses made once, at compile time
+/// (`from_static` checks every byte of its text each time it runs).
+fn content_type(media_type: &'static str) -> HeaderValue {
+    const GRAPHQL_RESPONSE: HeaderValue =
+        HeaderValue::from_static(Format::GraphQLResponse.content_type());
+    const JSON: HeaderValue = HeaderValue::from_static(Format::Json.content_type());
+    if media_type == Format::GraphQLResponse.content_type() {
+        GRAPHQL_RESPONSE
+    } else if media_type == Format::Json.content_type() {
+        JSON
+    } else {
+        HeaderValue::from_static(media_type)
+    }
 }
 
 fn not_found() -> Response {

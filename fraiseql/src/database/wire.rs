@@ -323,41 +323,21 @@ impl Connection {
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<String, WireError> {
-        let statements: Vec<(&str, &[&(dyn ToSql + Sync)])> =
-            before.into_iter().chain([(sql, params)]).collect();
-        self.prepare(statements.iter().map(|(sql, _)| *sql)).await?;
-        self.write.clear();
-        for (sql, params) in &statements {
-            let prepared = &self.prepared[*sql];
-            if prepared.params.len() != params.len() {
-                return Err(WireError::Encode(format!(
-                    "{} parameters for {} placeholders",
-                    params.len(),
-                    prepared.params.len()
-                )));
+        let main = (sql, params);
+        let both;
+        let statements: &[(&str, &[&(dyn ToSql + Sync)])] = match before {
+            Some(before) => {
+                both = [before, main];
+                &both
             }
-            let encoded = frontend::bind(
-                "",
-                &prepared.name,
-                params.iter().map(|_| 1),
-                params.iter().zip(&prepared.params),
-                |(param, ty), buf| {
-                    Ok(match param.to_sql_checked(ty, buf)? {
-                        postgres_types::IsNull::Yes => postgres_protocol::IsNull::Yes,
-                        postgres_types::IsNull::No => postgres_protocol::IsNull::No,
-                    })
-                },
-                [1],
-                &mut self.write,
-            );
-            if let Err(error) = encoded {
-                self.write.clear();
-                return Err(WireError::Encode(match error {
-                    frontend::BindError::Conversion(e) => e.to_string(),
-                    frontend::BindError::Serialization(e) => e.to_string(),
-                }));
+            None => std::slice::from_ref(&main),
+        };
+        // Prepared statements are bound as they are looked up: one hash of each text.
+        if !self.bind_prepared(statements)? {
+            self.prepare(statements.iter().map(|(sql, _)| *sql)).await?;
+            if !self.bind_prepared(statements)? {
+                return Err(unexpected());
             }
-            frontend::execute("", 0, &mut self.write)?;
         }
         frontend::sync(&mut self.write);
         self.flush().await?;
@@ -397,6 +377,52 @@ impl Connection {
             (None, Some(text)) => Ok(text),
             (None, None) => Err(WireError::Encode("no row".into())),
         }
+    }
+
+    /// Writes a Bind and an Execute for each of `statements`; `false` (and nothing written)
+    /// when one of them is not prepared on this connection yet.
+    fn bind_prepared(
+        &mut self,
+        statements: &[(&str, &[&(dyn ToSql + Sync)])],
+    ) -> Result<bool, WireError> {
+        self.write.clear();
+        for (sql, params) in statements {
+            let Some(prepared) = self.prepared.get(*sql) else {
+                self.write.clear();
+                return Ok(false);
+            };
+            if prepared.params.len() != params.len() {
+                self.write.clear();
+                return Err(WireError::Encode(format!(
+                    "{} parameters for {} placeholders",
+                    params.len(),
+                    prepared.params.len()
+                )));
+            }
+            let encoded = frontend::bind(
+                "",
+                &prepared.name,
+                params.iter().map(|_| 1),
+                params.iter().zip(&prepared.params),
+                |(param, ty), buf| {
+                    Ok(match param.to_sql_checked(ty, buf)? {
+                        postgres_types::IsNull::Yes => postgres_protocol::IsNull::Yes,
+                        postgres_types::IsNull::No => postgres_protocol::IsNull::No,
+                    })
+                },
+                [1],
+                &mut self.write,
+            );
+            if let Err(error) = encoded {
+                self.write.clear();
+                return Err(WireError::Encode(match error {
+                    frontend::BindError::Conversion(e) => e.to_string(),
+                    frontend::BindError::Serialization(e) => e.to_string(),
+                }));
+            }
+            frontend::execute("", 0, &mut self.write)?;
+        }
+        Ok(true)
     }
 
     /// Reads up to the ReadyForQuery that ends the current round trip, then returns `error`.

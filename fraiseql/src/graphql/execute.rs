@@ -390,9 +390,11 @@ fn compiled(
         return Arc::new(Compiled::Executor);
     };
     // Variable values are checked against their declared types exactly as juniper would, on
-    // every request.
+    // every request (plain ones without juniper: see `plain_variables`).
     let op = operation.operation;
-    if !juniper::validation::validate_input_values(variables, op, &schema.schema).is_empty() {
+    if !plan.variables_surely_valid(variables)
+        && !juniper::validation::validate_input_values(variables, op, &schema.schema).is_empty()
+    {
         return Arc::new(Compiled::Executor);
     }
     let variables = with_defaults(&op.item, variables);
@@ -496,11 +498,11 @@ fn compile<'e>(
         return Compiled::Refused(juniper_body(&juniper::Value::null(), &errors));
     }
     let sole_root = match &grouped[..] {
-        [(key, fields)] => Some(SoleRoot {
+        [(key, fields)] => Some(Arc::new(SoleRoot {
             key: (*key).to_owned(),
             position: fields[0].position,
             nullable: compiler.root_is_nullable(fields[0].name),
-        }),
+        })),
         _ => None,
     };
     match statement {
@@ -513,7 +515,7 @@ fn compile<'e>(
                 .collect();
             Compiled::Answer(Answer {
                 statement,
-                errors: (!errors.is_empty()).then(|| errors_json(&errors)),
+                errors: (!errors.is_empty()).then(|| errors_json(&errors).into()),
                 sole_root,
                 check: Arc::new(Check::operation(schema, compiler, &roots)),
             })

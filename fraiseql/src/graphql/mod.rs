@@ -32,6 +32,7 @@ mod names;
 mod names_tests;
 mod objects;
 mod persisted;
+mod plain_variables;
 mod plan;
 mod relay;
 mod response;

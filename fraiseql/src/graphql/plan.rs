@@ -7,7 +7,6 @@
 
 use std::borrow::{Borrow, Cow};
 use std::collections::{BTreeSet, HashMap};
-use std::fmt::Write as _;
 use std::hash::Hash;
 use std::sync::{Arc, OnceLock, RwLock};
 
@@ -21,6 +20,7 @@ use super::compile::{Recorded, Slot};
 use super::hash::DocumentHash;
 use super::info::Limits;
 use super::limits::{FragmentMap, Measure};
+use super::plain_variables::PlainVariables;
 use super::relay::Check;
 
 self_cell::self_cell!(
@@ -47,14 +47,14 @@ pub(crate) enum Compiled {
 }
 
 /// The statement answering an operation, and what goes beside its data.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Answer {
     pub statement: fraiseql_sql::Statement,
     /// The field errors of root fields that could not be compiled (they are null in the
     /// statement), as the JSON array of `errors`.
-    pub errors: Option<String>,
+    pub errors: Option<Arc<str>>,
     /// The operation's only root field: an error of the statement is that field's error.
-    pub sole_root: Option<SoleRoot>,
+    pub sole_root: Option<Arc<SoleRoot>>,
     /// What the statement's JSON must hold where the schema promises it (see `relay`).
     pub check: Arc<Check>,
 }
@@ -79,6 +79,8 @@ pub(crate) struct Plan {
     operation_name: Option<String>,
     /// The variables the operation declares, in order.
     variables: Vec<String>,
+    /// The declared variables, when juniper's check of their values can be told without it.
+    plain_variables: Option<PlainVariables>,
     /// The document's tokens, counted before it was parsed.
     tokens: u32,
     /// What the operation asks for, once measured without reading a variable (no page size
@@ -95,7 +97,78 @@ struct Kept {
     key: Option<CursorKey>,
     /// The variables some compile found shaping the SQL text: their values are part of a shape.
     structural: BTreeSet<String>,
-    by_shape: HashMap<String, Arc<Template>>,
+    /// At most [`SHAPES_PER_OPERATION`], so a request finds its own by comparing in place,
+    /// without writing its shape down or hashing it.
+    by_shape: Vec<(Shape, Arc<Template>)>,
+}
+
+/// What a kept compile depended on besides the document: the request's roles (those the
+/// schema's requirements name: a compile for other roles reads other fields) and how each
+/// declared variable was given.
+#[derive(PartialEq)]
+struct Shape {
+    roles: Box<str>,
+    /// One per declared variable, in order.
+    variables: Box<[Given]>,
+}
+
+/// How a request gave one declared variable, as far as the SQL text depends on it.
+#[derive(PartialEq)]
+enum Given {
+    /// Absent: an absent operand is left out.
+    Absent,
+    /// Null: a null operand is refused.
+    Null,
+    /// A value only bound into the statement.
+    Bound,
+    /// A value that shapes the SQL text (a page size, a directive's condition): this one.
+    Exactly(InputValue<S>),
+}
+
+impl Given {
+    fn of(value: Option<&InputValue<S>>, structural: bool) -> Self {
+        match value {
+            None => Given::Absent,
+            Some(value) if structural => Given::Exactly(value.clone()),
+            Some(value) if value.is_null() => Given::Null,
+            Some(_) => Given::Bound,
+        }
+    }
+
+    fn matches(&self, value: Option<&InputValue<S>>) -> bool {
+        match (self, value) {
+            (Given::Absent, None) => true,
+            (Given::Null, Some(value)) => value.is_null(),
+            (Given::Bound, Some(value)) => !value.is_null(),
+            (Given::Exactly(kept), Some(value)) => kept == value,
+            _ => false,
+        }
+    }
+}
+
+impl Shape {
+    /// The shape of `variables` (each of `declared`) for a request holding `roles`.
+    fn of(
+        roles: &str,
+        declared: &[String],
+        structural: &BTreeSet<String>,
+        variables: &Variables<S>,
+    ) -> Self {
+        let given = declared.iter().map(|name| {
+            let structural = structural.contains(name);
+            Given::of(variables.get(name), structural)
+        });
+        Shape {
+            roles: roles.into(),
+            variables: given.collect(),
+        }
+    }
+
+    fn matches(&self, roles: &str, declared: &[String], variables: &Variables<S>) -> bool {
+        *self.roles == *roles
+            && (self.variables.iter().zip(declared))
+                .all(|(given, name)| given.matches(variables.get(name)))
+    }
 }
 
 /// A kept compile: the statement, and the slots a request's values are bound into.
@@ -114,39 +187,21 @@ impl Template {
         let Compiled::Answer(answer) = &*self.compiled else {
             return None;
         };
-        let mut filters = Vec::with_capacity(self.slots.len());
-        for (n, slot) in self.slots.iter().enumerate() {
+        let mut fits = true;
+        let params = self.slots.iter().enumerate().map_while(|(n, slot)| {
             let value = variables.get(&slot.variable).unwrap_or(&InputValue::Null);
-            filters.push((n as u32, slot.filter(value).ok()?));
-        }
-        let statement = answer.statement.rebind(&filters).ok()?;
+            let params = slot.params(value);
+            fits &= params.is_some();
+            Some((n as u32, params?))
+        });
+        let statement = answer.statement.rebind_params(params).ok();
+        let statement = statement.filter(|_| fits)?;
         Some(Arc::new(Compiled::Answer(Answer {
             statement,
-            ..answer.clone()
+            errors: answer.errors.clone(),
+            sole_root: answer.sole_root.clone(),
+            check: answer.check.clone(),
         })))
-    }
-}
-
-impl Kept {
-    /// The shape of `variables`: each declared variable's value when it shapes the SQL text,
-    /// else only whether it is given, null or absent (an absent operand is left out, a null one
-    /// is refused). The request's `roles` (those the schema's requirements name) come first:
-    /// a compile for other roles reads other fields.
-    fn shape(&self, roles: &str, declared: &[String], variables: &Variables<S>) -> String {
-        let mut shape = String::new();
-        if !roles.is_empty() {
-            // Length-prefixed: variable names never start with a digit.
-            let _ = write!(shape, "{}:{roles};", roles.len());
-        }
-        for name in declared {
-            let _ = match variables.get(name) {
-                Some(value) if self.structural.contains(name) => write!(shape, "{name}={value};"),
-                Some(value) if value.is_null() => write!(shape, "{name}~;"),
-                Some(_) => write!(shape, "{name}:;"),
-                None => write!(shape, "{name}!;"),
-            };
-        }
-        shape
     }
 }
 
@@ -169,6 +224,7 @@ impl Plan {
             verdict,
             operation_name: operation_name.map(str::to_owned),
             variables: Vec::new(),
+            plain_variables: None,
             tokens,
             measure: OnceLock::new(),
             kept: RwLock::default(),
@@ -179,9 +235,16 @@ impl Plan {
             let definitions = operation.operation.item.variables_definition.as_ref();
             let names = definitions.iter().flat_map(|d| &d.item.items);
             let variables = names.map(|(name, _)| name.item.to_owned()).collect();
-            plan.variables = variables;
+            let plain_variables = PlainVariables::of(&operation.operation.item);
+            (plan.variables, plan.plain_variables) = (variables, plain_variables);
         }
         plan
+    }
+
+    /// Whether `variables` surely pass juniper's check against the declared types (see
+    /// `plain_variables`); `false` means juniper must be asked.
+    pub fn variables_surely_valid(&self, variables: &Variables<S>) -> bool {
+        (self.plain_variables.as_ref()).is_some_and(|plain| plain.accept(variables))
     }
 
     /// The document's tokens.
@@ -240,9 +303,9 @@ impl Plan {
         if kept.key.as_ref() != Some(key) {
             return None;
         }
-        let template = kept
-            .by_shape
-            .get(&kept.shape(roles, &self.variables, variables))?;
+        let declared = &self.variables;
+        let (_, template) =
+            (kept.by_shape.iter()).find(|(shape, _)| shape.matches(roles, declared, variables))?;
         template.bind(variables)
     }
 
@@ -272,13 +335,15 @@ impl Plan {
             kept.structural.extend(recorded.structural);
             kept.by_shape.clear();
         }
-        if kept.by_shape.len() < SHAPES_PER_OPERATION {
-            let shape = kept.shape(roles, &self.variables, variables);
+        let shape = Shape::of(roles, &self.variables, &kept.structural, variables);
+        // Two requests racing on a new shape both compile it; the first one's is kept.
+        let known = kept.by_shape.iter().any(|(kept, _)| *kept == shape);
+        if kept.by_shape.len() < SHAPES_PER_OPERATION && !known {
             let template = Template {
                 compiled: compiled.clone(),
                 slots: recorded.slots,
             };
-            kept.by_shape.insert(shape, Arc::new(template));
+            kept.by_shape.push((shape, Arc::new(template)));
         }
         compiled
     }

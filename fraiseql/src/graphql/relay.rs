@@ -260,11 +260,13 @@ impl<'a> Scan<'a> {
             if self.peek()? != b'"' {
                 return Err(Stop::Unexpected);
             }
-            let key = self.string()?;
             let check = match fields {
-                None => &ANY,
+                None => {
+                    self.string()?;
+                    &ANY
+                }
                 Some(fields) => match fields.get(n) {
-                    Some((name, check)) if name == key => check,
+                    Some((name, check)) if self.key(name) => check,
                     _ => return Err(Stop::Unexpected),
                 },
             };
@@ -309,17 +311,33 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// Copies the key at the cursor when it is `"name"` exactly (the names the compiler gives
+    /// keys need no escapes, and the statement writes them as given).
+    fn key(&mut self, name: &str) -> bool {
+        let end = self.at + name.len() + 2;
+        let Some(key) = self.bytes.get(self.at..end) else {
+            return false;
+        };
+        if key[key.len() - 1] != b'"' || &key[1..key.len() - 1] != name.as_bytes() {
+            return false;
+        }
+        self.out.push_str(&self.text[self.at..end]);
+        self.at = end;
+        true
+    }
+
     /// Copies the string at the cursor; returns its text as written (escapes kept).
     fn string(&mut self) -> Result<&'a str, Stop> {
         let start = self.at;
         let mut i = start + 1;
+        // Most strings hold no escape: one search finds their end.
         loop {
-            match self.bytes.get(i) {
-                Some(b'"') => break,
-                Some(b'\\') => i += 2,
-                Some(_) => i += 1,
-                None => return Err(Stop::Unexpected),
+            let rest = self.bytes.get(i..).ok_or(Stop::Unexpected)?;
+            i += memchr::memchr2(b'"', b'\\', rest).ok_or(Stop::Unexpected)?;
+            if self.bytes[i] == b'"' {
+                break;
             }
+            i += 2;
         }
         self.at = i + 1;
         let text = self.text;
@@ -459,6 +477,13 @@ mod tests {
     fn finds_json_not_shaped_as_compiled() {
         for (from, to) in [
             (r#""title" : "#, r#""name" : "#),
+            (r#""title" : "#, r#""titles" : "#),
+            (r#""title" : "#, r#""titl" : "#),
+            (r#""title" : "#, r#""tit\u006ce" : "#),
+            (r#""n" : "Query"}"#, r#""n" : "Que"#),
+            (r#""n" : "Query"}"#, r#""n" : "Query\"#),
+            (r#""n" : "Query"}"#, r#""n" : "Query\""#),
+            (r#", "n" : "Query"}"#, r#", "n"#),
             (r#", "editor" : null"#, ""),
             (r#", "editor" : null"#, r#", "editor" : null, "x" : 1"#),
             (r#""n" : "Query"}"#, r#""n" : "Query"} x"#),

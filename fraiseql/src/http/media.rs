@@ -12,7 +12,7 @@ pub enum Format {
 
 impl Format {
     /// The `Content-Type` header value of a response in this format.
-    pub fn content_type(self) -> &'static str {
+    pub const fn content_type(self) -> &'static str {
         match self {
             Format::GraphQLResponse => "application/graphql-response+json; charset=utf-8",
             Format::Json => "application/json; charset=utf-8",

@@ -126,13 +126,11 @@ pub(crate) struct Slot {
 }
 
 impl Slot {
-    /// The condition for `value` (the variable's value in a request), or the field error the
-    /// whole compile would report for it.
-    pub fn filter(&self, value: &InputValue<S>) -> Result<Filter, Failure> {
-        Ok(Filter::cond(
-            self.target.clone(),
-            self.operand.op(&self.operator, value)?,
-        ))
+    /// The parameters the condition binds for `value` (the variable's value in a request);
+    /// `None` when the value does not fit (then a full compile reports why).
+    pub fn params(&self, value: &InputValue<S>) -> Option<Vec<fraiseql_sql::Param>> {
+        let op = self.operand.op(&self.operator, value).ok()?;
+        op.params_on(&self.target).ok()
     }
 }
 
