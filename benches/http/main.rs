@@ -9,9 +9,10 @@
 //! benchmark database, at 1 and 16 connections.
 //!
 //! Every server's answers are first checked equal to fraiseql's in-process `execute`: the same
-//! bytes up to insignificant whitespace (Q4, which asks for no order, as sets). Then each
-//! server, alone on the machine, gets a warm-up and timed closed-loop runs per operation and
-//! connection count (`load.rs`); each row is the median run. The table printed at the end
+//! bytes up to insignificant whitespace (Q4, which asks for no order, as sets). Then, per
+//! operation and connection count, each server gets a warm-up and timed closed-loop runs
+//! (`load.rs`), the servers taking turns run by run (every reading server runs at once, idle
+//! but for its turn; writes come after, one server at a time); each row is the median run. The table printed at the end
 //! (Markdown) gives p50 and p99 latency, requests per second and their spread over the runs, the
 //! ratios over each peer and over the floor, the server's and PostgreSQL's CPU time per request
 //! and the server's memory (RSS and PSS), then fraiseql's figures alone.
@@ -196,28 +197,27 @@ fn main() {
         expected,
     };
     let mut table = Table::default();
-    // Reads first on every server, then writes (which add users; removed after each server).
-    for writes in [false, true] {
-        for server_name in SERVERS {
-            if !bench.options.servers.iter().any(|s| s == server_name)
-                || (writes && !WRITERS.contains(&server_name))
-                || !(bench.operations.iter()).any(|op| bench.selected(op, server_name, writes))
-            {
-                continue;
-            }
-            match start(server_name, &url, &floor_requests, &peers) {
-                Ok(server) => {
-                    if let Err(reason) = bench.measure(&server, server_name, writes, &mut table) {
-                        table.skipped(server_name, format!("wrong answer: {reason}"));
-                    }
-                }
-                Err(reason) if !writes => table.skipped(server_name, reason),
-                Err(_) => {}
-            }
-            if writes {
-                bench.runtime.block_on(remove_created_users(&db));
-            }
+    let wanted = |server_name: &str, writes: bool| {
+        bench.options.servers.iter().any(|s| s == server_name)
+            && (!writes || WRITERS.contains(&server_name))
+            && (bench.operations.iter()).any(|op| bench.selected(op, server_name, writes))
+    };
+    // Reads: every server started at once and measured in turns (see `Bench::measure`).
+    let mut readers = Vec::new();
+    for server_name in SERVERS.into_iter().filter(|name| wanted(name, false)) {
+        match start(server_name, &url, &floor_requests, &peers) {
+            Ok(server) => readers.push((server_name, server)),
+            Err(reason) => table.skipped(server_name, reason),
         }
+    }
+    bench.measure(&readers, false, &mut table);
+    drop(readers);
+    // Writes: one server after another, as each adds users (removed after it).
+    for server_name in SERVERS.into_iter().filter(|name| wanted(name, true)) {
+        if let Ok(server) = start(server_name, &url, &floor_requests, &peers) {
+            bench.measure(&[(server_name, server)], true, &mut table);
+        }
+        bench.runtime.block_on(remove_created_users(&db));
     }
     println!("{}", table.render());
     drop(db);
@@ -289,26 +289,29 @@ impl Bench {
         Ok(())
     }
 
-    /// Checks each read (or each write) operation on `server` ([`Bench::check`]), then times
-    /// them; a wrong answer is the reason the server is skipped.
-    fn measure(
-        &self,
-        server: &Server,
-        server_name: &'static str,
-        writes: bool,
-        table: &mut Table,
-    ) -> Result<(), String> {
-        for (op, expected) in self.operations.iter().zip(&self.expected) {
-            if self.selected(op, server_name, writes) {
-                self.check(server, server_name, op, expected)?;
+    /// Checks each read (or each write) operation on each of `servers` ([`Bench::check`]),
+    /// skipping a server that answers one wrong, then times them. The servers take turns: for
+    /// each operation and connection count, each is warmed up, then each server's first timed
+    /// run, each one's second, and so on. Runs minutes apart on a shared machine differ by
+    /// more than the servers do (another tenant of the host, the CPU's clock); in turns, that
+    /// drift falls on every server alike, and ratios within one run are fair.
+    fn measure(&self, servers: &[(&'static str, Server)], writes: bool, table: &mut Table) {
+        let mut checked = Vec::new();
+        for (server_name, server) in servers {
+            let wrong = (self.operations.iter().zip(&self.expected))
+                .filter(|(op, _)| self.selected(op, server_name, writes))
+                .find_map(|(op, expected)| self.check(server, server_name, op, expected).err());
+            match wrong {
+                Some(reason) => table.skipped(server_name, format!("wrong answer: {reason}")),
+                None => checked.push((*server_name, server)),
             }
         }
         for op in &self.operations {
-            if !self.selected(op, server_name, writes) {
-                continue;
-            }
+            let servers: Vec<_> = (checked.iter())
+                .filter(|(server_name, _)| self.selected(op, server_name, writes))
+                .collect();
             for &connections in &self.options.connections {
-                let run = |phase: &str, seconds: f64| {
+                let run = |server_name: &str, server: &Server, phase: &str, seconds: f64| {
                     let label = format!("{server_name}-{connections}-{phase}");
                     self.runtime
                         .block_on(load::run(
@@ -321,16 +324,24 @@ impl Bench {
                         ))
                         .expect("a load run")
                 };
-                run("warm-up", self.options.warmup);
-                let tree = server.tree();
-                let cpu_time = || {
-                    let database = self.postgres.as_ref().map(|p| p.cpu_time());
-                    (tree.cpu_time(), database)
-                };
-                let runs: Vec<Row> = (0..self.options.runs)
-                    .map(|index| {
+                for (server_name, server) in &servers {
+                    run(server_name, server, "warm-up", self.options.warmup);
+                }
+                let mut runs: Vec<Vec<Row>> = servers.iter().map(|_| Vec::new()).collect();
+                for index in 0..self.options.runs {
+                    for ((server_name, server), rows) in servers.iter().zip(&mut runs) {
+                        let tree = server.tree();
+                        let cpu_time = || {
+                            let database = self.postgres.as_ref().map(|p| p.cpu_time());
+                            (tree.cpu_time(), database)
+                        };
                         let before = cpu_time();
-                        let measured = run(&format!("timed{index}"), self.options.seconds);
+                        let measured = run(
+                            server_name,
+                            server,
+                            &format!("timed{index}"),
+                            self.options.seconds,
+                        );
                         let after = cpu_time();
                         let cpu = after.0.saturating_sub(before.0);
                         let database_cpu = after.1.zip(before.1).map(|(a, b)| a.saturating_sub(b));
@@ -339,7 +350,7 @@ impl Bench {
                             op.name,
                             measured.throughput()
                         );
-                        Row::new(
+                        rows.push(Row::new(
                             op.name,
                             connections,
                             server_name,
@@ -347,13 +358,14 @@ impl Bench {
                             cpu,
                             database_cpu,
                             tree.memory(),
-                        )
-                    })
-                    .collect();
-                table.push(Row::median(runs));
+                        ));
+                    }
+                }
+                for rows in runs {
+                    table.push(Row::median(rows));
+                }
             }
         }
-        Ok(())
     }
 }
 

@@ -85,7 +85,9 @@ impl GraphQLRequest {
         // (a batch, a member of the wrong type, malformed JSON, a member given twice) is read
         // again as a JSON tree below, for the precise message and the same last-one-wins reading
         // of repeated members.
-        if let Ok(members) = serde_json::from_slice::<Members>(body) {
+        // UTF-8 checked once for the whole body, not again for each string read from it.
+        let text = std::str::from_utf8(body).ok();
+        if let Some(Ok(members)) = text.map(serde_json::from_str::<Members>) {
             return Self::checked(
                 members.query.map(Value::String),
                 members.operation_name.map(Value::String),
@@ -258,6 +260,7 @@ mod tests {
             r#"{"query":"q","variables":{"s":"x\u00e9\n\"","b":true,"nil":null,"l":[1,[2,"3"],{"k":null}],"o":{"a":{"b":[]}}}}"#.to_owned(),
             r#"{"query":"q","variables":{"x":1,"x":2}}"#.to_owned(),
             r#"{"query":"first","query":"second"}"#.to_owned(),
+            r#"{"query":"{ a(x: \"é€𝄞\") }","variables":{"ü":"ß"}}"#.to_owned(),
             format!(r#"{{"extensions":{{"persistedQuery":{{"version":1,"sha256Hash":"{hash}"}}}}}}"#),
         ];
         let malformed = [
@@ -285,6 +288,12 @@ mod tests {
                 GraphQLRequest::from_json_tree(body.as_bytes()),
                 "{body}"
             );
+        }
+        // Not UTF-8 (a lone continuation byte, a truncated sequence): refused either way.
+        for body in [&b"{\"query\":\"\x80\"}"[..], b"{\"query\":\"\xe2\x82\"}"] {
+            let straight = GraphQLRequest::from_json(body);
+            assert!(straight.is_err(), "{body:?}: {straight:?}");
+            assert_eq!(straight, GraphQLRequest::from_json_tree(body), "{body:?}");
         }
         let escaped = GraphQLRequest::from_json(well_formed[4].as_bytes()).unwrap();
         assert_eq!(
