@@ -37,6 +37,8 @@ mod plan;
 mod relay;
 mod response;
 mod root;
+#[cfg(test)]
+mod test_item;
 mod types;
 mod walk;
 

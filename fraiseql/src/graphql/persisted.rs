@@ -402,15 +402,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::{DocumentHash, Manifest, PersistedQueries, PersistedQueryError as E};
+    use crate::graphql::test_item::Item;
     use crate::graphql::{Schema, SchemaBuilder};
-
-    /// Read only through its descriptor.
-    #[derive(crate::FraiseType)]
-    #[allow(dead_code)]
-    struct Item {
-        id: uuid::Uuid,
-        name: String,
-    }
 
     fn schema() -> Schema {
         SchemaBuilder::new().query::<Item>().build().unwrap()

@@ -94,13 +94,7 @@ mod tests {
 
     use super::PlainVariables;
     use crate::graphql::SchemaBuilder;
-
-    /// Read only through its descriptor.
-    #[derive(crate::FraiseType)]
-    #[allow(dead_code)]
-    struct Item {
-        id: uuid::Uuid,
-    }
+    use crate::graphql::test_item::Item;
 
     /// Differential: wherever the plain check accepts, juniper's own check finds nothing; and it
     /// does accept the values of the right kind (else it would be a check that never skips).

@@ -579,15 +579,8 @@ mod tests {
 
     use juniper::OperationType;
 
+    use crate::graphql::test_item::Item;
     use crate::graphql::{Schema, SchemaBuilder};
-
-    /// Read only through its descriptor.
-    #[derive(crate::FraiseType)]
-    #[allow(dead_code)]
-    struct Item {
-        id: uuid::Uuid,
-        name: String,
-    }
 
     /// The plan `execute` would use.
     fn plan_of(schema: &Schema, query: &str, operation_name: Option<&str>) -> Arc<super::Plan> {
