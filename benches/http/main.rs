@@ -361,8 +361,13 @@ impl Bench {
                         ));
                     }
                 }
-                for rows in runs {
-                    table.push(Row::median(rows));
+                let floor = servers.iter().position(|(name, _)| *name == "floor");
+                for rows in &runs {
+                    let median = Row::median(rows.clone());
+                    table.push(match floor {
+                        Some(floor) => median.paired_with(rows, &runs[floor]),
+                        None => median,
+                    });
                 }
             }
         }

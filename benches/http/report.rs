@@ -10,6 +10,7 @@ use crate::load::Measured;
 use crate::process::Memory;
 
 /// One timed run (or the median of several).
+#[derive(Clone)]
 pub struct Row {
     operation: &'static str,
     connections: usize,
@@ -24,6 +25,8 @@ pub struct Row {
     memory: Memory,
     /// Half the range of req/s over the runs this row is the median of, over the median.
     spread: Option<f64>,
+    /// The median over turns of this server's req/s over the floor's in the same turn.
+    paired_floor: Option<f64>,
 }
 
 impl Row {
@@ -51,7 +54,20 @@ impl Row {
             cpu,
             memory,
             spread: None,
+            paired_floor: None,
         }
+    }
+
+    /// `self` with the median over turns of `runs`' req/s over `floor`'s, turn by turn (runs
+    /// seconds apart: steadier than a ratio of medians on a machine that drifts).
+    pub fn paired_with(mut self, runs: &[Row], floor: &[Row]) -> Row {
+        let mut ratios: Vec<f64> = (runs.iter().zip(floor))
+            .filter(|(_, floor)| floor.throughput > 0.0)
+            .map(|(run, floor)| run.throughput / floor.throughput)
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        self.paired_floor = ratios.get((ratios.len().max(1) - 1) / 2).copied();
+        self
     }
 
     /// The median run by requests per second (the lower middle one of an even count), with the
@@ -150,6 +166,7 @@ impl Table {
         for peer in RATIOS {
             let _ = write!(out, " | × {peer}");
         }
+        out.push_str(" | × floor, paired by turn");
         for (_, heading) in VARIANTS {
             let _ = write!(out, " | {heading}");
         }
@@ -157,7 +174,7 @@ impl Table {
             let _ = write!(out, " | PG µs/req {server}");
         }
         out.push_str(" |\n|---|--:|--:");
-        out.push_str(&"|--:".repeat(RATIOS.len() + VARIANTS.len() + servers.len()));
+        out.push_str(&"|--:".repeat(RATIOS.len() + 1 + VARIANTS.len() + servers.len()));
         out.push_str("|\n");
         for row in self.rows.iter().filter(|r| r.server == "fraiseql") {
             let _ = write!(
@@ -168,6 +185,8 @@ impl Table {
             for peer in RATIOS {
                 let _ = write!(out, " | {}", self.ratio(row, peer));
             }
+            let paired = row.paired_floor.map(|r| format!("{r:.2}×"));
+            let _ = write!(out, " | {}", paired.as_deref().unwrap_or("–"));
             for (variant, _) in VARIANTS {
                 let share = self
                     .peer(row, variant)

@@ -36,17 +36,14 @@ impl Format {
         let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
             return Some(Format::Json);
         };
+        // One media type without parameters, as most clients send: nothing to weigh.
+        if !accept.contains([',', ';']) {
+            return Format::of_essence(accept.trim());
+        }
         let mut best: Option<(Format, f32)> = None;
         for item in accept.split(',') {
             let (essence, mut params) = split(item);
-            let format = if essence.eq_ignore_ascii_case("application/graphql-response+json") {
-                Format::GraphQLResponse
-            } else if ["application/json", "application/*", "*/*"]
-                .iter()
-                .any(|json| essence.eq_ignore_ascii_case(json))
-            {
-                Format::Json
-            } else {
+            let Some(format) = Format::of_essence(essence) else {
                 continue;
             };
             let quality = params
@@ -58,6 +55,20 @@ impl Format {
             }
         }
         best.map(|(format, _)| format)
+    }
+
+    /// The format a media type (without parameters) names, if it is one served.
+    fn of_essence(essence: &str) -> Option<Format> {
+        if essence.eq_ignore_ascii_case("application/graphql-response+json") {
+            Some(Format::GraphQLResponse)
+        } else if ["application/json", "application/*", "*/*"]
+            .iter()
+            .any(|json| essence.eq_ignore_ascii_case(json))
+        {
+            Some(Format::Json)
+        } else {
+            None
+        }
     }
 }
 
@@ -98,6 +109,12 @@ mod tests {
     fn negotiation_follows_quality_then_order() {
         let cases = [
             ("application/json", Some(Format::Json)),
+            (" APPLICATION/JSON ", Some(Format::Json)),
+            (
+                "application/graphql-response+json",
+                Some(Format::GraphQLResponse),
+            ),
+            ("text/html", None),
             ("*/*", Some(Format::Json)),
             ("application/*;q=0.5", Some(Format::Json)),
             (
