@@ -187,15 +187,13 @@ impl Template {
         let Compiled::Answer(answer) = &*self.compiled else {
             return None;
         };
-        let mut fits = true;
-        let params = self.slots.iter().enumerate().map_while(|(n, slot)| {
-            let value = variables.get(&slot.variable).unwrap_or(&InputValue::Null);
-            let params = slot.params(value);
-            fits &= params.is_some();
-            Some((n as u32, params?))
-        });
-        let statement = answer.statement.rebind_params(params).ok();
-        let statement = statement.filter(|_| fits)?;
+        let params = (self.slots.iter().enumerate())
+            .map(|(n, slot)| {
+                let value = variables.get(&slot.variable).unwrap_or(&InputValue::Null);
+                Some((n as u32, slot.params(value)?))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let statement = answer.statement.rebind_params(params).ok()?;
         Some(Arc::new(Compiled::Answer(Answer {
             statement,
             errors: answer.errors.clone(),
@@ -647,6 +645,12 @@ mod tests {
         assert_eq!(first.sql(), second.sql());
         assert_eq!(first.params(), [fraiseql_sql::Param::Uuid(a)]);
         assert_eq!(second.params(), [fraiseql_sql::Param::Uuid(b)]);
+        assert_eq!(shapes(by_id), 1);
+        // A value its slot cannot take is not bound into the kept statement: the full compile
+        // refuses it (its root is null in the statement), and nothing new is kept.
+        let unfit = statement(by_id, serde_json::json!({"id": "not-a-uuid"}));
+        assert!(unfit.params().is_empty(), "{:?}", unfit.params());
+        assert_ne!(unfit.sql(), first.sql());
         assert_eq!(shapes(by_id), 1);
 
         let named = "query ($w: String, $n: Int) { items(where: {name: {contains: $w}}, limit: $n) { id } }";
