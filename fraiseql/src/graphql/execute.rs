@@ -50,7 +50,10 @@ pub(crate) fn plan(
     limits: &Limits,
 ) -> Result<Arc<Plan>, Exceeded> {
     limits::check_size(query, limits)?;
-    let span = tracing::info_span!("graphql.validate", fraiseql.plan_cache.hit = Empty);
+    let span = crate::trace::quiet(tracing::info_span!(
+        "graphql.validate",
+        fraiseql.plan_cache.hit = Empty
+    ));
     let _in = span.enter();
     let missed = std::cell::Cell::new(false);
     let admit = || {
@@ -311,7 +314,10 @@ async fn fast_path(
 ) -> Option<String> {
     let grants = Grants::new(&schema.query_info, &context.request);
     let (phases, start) = (&context.phases, context.phases.start());
-    let span = tracing::info_span!("graphql.compile", fraiseql.statement_cache.hit = Empty);
+    let span = crate::trace::quiet(tracing::info_span!(
+        "graphql.compile",
+        fraiseql.statement_cache.hit = Empty
+    ));
     let key = context.db.cursor_key();
     let compiled = span.in_scope(|| compiled(schema, plan, variables, key, &grants, &span));
     phases.add(Phase::Compile, start);

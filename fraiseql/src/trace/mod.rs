@@ -95,7 +95,21 @@ pub(crate) fn request_span(headers: &TraceHeaders<'_>) -> Span {
     }
     #[cfg(not(feature = "otel"))]
     let _ = headers;
-    span
+    quiet(span)
+}
+
+/// `span`, or [`Span::none`] when nothing would see it: no subscriber listens to it and no
+/// `log` logger takes INFO records.
+///
+/// Why: with `tracing`'s `log` feature (which actix-web turns on for the whole build), a
+/// disabled span still asks the `log` crate on every enter, exit, record and drop, dozens of
+/// times per request. `Span::none()` has no metadata, so it skips all of them.
+pub(crate) fn quiet(span: Span) -> Span {
+    if span.is_disabled() && log::max_level() < log::LevelFilter::Info {
+        Span::none()
+    } else {
+        span
+    }
 }
 
 /// The name of an operation type, as `graphql.operation.type` has it.
@@ -176,7 +190,7 @@ pub(crate) fn db_span(sql: &str) -> Span {
             tracing::field::display(StatementHash(statement_hash(sql))),
         );
     }
-    span
+    quiet(span)
 }
 
 /// A new [`MUTATION`] span for the mutation field `name` of the schema `info` describes.
@@ -195,7 +209,7 @@ pub(crate) fn mutation_span(name: &str, info: &crate::graphql::SchemaInfo) -> Sp
         let function = tracing::field::display(&mutation.function);
         span.record("fraiseql.mutation.function", function);
     }
-    span
+    quiet(span)
 }
 
 /// Records a failed round trip on the current [`DB_QUERY`] span: PostgreSQL's SQLSTATE. Its
@@ -258,6 +272,26 @@ impl std::fmt::Display for StatementHash {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_nothing_would_see_are_none() {
+        // A subscriber that listens keeps its spans, attributes and all.
+        let metadata = tracing::subscriber::with_default(tracing_subscriber::registry(), || {
+            let span = db_span("SELECT 1");
+            assert!(!span.is_none() && !span.is_disabled());
+            span.metadata().expect("an enabled span's metadata")
+        });
+        // A span no subscriber listens to (made directly: which spans are enabled depends on
+        // the subscribers other tests of this process installed) is dropped for `Span::none`.
+        assert!(log::max_level() < log::LevelFilter::Info);
+        assert!(quiet(Span::new_disabled(metadata)).is_none());
+        // It is kept when `log` takes INFO records: `tracing`'s `log` feature may write it
+        // there. (No other test reads this process-wide level.)
+        log::set_max_level(log::LevelFilter::Info);
+        let kept = quiet(Span::new_disabled(metadata));
+        log::set_max_level(log::LevelFilter::Off);
+        assert!(kept.is_disabled() && !kept.is_none());
+    }
 
     #[test]
     fn first_error_codes_are_read_from_the_end_of_the_body() {

@@ -89,7 +89,7 @@ impl Phases {
     /// Enters the `graphql.response` span, and times the response phase, until dropped.
     pub(crate) fn response(&self) -> Timed<'_> {
         Timed {
-            _span: tracing::info_span!("graphql.response").entered(),
+            _span: super::quiet(tracing::info_span!("graphql.response")).entered(),
             phases: self,
             phase: Phase::Response,
             start: self.start(),
