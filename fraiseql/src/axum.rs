@@ -116,10 +116,13 @@ impl Served<Parts> {
 fn trace_headers(headers: &HeaderMap) -> TraceHeaders<'_> {
     #[cfg(feature = "otel")]
     {
+        // Names made at compile time: a `&str` name is parsed and checked on every lookup.
+        const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
+        const TRACESTATE: HeaderName = HeaderName::from_static("tracestate");
         let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
         TraceHeaders {
-            traceparent: header("traceparent"),
-            tracestate: header("tracestate"),
+            traceparent: header(&TRACEPARENT),
+            tracestate: header(&TRACESTATE),
         }
     }
     #[cfg(not(feature = "otel"))]

@@ -1,6 +1,9 @@
 //! Media types: which response type the `Accept` header asks for, and whether a POST body's
 //! `Content-Type` is one the endpoint reads.
 
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
 /// The media type of a GraphQL response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -33,6 +36,12 @@ impl Format {
     /// assert_eq!(Format::negotiate(Some("text/html")), None);
     /// ```
     pub fn negotiate(accept: Option<&str>) -> Option<Format> {
+        // The exact forms most clients send, compared as bytes before anything is parsed.
+        match accept {
+            Some(GRAPHQL_RESPONSE) => return Some(Format::GraphQLResponse),
+            Some(JSON) => return Some(Format::Json),
+            _ => {}
+        }
         let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
             return Some(Format::Json);
         };
@@ -59,9 +68,9 @@ impl Format {
 
     /// The format a media type (without parameters) names, if it is one served.
     fn of_essence(essence: &str) -> Option<Format> {
-        if essence.eq_ignore_ascii_case("application/graphql-response+json") {
+        if essence.eq_ignore_ascii_case(GRAPHQL_RESPONSE) {
             Some(Format::GraphQLResponse)
-        } else if ["application/json", "application/*", "*/*"]
+        } else if [JSON, "application/*", "*/*"]
             .iter()
             .any(|json| essence.eq_ignore_ascii_case(json))
         {
@@ -81,8 +90,11 @@ impl Format {
 /// assert!(!is_json_body("text/plain"));
 /// ```
 pub fn is_json_body(content_type: &str) -> bool {
+    if content_type == JSON {
+        return true;
+    }
     let (essence, mut params) = split(content_type);
-    essence.eq_ignore_ascii_case("application/json")
+    essence.eq_ignore_ascii_case(JSON)
         && params.all(|(name, value)| {
             !name.eq_ignore_ascii_case("charset") || value.eq_ignore_ascii_case("utf-8")
         })
