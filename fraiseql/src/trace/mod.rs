@@ -22,6 +22,8 @@
 //! The spans are at INFO level. Without a subscriber interested in them they cost one cached
 //! check each: their attributes are recorded only when a subscriber listens
 //! ([`tracing::Span::is_disabled`]), so a server without tracing allocates nothing for them.
+//! When no `log` logger takes INFO records either, they are `Span::none()`, which skips even
+//! the checks `tracing`'s `log` feature adds to every enter, exit and record.
 //!
 //! With the `otel` feature, the `otel` module exports the spans to an OpenTelemetry collector and the
 //! adapters take each request span's parent from the W3C `traceparent` header.
