@@ -1,7 +1,7 @@
-//! The one way statements reach PostgreSQL: a pooled connection, the request context applied
-//! around the statement when it has one, the statement prepared once per connection, and one
-//! JSON text back. Every path — repositories, the GraphQL executor, mutations — goes through
-//! here, so none can skip the context.
+//! The one way statements reach PostgreSQL: a pooled connection, the request context applied around
+//! the statement when it has one, the statement prepared once per connection (the 256 most recently
+//! used are kept on each of fraiseql's own connections), and one JSON text back. Every path —
+//! repositories, the GraphQL executor, mutations — goes through here, so none can skip the context.
 //!
 //! Every message PostgreSQL processes costs its CPU, the bottleneck on a small machine, so a
 //! request pays only for what it needs: settings that never change between requests live on
@@ -14,6 +14,8 @@
 mod host;
 mod settings;
 mod wire;
+#[cfg(test)]
+mod wire_tests;
 
 pub use host::{SOCKET_DIRECTORIES, with_default_host, with_default_host_in};
 

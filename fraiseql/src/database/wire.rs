@@ -115,10 +115,17 @@ impl CancelKey {
     }
 }
 
+/// How many statements one connection keeps prepared. A client sending ever new documents
+/// makes ever new statements; past this, the least recently used are closed, so neither the map
+/// nor PostgreSQL's memory for them grows without bound.
+pub(crate) const PREPARED_PER_CONNECTION: usize = 256;
+
 /// A statement parsed on the connection, named by the order it was prepared in.
 struct Prepared {
     name: String,
     params: Vec<Type>,
+    /// The round trip that last bound it (see `Connection::round_trips`).
+    used: u64,
 }
 
 /// One open connection.
@@ -130,6 +137,10 @@ pub(crate) struct Connection {
     /// foldhash (randomly seeded per map), a tenth of SipHash's cost on a statement's few
     /// hundred bytes.
     prepared: HashMap<Box<str>, Prepared, foldhash::fast::RandomState>,
+    /// Statements prepared so far, closed ones included: the next one's name.
+    named: u64,
+    /// Round trips so far: what tells the least recently used statement.
+    round_trips: u64,
     cancel: CancelKey,
     /// Set while a round trip is in flight: if its future is dropped midway, the connection's
     /// state is unknown and it must not be used again.
@@ -187,6 +198,8 @@ impl Connection {
             read: BytesMut::with_capacity(8 * 1024),
             write: BytesMut::with_capacity(1024),
             prepared: HashMap::default(),
+            named: 0,
+            round_trips: 0,
             cancel: CancelKey {
                 address,
                 process_id: 0,
@@ -336,8 +349,10 @@ impl Connection {
             None => std::slice::from_ref(&main),
         };
         // Prepared statements are bound as they are looked up: one hash of each text.
+        self.round_trips += 1;
         if !self.bind_prepared(statements)? {
-            self.prepare(statements.iter().map(|(sql, _)| *sql)).await?;
+            let sqls: Vec<&str> = statements.iter().map(|(sql, _)| *sql).collect();
+            self.prepare(&sqls).await?;
             if !self.bind_prepared(statements)? {
                 return Err(unexpected());
             }
@@ -390,10 +405,11 @@ impl Connection {
     ) -> Result<bool, WireError> {
         self.write.clear();
         for (sql, params) in statements {
-            let Some(prepared) = self.prepared.get(*sql) else {
+            let Some(prepared) = self.prepared.get_mut(*sql) else {
                 self.write.clear();
                 return Ok(false);
             };
+            prepared.used = self.round_trips;
             if prepared.params.len() != params.len() {
                 self.write.clear();
                 return Err(WireError::Encode(format!(
@@ -434,17 +450,26 @@ impl Connection {
         Err(error)
     }
 
-    /// Parses and describes, in one round trip, every statement of `sqls` not yet prepared.
-    async fn prepare<'s>(&mut self, sqls: impl Iterator<Item = &'s str>) -> Result<(), WireError> {
-        let missing: Vec<&str> = sqls
+    /// Parses and describes, in one round trip, every statement of `sqls` not yet prepared,
+    /// first closing the least recently used ones beyond [`PREPARED_PER_CONNECTION`] (never one
+    /// of `sqls`: the round trip binds them next).
+    async fn prepare(&mut self, sqls: &[&str]) -> Result<(), WireError> {
+        let missing: Vec<&str> = (sqls.iter().copied())
             .filter(|sql| !self.prepared.contains_key(*sql))
             .collect();
         if missing.is_empty() {
             return Ok(());
         }
         self.write.clear();
+        // Closed before anything is parsed: PostgreSQL runs the Closes even if a Parse fails.
+        for name in self.evict(missing.len(), sqls) {
+            frontend::close(b'S', &name, &mut self.write)?;
+        }
         let names: Vec<String> = (0..missing.len())
-            .map(|i| format!("fraiseql_{}", self.prepared.len() + i))
+            .map(|_| {
+                self.named += 1;
+                format!("fraiseql_{}", self.named)
+            })
             .collect();
         for (sql, name) in missing.iter().zip(&names) {
             frontend::parse(name, sql, std::iter::empty(), &mut self.write)?;
@@ -476,9 +501,32 @@ impl Connection {
             return Err(unexpected());
         }
         for ((sql, name), params) in missing.into_iter().zip(names).zip(described) {
-            self.prepared.insert(sql.into(), Prepared { name, params });
+            let used = self.round_trips;
+            self.prepared
+                .insert(sql.into(), Prepared { name, params, used });
         }
         Ok(())
+    }
+
+    /// Forgets the least recently used statements (none of `keep`) so that `adding` more fit
+    /// within [`PREPARED_PER_CONNECTION`], and returns their names to close.
+    fn evict(&mut self, adding: usize, keep: &[&str]) -> Vec<String> {
+        let excess = (self.prepared.len() + adding).saturating_sub(PREPARED_PER_CONNECTION);
+        if excess == 0 {
+            return Vec::new();
+        }
+        let mut candidates: Vec<(u64, &str)> = (self.prepared.iter())
+            .filter(|(sql, _)| !keep.contains(&&***sql))
+            .map(|(sql, prepared)| (prepared.used, &**sql))
+            .collect();
+        candidates.sort_unstable();
+        let victims: Vec<Box<str>> = (candidates.into_iter().take(excess))
+            .map(|(_, sql)| sql.into())
+            .collect();
+        (victims.iter())
+            .filter_map(|sql| self.prepared.remove(sql))
+            .map(|prepared| prepared.name)
+            .collect()
     }
 
     async fn flush(&mut self) -> io::Result<()> {
