@@ -516,7 +516,7 @@ impl Connection {
             return Vec::new();
         }
         let mut candidates: Vec<(u64, &str)> = (self.prepared.iter())
-            .filter(|(sql, _)| !keep.contains(&&***sql))
+            .filter(|(sql, _)| !keep.contains(&sql.as_ref()))
             .map(|(sql, prepared)| (prepared.used, &**sql))
             .collect();
         candidates.sort_unstable();
